@@ -1,0 +1,1 @@
+"""Risk warnings: levels, routing to agencies, digests, delivery."""

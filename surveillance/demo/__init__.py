@@ -1,0 +1,1 @@
+"""Deterministic demo data: three years of injury, inspection and food files with injected events."""

@@ -1,0 +1,1 @@
+"""Ingest: read landed files, normalise them to the data contract, validate, load, account."""

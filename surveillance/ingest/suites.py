@@ -1,0 +1,96 @@
+"""Build the Great Expectations suites from the contract and reference data.
+
+The JSON under ``expectations/`` is what runs; ``surveillance expectations build`` rewrites it
+from here when reference data change, and a test keeps the two in sync.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from surveillance import reference
+from surveillance.ingest import contract as c
+from surveillance.settings import PROJECT_ROOT
+
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+PROGRAMME_START = "2015-01-01"  # the action plan's year: nothing earlier is a valid report
+TODAY = "$today"  # replaced by the ingest day when the suite runs
+
+INJURY_CAUSES = ["机动车车祸", "非机动车车祸", "跌倒/坠落", "钝器伤", "火器伤", "刀/锐器伤", "烧烫伤",
+                 "窒息/悬吊", "溺水", "中毒", "动物伤", "性侵犯", "其他", "不清楚"]
+INJURY_INTENTS = ["非故意", "自残/自杀", "故意(被他人伤害)", "不清楚", "其他"]
+INJURY_NATURES = ["骨折", "扭伤/拉伤", "锐器伤、咬伤、开放伤", "挫伤、擦伤", "烧烫伤", "脑震荡、脑挫裂伤",
+                  "器官系统损伤", "其他", "不清楚"]
+BODY_PARTS = ["头部", "上肢", "下肢", "躯干", "多部位", "全身广泛受伤", "其他", "不清楚"]
+
+
+def _e(kind: str, **kwargs: object) -> dict:
+    return {"type": kind, "kwargs": kwargs, "meta": {}}
+
+
+def _not_null(cols: list[str]) -> list[dict]:
+    return [_e("expect_column_values_to_not_be_null", column=col) for col in cols]
+
+
+def _in_set(col: str, values: list[str]) -> dict:
+    return _e("expect_column_values_to_be_in_set", column=col, value_set=sorted(values))
+
+
+def _date_range(col: str) -> dict:
+    return _e("expect_column_values_to_be_between", column=col, min_value=PROGRAMME_START, max_value=TODAY)
+
+
+def build_suite(source: str) -> dict:
+    counties = reference.county_codes()
+    products = reference.product_categories()["code"].tolist()
+    if source == "injury":
+        exps = _not_null(c.INJURY.required) + [
+            _date_range("visit_date"),
+            _in_set("region_code", counties),
+            _in_set("sex", list(c.SEX_VALUES)),
+            _e("expect_column_values_to_be_between", column="age", min_value=0, max_value=120),
+            _in_set("injury_cause", INJURY_CAUSES),
+            _in_set("injury_intent", INJURY_INTENTS),
+            _in_set("injury_nature", INJURY_NATURES),
+            _in_set("body_part", BODY_PARTS),
+            _in_set("severity", list(c.SEVERITIES)),
+            _in_set("outcome", list(c.OUTCOMES)),
+            _in_set("product_code", products),
+        ]
+    elif source == "inspection":
+        exps = _not_null(c.INSPECTION.required) + [
+            _date_range("sampling_date"),
+            _in_set("region_code", counties),
+            _in_set("product_category", products),
+            _in_set("sampling_stage", list(c.INSPECTION_STAGES)),
+            _in_set("verdict", list(c.VERDICTS)),
+            _e("expect_column_values_to_match_regex", column="manufacturer_uscc", regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+        ]
+    elif source == "food":
+        exps = _not_null([("result_raw" if col == "result_value" else col) for col in c.FOOD.required] + ["unit"]) + [
+            _date_range("sampling_date"),
+            _in_set("region_code", counties),
+            _in_set("food_category", reference.food_categories()["code"].tolist()),
+            _in_set("analyte", reference.analytes()["code"].tolist()),
+            _in_set("sampling_stage", list(c.FOOD_STAGES)),
+            _e("expect_column_values_to_be_between", column="result_value", min_value=0),
+            _e("expect_column_values_to_be_between", column="lod", min_value=0),
+            _e("expect_column_values_to_be_between", column="limit_value", min_value=0),
+        ]
+    else:
+        raise ValueError(f"unknown source {source!r}")
+    return {"name": f"{source}_rows", "expectations": exps, "meta": {"source": source}}
+
+
+def suite_path(source: str) -> Path:
+    return EXPECTATIONS_DIR / f"{source}.json"
+
+
+def write_suites() -> list[Path]:
+    paths = []
+    for source in c.CONTRACTS:
+        path = suite_path(source)
+        path.write_text(json.dumps(build_suite(source), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,54 @@
+"""One night's work for one day: ingest the landed files, detect, alert.
+
+The Airflow DAG calls these same functions task by task; ``surveillance run`` calls them in a row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from surveillance.ingest.pipeline import IngestResult, ingest_file, landed_files
+from surveillance.settings import SOURCES, Settings
+from surveillance.warehouse.db import get_engine
+from surveillance.warehouse.models import Delivery, IngestBatch, Signal
+
+
+def ingest_day(settings: Settings, source: str, day: date) -> list[IngestResult]:
+    """Ingest every file landed for ``source`` on ``day`` (already-ingested files load nothing)."""
+    engine = get_engine(settings.db_url)
+    return [ingest_file(engine, path, source, settings.pii_salt)
+            for path in landed_files(settings.landing_dir(source, day))]
+
+
+def detect(settings: Settings, day: date, domains: tuple[str, ...] = SOURCES) -> dict:
+    from surveillance.signals.detect import detect_day
+
+    return detect_day(get_engine(settings.db_url), day, domains)
+
+
+def alert(settings: Settings, day: date, use_smtp: bool | None = None, catch_up: bool = False) -> dict:
+    from surveillance.alerts.run import alert_day
+
+    return alert_day(get_engine(settings.db_url), settings, day, use_smtp, catch_up)
+
+
+def run_day(settings: Settings, day: date, use_smtp: bool | None = None) -> dict:
+    ingested = {s: [r.as_dict() for r in ingest_day(settings, s, day)] for s in SOURCES}
+    return {"ingest": ingested, "detect": detect(settings, day), "alert": alert(settings, day, use_smtp)}
+
+
+def warehouse_summary(settings: Settings) -> dict:
+    """Totals across all runs: what ``make run`` prints at the end."""
+    engine = get_engine(settings.db_url)
+    with engine.connect() as conn:
+        batches = conn.execute(select(IngestBatch.status, func.count(), func.sum(IngestBatch.rows_read),
+                                      func.sum(IngestBatch.rows_loaded), func.sum(IngestBatch.rows_quarantined),
+                                      func.sum(IngestBatch.rows_duplicate)).group_by(IngestBatch.status)).all()
+        levels = dict(conn.execute(select(Signal.level, func.count()).group_by(Signal.level)).all())
+        deliveries = dict(conn.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
+    files = {status: dict(files=n, read=r or 0, loaded=lo or 0, quarantined=q or 0, duplicate=d or 0)
+             for status, n, r, lo, q, d in batches}
+    return {"files": files, "signals_by_level": {int(k): v for k, v in sorted(levels.items())},
+            "deliveries": deliveries, "outbox": str(settings.outbox), "digests": str(settings.digests)}

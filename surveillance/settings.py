@@ -1,0 +1,62 @@
+"""Runtime settings, read from environment variables with working defaults.
+
+Every path the pipeline writes is derived from ``SURVEILLANCE_HOME`` so that one
+variable moves a whole installation (tests point it at a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ("injury", "inspection", "food")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    db_url: str
+    contacts_file: Path
+    pii_salt: str
+    mail_from: str
+
+    @property
+    def landing(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def outbox(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def digests(self) -> Path:
+        return self.home / "digests"
+
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def demo_truth(self) -> Path:
+        return self.home / "demo" / "ground_truth.csv"
+
+    def landing_dir(self, source: str, day: date) -> Path:
+        return self.landing / source / day.isoformat()
+
+    def digest_dir(self, day: date) -> Path:
+        return self.digests / day.isoformat()
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment (read on every call, so tests can override)."""
+    home = Path(os.environ.get("SURVEILLANCE_HOME", PROJECT_ROOT / "var")).resolve()
+    db_url = os.environ.get("SURVEILLANCE_DB_URL") or f"sqlite:///{home / 'warehouse.db'}"
+    contacts = Path(
+        os.environ.get("SURVEILLANCE_CONTACTS", PROJECT_ROOT / "config" / "agency_contacts.toml")
+    )
+    salt = os.environ.get("SURVEILLANCE_PII_SALT", "change-me-in-production")
+    mail_from = os.environ.get("SURVEILLANCE_MAIL_FROM", "surveillance@warnings.shaanxi.example")
+    return Settings(home=home, db_url=db_url, contacts_file=contacts, pii_salt=salt, mail_from=mail_from)

@@ -1,0 +1,1 @@
+"""The warehouse: SQLAlchemy models, engine and Alembic migrations (SQLite and PostgreSQL)."""

@@ -1,0 +1,198 @@
+"""Warehouse tables. One table per source, plus ingest accounting, signals, alerts, deliveries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class IngestBatch(Base):
+    """One landed file: where it came from, what it contained, what became of its rows."""
+
+    __tablename__ = "ingest_batches"
+    __table_args__ = (UniqueConstraint("source", "content_hash", name="uq_batch_source_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_path: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))  # accepted | rejected
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_loaded: Mapped[int] = mapped_column(Integer, default=0)
+    rows_quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    rows_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    encoding: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    first_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    last_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class QuarantinedRow(Base):
+    """A row that failed validation, kept whole with the reasons, never dropped."""
+
+    __tablename__ = "quarantined_rows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    row_number: Mapped[int] = mapped_column(Integer)
+    raw: Mapped[str] = mapped_column(Text)  # JSON object of the row as read (personal data hashed)
+    reasons: Mapped[str] = mapped_column(Text)  # JSON list of {expectation, column, value}
+
+
+class InjuryReport(Base):
+    __tablename__ = "injury_reports"
+    __table_args__ = (UniqueConstraint("hospital_code", "report_id", name="uq_injury_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(64))
+    hospital_code: Mapped[str] = mapped_column(String(32))
+    region_code: Mapped[str] = mapped_column(String(6))
+    jurisdiction_code: Mapped[str] = mapped_column(String(6), index=True)
+    visit_date: Mapped[date] = mapped_column(Date, index=True)
+    sex: Mapped[str] = mapped_column(String(4))
+    age: Mapped[float] = mapped_column(Float)
+    injury_cause: Mapped[str] = mapped_column(String(40))
+    injury_intent: Mapped[str] = mapped_column(String(40))
+    injury_nature: Mapped[str] = mapped_column(String(40))
+    body_part: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(20))
+    product_code: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    product_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    narrative: Mapped[str | None] = mapped_column(Text, nullable=True)
+    patient_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    row_hash: Mapped[str] = mapped_column(String(32))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))
+
+
+class InspectionResult(Base):
+    __tablename__ = "inspection_results"
+    __table_args__ = (UniqueConstraint("sample_id", name="uq_inspection_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_id: Mapped[str] = mapped_column(String(64))
+    sampling_date: Mapped[date] = mapped_column(Date, index=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    jurisdiction_code: Mapped[str] = mapped_column(String(6), index=True)
+    product_category: Mapped[str] = mapped_column(String(10), index=True)
+    product_name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    manufacturer_name: Mapped[str] = mapped_column(String(200))
+    manufacturer_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    sampling_stage: Mapped[str] = mapped_column(String(10))
+    inspection_agency: Mapped[str] = mapped_column(String(200))
+    verdict: Mapped[str] = mapped_column(String(10))
+    failed: Mapped[bool] = mapped_column(Boolean)
+    failed_items: Mapped[str | None] = mapped_column(Text, nullable=True)
+    row_hash: Mapped[str] = mapped_column(String(32))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))
+
+
+class FoodResult(Base):
+    __tablename__ = "food_results"
+    __table_args__ = (UniqueConstraint("sample_id", "analyte", name="uq_food_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_id: Mapped[str] = mapped_column(String(64))
+    sampling_date: Mapped[date] = mapped_column(Date, index=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    jurisdiction_code: Mapped[str] = mapped_column(String(6), index=True)
+    food_category: Mapped[str] = mapped_column(String(10), index=True)
+    food_name: Mapped[str] = mapped_column(String(200))
+    sampling_stage: Mapped[str] = mapped_column(String(10))
+    analyte: Mapped[str] = mapped_column(String(10), index=True)
+    result_raw: Mapped[str] = mapped_column(String(64))
+    result_value: Mapped[float | None] = mapped_column(Float, nullable=True)  # reference unit
+    censored: Mapped[bool] = mapped_column(Boolean)  # below detection limit: value is the LOD
+    unit: Mapped[str] = mapped_column(String(20))  # the analyte's reference unit
+    lod: Mapped[float | None] = mapped_column(Float, nullable=True)
+    limit_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    limit_standard: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    exceeds_limit: Mapped[bool] = mapped_column(Boolean)
+    row_hash: Mapped[str] = mapped_column(String(32))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))
+
+
+class Signal(Base):
+    """A detector's finding, keyed stably so a recomputation updates instead of duplicating."""
+
+    __tablename__ = "signals"
+    __table_args__ = (UniqueConstraint("signal_key", name="uq_signal_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signal_key: Mapped[str] = mapped_column(String(300))
+    domain: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(40))
+    series: Mapped[str] = mapped_column(String(200))
+    category_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    category_group: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    sampling_stage: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    jurisdiction_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date, index=True)
+    observed: Mapped[float] = mapped_column(Float)
+    expected: Mapped[float | None] = mapped_column(Float, nullable=True)
+    threshold: Mapped[float | None] = mapped_column(Float, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    level: Mapped[int] = mapped_column(Integer)  # 1 (Ⅰ级, most severe) .. 4 (Ⅳ级)
+    title: Mapped[str] = mapped_column(Text)  # Chinese one-line description for agencies
+    evidence: Mapped[str] = mapped_column(Text)  # JSON
+    first_detected_on: Mapped[date] = mapped_column(Date)
+    detected_on: Mapped[date] = mapped_column(Date, index=True)
+
+
+class Alert(Base):
+    """A signal routed to one responsible agency, with the rule that sent it there."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("signal_id", "agency_id", name="uq_alert_signal_agency"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)
+    agency_id: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    routed_on: Mapped[date] = mapped_column(Date, index=True)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), nullable=True)
+
+
+class Delivery(Base):
+    """One agency's digest for one night: stored before sending, the ledger of what was sent."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("agency_id", "day", name="uq_delivery_agency_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10))  # queued | sent
+    recipients: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200))
+    eml_path: Mapped[str] = mapped_column(Text)
+    csv_path: Mapped[str] = mapped_column(Text)
+    signal_count: Mapped[int] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    transport: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
