@@ -210,7 +210,7 @@ def normalise_food(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         if (analyte, category) in limits.index:
             row = limits.loc[(analyte, category)]
             limit = float(row["limit_value"]) if limit is None else limit
-            if frame.at[i, "limit_standard"] is None:
+            if pd.isna(frame.at[i, "limit_standard"]):
                 frame.at[i, "limit_standard"] = row["limit_standard"]
         values.append(value)
         censored.append(is_censored)

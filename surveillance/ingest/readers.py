@@ -43,7 +43,9 @@ def decode(data: bytes) -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:2_000_000]).best()
+    # Senders here export UTF-8 or a GB charset; asking the detector about those only keeps a
+    # short GBK file from being taken for a Cyrillic code page, while chaos still rejects garbage.
+    best = from_bytes(data[:2_000_000], cp_isolation=sorted(TEXT_ENCODINGS_ACCEPTED)).best()
     if best is None or best.encoding not in TEXT_ENCODINGS_ACCEPTED:
         found = best.encoding if best is not None else "none"
         raise FileRejected(f"text encoding could not be determined (detector said: {found})")

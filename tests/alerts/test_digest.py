@@ -1,0 +1,35 @@
+import csv
+import io
+from datetime import date
+
+from surveillance.alerts.compose import compose, header_safe
+from surveillance.alerts.digest import digest_csv, neutralise
+
+
+def _signal(**over):
+    s = dict(id=7, level=2, domain="injury", method="ears-c2", category_code="P0401", jurisdiction_code="610300",
+             period_start=date(2026, 11, 16), period_end=date(2026, 11, 22), observed=21.0, expected=0.1,
+             threshold=1.3, first_detected_on=date(2026, 11, 23), detected_on=date(2026, 11, 23),
+             title="宝鸡市锂离子电池相关伤害病例异常增多", reason="测试", evidence={})
+    s.update(over)
+    return s
+
+
+def test_csv_has_bom_chinese_headers_and_no_formulas() -> None:
+    data = digest_csv([_signal(title="=HYPERLINK(\"http://evil\")\n第二行")], {7: "陕西省质量技术监督局"})
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["信号编号", "预警级别", "颜色", "领域"]
+    assert rows[1][0] == "S000007" and rows[1][1] == "Ⅱ级"
+    note = rows[1][rows[0].index("说明")]
+    assert note.startswith("'=") and "\n" not in note
+    for value in ("+1", "-1", "@x", "\tx", "\rx"):
+        assert neutralise(value).startswith("'")
+
+
+def test_line_break_in_data_cannot_add_a_header() -> None:
+    msg = compose(date(2026, 11, 23), "SX-ZJ", "省质监局\r\nBcc: victim@example.org", ["a@warnings.shaanxi.example"],
+                  "s@warnings.shaanxi.example", [_signal()], b"\xef\xbb\xbfx")
+    raw = msg.as_bytes()
+    assert b"\nBcc:" not in raw and msg["Bcc"] is None
+    assert header_safe("a\nb\rc") == "a b c"

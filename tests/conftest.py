@@ -1,0 +1,67 @@
+"""Shared fixtures: an isolated SURVEILLANCE_HOME with a fresh SQLite warehouse per test."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from surveillance.settings import Settings, load_settings
+from surveillance.warehouse.db import get_engine, upgrade
+from surveillance.warehouse.models import Base
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("SURVEILLANCE_HOME", str(tmp_path / "var"))
+    monkeypatch.setenv("SURVEILLANCE_DB_URL", f"sqlite:///{tmp_path / 'var' / 'warehouse.db'}")
+    monkeypatch.setenv("SURVEILLANCE_SMTP", "off")
+    s = load_settings()
+    upgrade(s.db_url)
+    return s
+
+
+@pytest.fixture
+def engine(settings: Settings):
+    return get_engine(settings.db_url)
+
+
+def reset_postgres(url: str) -> None:
+    eng = get_engine(url)
+    with eng.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def pg_url() -> str:
+    url = os.environ.get("SURVEILLANCE_TEST_PG_URL")
+    if not url:
+        pytest.skip("SURVEILLANCE_TEST_PG_URL is not set: PostgreSQL tests need a server (CI sets it)")
+    reset_postgres(url)
+    return url
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [",".join(header)] + [",".join(r) for r in rows]
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+INJURY_HEADER_ZH = ["报告卡编号", "医院编码", "行政区划代码", "就诊日期", "性别", "年龄", "伤害原因", "伤害意图",
+                    "伤害性质", "受伤部位", "严重程度", "结局", "产品分类代码", "产品名称", "伤害经过"]
+
+
+def injury_row(report_id: str, **over: str) -> list[str]:
+    row = dict(report_id=report_id, hospital_code="H61010201", region_code="610102", visit_date="2026-11-20",
+               sex="男", age="35岁", injury_cause="烧烫伤", injury_intent="非故意", injury_nature="烧烫伤",
+               body_part="上肢", severity="轻度", outcome="处理后离院", product_code="P0201",
+               product_name="电热水壶", narrative="烧水时烫伤")
+    row.update(over)
+    return list(row.values())

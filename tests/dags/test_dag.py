@@ -1,0 +1,66 @@
+"""DAG integrity, the day a run processes, and one real night through `airflow dags test`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from surveillance.airflow_support import day_for_run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_day_for_run() -> None:
+    run = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)  # 02:00 on the 27th in Shanghai
+    assert day_for_run({"data_interval_end": run})[0] == date(2026, 11, 26)
+    assert day_for_run({"dag_run": SimpleNamespace(conf={"day": "2026-01-05"}), "data_interval_end": run})[0] == \
+        date(2026, 1, 5)
+    now = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+    day, why = day_for_run({"logical_date": None, "data_interval_end": None}, now=now)
+    assert day == date(2026, 11, 26) and "no logical date" in why
+
+
+def test_dag_file_imports_fast_without_heavy_modules() -> None:
+    code = ("import sys,time; t=time.time(); import runpy; runpy.run_path('dags/surveillance_nightly.py'); "
+            "heavy=[m for m in ('great_expectations','pandas','sklearn','surveillance.ingest.pipeline') if m in sys.modules];"
+            "print(heavy); print(time.time()-t)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    heavy, _elapsed = out.strip().splitlines()[-2:]
+    assert heavy == "[]"
+
+
+@pytest.mark.airflow
+def test_dagbag_and_one_night_through_airflow(tmp_path: Path) -> None:
+    env = dict(os.environ, AIRFLOW_HOME=str(tmp_path / "airflow"), AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
+               AIRFLOW__CORE__LOAD_EXAMPLES="False", SURVEILLANCE_HOME=str(tmp_path / "var"),
+               SURVEILLANCE_DB_URL=f"sqlite:///{tmp_path / 'var' / 'warehouse.db'}", SURVEILLANCE_SMTP="off")
+    env.pop("AIRFLOW_CONN_SMTP_DEFAULT", None)
+    bin_ = Path(sys.executable).parent
+    run = lambda *args: subprocess.run([str(bin_ / args[0]), *args[1:]], env=env, capture_output=True,  # noqa: E731
+                                       text=True, timeout=600)
+    assert run("airflow", "db", "migrate").returncode == 0
+    errors = subprocess.run([sys.executable, "-c", (
+        "from airflow.dag_processing.dagbag import DagBag; b=DagBag(); "
+        "print(b.import_errors); d=b.get_dag('surveillance_nightly'); "
+        "print(sorted(d.tags), d.default_args['owner'], d.default_args['retries'], len(d.tasks))")],
+        env=env, capture_output=True, text=True, cwd=ROOT)
+    lines = errors.stdout.strip().splitlines()
+    assert lines[-2] == "{}" and lines[-1] == "['nightly', 'surveillance'] surveillance 2 6", errors.stderr[-2000:]
+    assert run("surveillance", "db", "upgrade").returncode == 0
+    header = "样品编号,采样日期,行政区划代码,食品类别,食品名称,采样环节,检测项目,检测结果,单位\n"
+    landing = tmp_path / "var" / "landing" / "food" / "2026-11-20"
+    landing.mkdir(parents=True)
+    (landing / "lab.csv").write_text(header + "S1,2026-11-20,610102,F01,大米,流通,镉,0.5,mg/kg\n", encoding="utf-8")
+    started = time.time()
+    result = run("airflow", "dags", "test", "surveillance_nightly", "2026-11-21")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "processing 2026-11-20" in result.stdout + result.stderr
+    emails = list((tmp_path / "var" / "outbox" / "2026-11-20").glob("*.eml"))
+    assert emails, f"no email after {time.time() - started:.0f}s"

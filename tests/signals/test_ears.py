@@ -1,0 +1,31 @@
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from surveillance.signals.ears import ears
+from surveillance.signals.periods import last_complete_week
+
+
+def test_c1_and_c2_match_the_definition() -> None:
+    rng = np.random.default_rng(1)
+    counts = rng.poisson(5, size=(3, 20)).astype(float)
+    counts[1, -1] = 40
+    for method, lag in (("C1", 0), ("C2", 2)):
+        res = ears(counts, method, alpha=0.001, last=1)
+        t = counts.shape[1] - 1
+        base = counts[:, t - lag - 7 : t - lag]
+        expected_threshold = base.mean(axis=1) + norm.ppf(0.999) * base.std(axis=1, ddof=1)
+        np.testing.assert_allclose(res.threshold[:, 0], expected_threshold)
+        assert res.alarm[1, 0] and not res.alarm[0, 0]
+
+
+def test_too_short_series_is_an_error_not_a_silent_skip() -> None:
+    with pytest.raises(ValueError, match="needs at least 10 periods"):
+        ears(np.ones((1, 9)), "C2")
+
+
+def test_last_complete_week() -> None:
+    from datetime import date
+
+    assert last_complete_week(date(2026, 11, 26)) == (date(2026, 11, 16), date(2026, 11, 22))  # Thursday
+    assert last_complete_week(date(2026, 11, 22)) == (date(2026, 11, 16), date(2026, 11, 22))  # Sunday

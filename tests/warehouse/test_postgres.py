@@ -1,0 +1,50 @@
+"""The same pipeline on PostgreSQL (set SURVEILLANCE_TEST_PG_URL; CI points it at the machine's server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from surveillance.ingest.pipeline import ingest_file
+from surveillance.warehouse.db import get_engine, upgrade
+from tests.conftest import INJURY_HEADER_ZH, TODAY, injury_row, write_csv
+
+pytestmark = pytest.mark.postgres
+
+
+def test_schema_ingest_and_idempotency_on_postgres(pg_url: str, tmp_path: Path) -> None:
+    upgrade(pg_url)
+    engine = get_engine(pg_url)
+    assert {"injury_reports", "ingest_batches", "signals", "alerts", "deliveries"} <= set(
+        inspect(engine).get_table_names())
+    path = write_csv(tmp_path / "a.csv", INJURY_HEADER_ZH,
+                     [injury_row("R1"), injury_row("R2", region_code="000000"), injury_row("R1")])
+    first = ingest_file(engine, path, "injury", "salt", TODAY)
+    assert (first.rows_read, first.rows_loaded, first.rows_quarantined, first.rows_duplicate) == (3, 1, 1, 1)
+    again = ingest_file(engine, path, "injury", "salt", TODAY)
+    assert again.already_ingested
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from injury_reports")).scalar() == 1
+        assert conn.execute(text("select count(*) from quarantined_rows")).scalar() == 1
+
+
+def test_detect_and_alert_on_postgres(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from surveillance.alerts.run import alert_day
+    from surveillance.settings import load_settings
+    from surveillance.signals.detect import detect_day
+
+    monkeypatch.setenv("SURVEILLANCE_HOME", str(tmp_path / "var"))
+    monkeypatch.setenv("SURVEILLANCE_DB_URL", pg_url)
+    upgrade(pg_url)
+    engine = get_engine(pg_url)
+    header = ["样品编号", "采样日期", "行政区划代码", "食品类别", "食品名称", "采样环节", "检测项目", "检测结果", "单位"]
+    path = write_csv(tmp_path / "f.csv", header, [["S1", "2026-11-20", "610102", "F01", "大米", "流通", "镉", "0.5", "mg/kg"]])
+    assert ingest_file(engine, path, "food", "salt", TODAY).rows_loaded == 1
+    assert detect_day(engine, date(2026, 11, 20))["new"] == 1
+    summary = alert_day(engine, load_settings(), date(2026, 11, 20), use_smtp=False)
+    assert summary["digests_built"] == summary["sent"] > 0
+    assert alert_day(engine, load_settings(), date(2026, 11, 20), use_smtp=False)["digests_built"] == 0
