@@ -92,11 +92,7 @@ def _best_other_source(columns: list[str], contract: Contract) -> str | None:
 def _read_table(path: Path, data: bytes) -> tuple[pd.DataFrame, str]:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, header=None, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for corrupt workbooks
-            raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__})") from None
-        return _promote_header(frame.fillna("")), "xlsx"
+        return _promote_header(_read_xlsx(data)), "xlsx"
     if suffix not in {".csv", ".txt"}:
         raise FileRejected(f"unsupported file type '{suffix}' (expected .csv or .xlsx)")
     text, encoding = decode(data)
@@ -109,6 +105,28 @@ def _read_table(path: Path, data: bytes) -> tuple[pd.DataFrame, str]:
     except pd.errors.EmptyDataError:
         raise FileRejected("file has no rows") from None
     return _promote_header(frame), encoding
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """First sheet as text. Formulas stay their text (data_only=False): never evaluated, never lost."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        rows = [[_cell_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl raises many types for corrupt workbooks
+        raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    if not rows:
+        raise FileRejected("workbook's first sheet is empty")
+    return pd.DataFrame(rows, dtype=object).fillna("")
 
 
 def _promote_header(frame: pd.DataFrame) -> pd.DataFrame:

@@ -53,3 +53,19 @@ def test_unknown_columns_are_kept(tmp_path: Path) -> None:
     raw = read_file(path, INJURY)
     assert raw.extra_columns == ("备注",)
     assert raw.frame.at[0, "备注"] == "复诊"
+
+
+def test_xlsx_with_a_merged_title_row(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2026年11月伤害监测报告卡汇总"])
+    ws.merge_cells("A1:O1")
+    ws.append(INJURY_HEADER_ZH)
+    ws.append(injury_row("R1", narrative="=HYPERLINK(\"http://x\",\"点击\")"))
+    path = tmp_path / "report.xlsx"
+    wb.save(path)
+    raw = read_file(path, INJURY)
+    assert len(raw.frame) == 1 and raw.frame.at[0, "report_id"] == "R1"
+    assert raw.frame.at[0, "narrative"].startswith("=HYPERLINK")  # kept as text, never evaluated
