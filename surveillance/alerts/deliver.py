@@ -19,10 +19,10 @@ SMTP_CONN_ID = "smtp_default"
 
 def smtp_configured(conn_id: str = SMTP_CONN_ID) -> bool:
     """True when Airflow can resolve the SMTP connection (environment variable or metadata DB)."""
-    if os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}"):
-        return True
     if os.environ.get("SURVEILLANCE_SMTP", "auto") == "off":
         return False
+    if os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}"):
+        return True
     try:
         from airflow.sdk import BaseHook
 

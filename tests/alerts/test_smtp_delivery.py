@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -45,6 +47,20 @@ def _use_server(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
          "extra": {"disable_tls": True, "disable_ssl": True, "retry_limit": 0, "timeout": 5}}))
 
 
+@contextmanager
+def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """A real SMTP server on a free loopback port, with Airflow's smtp_default pointing at it."""
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        _use_server(monkeypatch, port)
+        yield inbox
+    finally:
+        controller.stop()
+
+
 def _land_exceedance(engine, tmp_path: Path, sample: str, day: str) -> None:
     rows = [[sample, day, "610302", "熟肉制品", "卤肉", "学校食堂", "沙门氏菌", "检出", "", "", "", ""],
             [sample + "B", day, "610302", "谷物及其制品", "大米", "流通", "镉", "0.9", "mg/kg", "0.003", "0.2", ""]]
@@ -54,12 +70,7 @@ def _land_exceedance(engine, tmp_path: Path, sample: str, day: str) -> None:
 
 def test_one_email_per_agency_rerun_sends_nothing_and_queued_digest_is_delivered_later(
         settings, engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        _use_server(monkeypatch, port)
+    with smtp_server(monkeypatch) as inbox:
         day = date(2026, 11, 20)
         _land_exceedance(engine, tmp_path, "FS1", day.isoformat())
         detect_day(engine, day)
@@ -78,8 +89,6 @@ def test_one_email_per_agency_rerun_sends_nothing_and_queued_digest_is_delivered
 
         again = alert_day(engine, settings, day, use_smtp=True)
         assert again["sent"] == 0 and len(inbox.messages) == len(deliveries)
-    finally:
-        controller.stop()
 
     # the server is down: the next night's digest is stored and stays queued
     day2 = date(2026, 11, 21)
@@ -92,13 +101,6 @@ def test_one_email_per_agency_rerun_sends_nothing_and_queued_digest_is_delivered
     assert len(queued) == down["failed"]
 
     # back up (on another port, as after a restart): the next run delivers what was queued
-    inbox2 = Inbox()
-    port2 = _free_port()
-    controller2 = Controller(inbox2, hostname="127.0.0.1", port=port2)
-    controller2.start()
-    try:
-        _use_server(monkeypatch, port2)
+    with smtp_server(monkeypatch) as inbox2:
         later = alert_day(engine, settings, date(2026, 11, 22), use_smtp=True)
         assert later["sent"] == len(queued) == len(inbox2.messages)
-    finally:
-        controller2.stop()
