@@ -40,12 +40,11 @@ def surveillance_nightly():
         from surveillance.nightly import ingest_day
         from surveillance.settings import load_settings
 
-        results = ingest_day(load_settings(), source, date.fromisoformat(day))
-        for r in results:
+        run = ingest_day(load_settings(), source, date.fromisoformat(day))
+        for r in run.results:
             print(r.line())
-        return {"files": len(results), "rejected": sum(r.status == "rejected" for r in results),
-                "loaded": sum(r.rows_loaded for r in results),
-                "quarantined": sum(r.rows_quarantined for r in results)}
+        print(f"GX Data Docs: {run.data_docs or 'no rows validated'}")
+        return run.totals()
 
     @task
     def detect(day: str) -> dict:

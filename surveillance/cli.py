@@ -42,22 +42,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from surveillance.ingest.pipeline import ingest_file
-    from surveillance.warehouse.db import get_engine
+    from surveillance.ingest.run import ingest_files
 
-    settings = load_settings()
-    engine = get_engine(settings.db_url)
-    results = []
-    for n, path in enumerate(args.paths, 1):
+    def progress(n: int, result) -> None:
         if not args.json:
-            print(f"[{n}/{len(args.paths)}] {path}", file=sys.stderr)
-        result = ingest_file(engine, Path(path), args.source, settings.pii_salt)
-        results.append(result)
-        if not args.json:
-            print(result.line())
+            print(f"[{n}/{len(args.paths)}] {result.line()}", flush=True)
+
+    run = ingest_files(load_settings(), args.source, [Path(p) for p in args.paths], day=args.day, today=args.today,
+                       sheet=args.sheet, on_result=progress)
     if args.json:
-        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
-    return 2 if any(r.status == "rejected" for r in results) else 0
+        print(json.dumps(run.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        t = run.totals()
+        print(f"{t['files']} file(s), {t['rejected']} rejected; rows read {t['rows_read']} = loaded {t['rows_loaded']} "
+              f"+ quarantined {t['rows_quarantined']} + duplicate {t['rows_duplicate']}")
+        print(f"GX Data Docs: {run.data_docs or 'no rows validated'}")
+    return 2 if run.rejected else 0
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
@@ -79,11 +79,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from surveillance.nightly import run_day
 
     result = run_day(load_settings(), args.day, use_smtp=False if args.no_smtp else None)
-    rejected = [r for rs in result["ingest"].values() for r in rs if r["status"] == "rejected"]
-    for source, rs in result["ingest"].items():
-        loaded = sum(r["rows_loaded"] for r in rs)
-        quarantined = sum(r["rows_quarantined"] for r in rs)
-        print(f"{source}: {len(rs)} files, {loaded} rows loaded, {quarantined} quarantined")
+    rejected = [r for run in result["ingest"].values() for r in run["files"] if r["status"] == "rejected"]
+    for source, run in result["ingest"].items():
+        t = run["totals"]
+        print(f"{source}: {t['files']} files, {t['rows_loaded']} rows loaded, {t['rows_quarantined']} quarantined; "
+              f"GX Data Docs: {run['data_docs'] or 'no rows validated'}")
     for r in rejected:
         print(f"REJECTED {r['file']}: {r['error']}")
     print(json.dumps({"detect": result["detect"], "alert": result["alert"]}, ensure_ascii=False))
@@ -123,21 +123,25 @@ def cmd_demo_check(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
+    from surveillance.ingest.quarantine import quarantined_rows, reason_text
 
-    from surveillance.warehouse.db import get_engine
-    from surveillance.warehouse.models import IngestBatch, QuarantinedRow
+    rows = quarantined_rows(load_settings(), source=args.source, batch_id=args.batch, limit=args.limit)
+    for q in rows:
+        where = f"row {q['row_number']}" if q["row_number"] is not None else "unsplittable line"
+        print(f"[{q['source']}] {q['file_name']} {where}: {reason_text(q['reasons'])}"
+              + (f"\n    {json.dumps(q['raw'], ensure_ascii=False)}" if args.raw else ""))
+    if not rows:
+        print("no quarantined rows match", file=sys.stderr)
+    return 0
 
-    engine = get_engine(load_settings().db_url)
-    stmt = (select(IngestBatch.file_name, QuarantinedRow.row_number, QuarantinedRow.reasons, QuarantinedRow.raw)
-            .join(IngestBatch, IngestBatch.id == QuarantinedRow.batch_id).order_by(QuarantinedRow.id)
-            .limit(args.limit))
-    if args.source:
-        stmt = stmt.where(QuarantinedRow.source == args.source)
-    with engine.connect() as conn:
-        for file_name, row_number, reasons, raw in conn.execute(stmt):
-            why = "; ".join(f"{r['column']}: {r['check']} ({r['message']})" for r in json.loads(reasons))
-            print(f"{file_name} row {row_number}: {why}" + (f"\n    {raw}" if args.raw else ""))
+
+def cmd_quarantine_export(args: argparse.Namespace) -> int:
+    from surveillance.ingest.quarantine import export, quarantined_rows
+
+    rows = quarantined_rows(load_settings(), source=args.source, batch_id=args.batch, limit=None)
+    out = Path(args.output)
+    export(rows, out, args.format)
+    print(f"wrote {len(rows)} quarantined row(s) to {out}")
     return 0
 
 
@@ -169,10 +173,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--daily-days", type=int, default=14, help="days written as daily files per sender")
     demo.set_defaults(func=cmd_demo)
 
-    ing = sub.add_parser("ingest", help="ingest files; exit 2 if any file was rejected")
+    ing = sub.add_parser("ingest", help="ingest files; exit 2 if any file was rejected", description=(
+        "Read, validate (Great Expectations) and load CSV (UTF-8 or GBK/GB18030), XLSX or JSON Lines files. "
+        "Per file: rows read = loaded + quarantined + duplicate. The same file twice loads nothing; corrected "
+        "records replace the stored ones and keep their previous version. Exit status 2 if any file was rejected."))
     ing.add_argument("--source", required=True, choices=SOURCES)
     ing.add_argument("paths", nargs="+", metavar="PATH")
-    ing.add_argument("--json", action="store_true", help="print per-file results as JSON")
+    ing.add_argument("--json", action="store_true", help="print the run (per-file results, totals, Data Docs path) as JSON")
+    ing.add_argument("--sheet", help="XLSX: read this sheet instead of the first")
+    ing.add_argument("--day", type=_day, default=yesterday,
+                     help="the day this run is for (default: yesterday); rows dated before it mark their days as revised")
+    ing.add_argument("--today", type=_day, default=None, help="latest valid date in the data (default: the real today)")
     ing.set_defaults(func=cmd_ingest)
 
     for name, func, text in (("detect", cmd_detect, "run the detectors for a day"),
@@ -195,9 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
     qs = q.add_subparsers(dest="q_command", required=True)
     ql = qs.add_parser("list", help="list quarantined rows with their reasons")
     ql.add_argument("--source", choices=SOURCES)
+    ql.add_argument("--batch", type=int, help="only this ingest batch (file)")
     ql.add_argument("--limit", type=int, default=50)
     ql.add_argument("--raw", action="store_true", help="also print the raw row")
     ql.set_defaults(func=cmd_quarantine)
+    qe = qs.add_parser("export", help="write quarantined rows with reasons to CSV (opens in Excel) or JSON Lines")
+    qe.add_argument("--source", choices=SOURCES)
+    qe.add_argument("--batch", type=int, help="only this ingest batch (file)")
+    qe.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    qe.add_argument("-o", "--output", required=True, help="file to write")
+    qe.set_defaults(func=cmd_quarantine_export)
 
     ex = sub.add_parser("expectations", help="Great Expectations suites")
     exs = ex.add_subparsers(dest="ex_command", required=True)

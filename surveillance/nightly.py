@@ -9,17 +9,16 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from surveillance.ingest.pipeline import IngestResult, ingest_file, landed_files
+from surveillance.ingest.pipeline import landed_files
+from surveillance.ingest.run import IngestRun, ingest_files
 from surveillance.settings import SOURCES, Settings
 from surveillance.warehouse.db import get_engine
 from surveillance.warehouse.models import Delivery, IngestBatch, Signal
 
 
-def ingest_day(settings: Settings, source: str, day: date) -> list[IngestResult]:
+def ingest_day(settings: Settings, source: str, day: date) -> IngestRun:
     """Ingest every file landed for ``source`` on ``day`` (already-ingested files load nothing)."""
-    engine = get_engine(settings.db_url)
-    return [ingest_file(engine, path, source, settings.pii_salt)
-            for path in landed_files(settings.landing_dir(source, day))]
+    return ingest_files(settings, source, landed_files(settings.landing_dir(source, day)), day=day)
 
 
 def detect(settings: Settings, day: date, domains: tuple[str, ...] = SOURCES) -> dict:
@@ -35,7 +34,7 @@ def alert(settings: Settings, day: date, use_smtp: bool | None = None, catch_up:
 
 
 def run_day(settings: Settings, day: date, use_smtp: bool | None = None) -> dict:
-    ingested = {s: [r.as_dict() for r in ingest_day(settings, s, day)] for s in SOURCES}
+    ingested = {s: ingest_day(settings, s, day).as_dict() for s in SOURCES}
     return {"ingest": ingested, "detect": detect(settings, day), "alert": alert(settings, day, use_smtp)}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,10 @@ class Settings:
 
     def landing_dir(self, source: str, day: date) -> Path:
         return self.landing / source / day.isoformat()
+
+    def data_docs_dir(self, day: date, source: str, started: datetime) -> Path:
+        """Where one ingest run's GX Data Docs go: beside the day's other reports."""
+        return self.reports / day.isoformat() / "data-docs" / f"{source}-{started:%Y%m%dT%H%M%S%f}"
 
     def digest_dir(self, day: date) -> Path:
         return self.digests / day.isoformat()

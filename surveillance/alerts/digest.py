@@ -7,21 +7,13 @@ import io
 
 from surveillance import reference
 from surveillance.alerts.levels import ACTIONS, LEVELS
+from surveillance.excel_csv import neutralise
 
 DOMAINS = {"injury": "产品伤害", "inspection": "监督抽查", "food": "食品安全"}
 METHODS = {"ears-c2": "EARS C2 周病例数异常", "repeat-failure": "企业多次抽检不合格",
            "exceedance": "检测结果超过限量", "trend-mk": "含量上升趋势（Mann-Kendall）"}
 COLUMNS = ["信号编号", "预警级别", "颜色", "领域", "检测方法", "类别", "地区", "时段", "观测值", "期望值", "阈值",
            "状态", "说明", "建议措施", "责任部门"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> str:
-    """Text Excel will show, never evaluate: cells starting like a formula get a leading quote."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", " ").replace("\n", " ")
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
 
 def category_name(code: str | None) -> str:
     if not code:

@@ -21,6 +21,8 @@ class Contract:
     date_column: str
     # Personal data some hospital exports carry: hashed or dropped, never stored raw.
     personal: tuple[Column, ...] = ()
+    # Columns a clerk types freely: ID and phone numbers in them are redacted.
+    free_text: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -66,7 +68,10 @@ INJURY = Contract(
         Column("patient_name", "姓名|患者姓名", required=False),
         Column("id_number", "身份证号|身份证号码|证件号码", required=False),
         Column("phone", "联系电话|电话|手机号", required=False),
+        Column("address", "住址|家庭住址|现住址|地址", required=False),
+        Column("guardian_name", "监护人|监护人姓名|家长姓名", required=False),
     ),
+    free_text=("narrative", "product_name"),
 )
 
 INSPECTION = Contract(
@@ -89,6 +94,7 @@ INSPECTION = Contract(
     ),
     key=("sample_id",),
     date_column="sampling_date",
+    free_text=("product_name", "failed_items"),
 )
 
 FOOD = Contract(
@@ -110,6 +116,7 @@ FOOD = Contract(
     ),
     key=("sample_id", "analyte"),
     date_column="sampling_date",
+    free_text=("food_name",),
 )
 
 CONTRACTS: dict[str, Contract] = {c.source: c for c in (INJURY, INSPECTION, FOOD)}

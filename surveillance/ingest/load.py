@@ -1,74 +1,94 @@
-"""Write a validated batch to the warehouse: new keys inserted, changed keys updated, same skipped."""
+"""Write a validated chunk to the warehouse: new keys inserted in bulk, changed keys updated with
+their previous version kept in ``record_revisions``, identical rows counted as duplicates."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import Connection, Table, insert, select
 
 from surveillance.ingest.contract import Contract
-from surveillance.warehouse.models import Base
+from surveillance.warehouse.bulk import bulk_insert, drop_table, temp_table_like
+from surveillance.warehouse.models import Base, RecordRevision
 
 _CHUNK = 500
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoadCounts:
-    inserted: int
-    updated: int
-    unchanged: int
-
-
-def row_hashes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """A digest of a row's normalised values: equal digests mean an identical record."""
-    text = pd.Series("", index=frame.index, dtype=object)
-    for col in columns:
-        values = frame[col].astype(object)
-        text = text + "\x1f" + values.where(values.notna(), "").map(str)
-    return text.map(lambda t: hashlib.md5(t.encode("utf-8"), usedforsecurity=False).hexdigest())
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    days: Counter = field(default_factory=Counter)  # date -> rows inserted or updated
 
 
 def table_for(contract: Contract) -> Table:
     return Base.metadata.tables[contract.table]
 
 
+def key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
+    """One string per row naming its key (parts joined by a unit separator)."""
+    text = frame[key[0]].astype(str)
+    for col in key[1:]:
+        text = text + "\x1f" + frame[col].astype(str)
+    return text
+
+
 def _existing(conn: Connection, table: Table, contract: Contract, frame: pd.DataFrame) -> pd.DataFrame:
-    lead = contract.key[-1]
-    cols = [table.c[k] for k in contract.key] + [table.c.id, table.c.row_hash]
-    parts = []
-    values = frame[lead].unique().tolist()
-    for start in range(0, len(values), _CHUNK):
-        stmt = select(*cols).where(table.c[lead].in_(values[start : start + _CHUNK]))
-        parts.append(pd.DataFrame(conn.execute(stmt).all(), columns=[*contract.key, "id", "row_hash"]))
-    if not parts:
-        return pd.DataFrame(columns=[*contract.key, "id", "row_hash"])
-    return pd.concat(parts, ignore_index=True)
+    """Stored rows sharing a key with ``frame``: ids and stored hashes (keys bulk-copied, joined in the database)."""
+    key = list(contract.key)
+    stage = temp_table_like(conn, table.name, key)
+    bulk_insert(conn, stage, frame, key)
+    on = " AND ".join(f't."{k}" = s."{k}"' for k in key)
+    cols = ", ".join(f's."{k}"' for k in key)
+    rows = conn.exec_driver_sql(f'SELECT {cols}, t.id, t.row_hash FROM "{stage}" s JOIN "{table.name}" t ON {on}').all()
+    drop_table(conn, stage)
+    return pd.DataFrame(rows, columns=[*key, "id", "row_hash_old"])
 
 
-def _records(frame: pd.DataFrame, table: Table) -> list[dict]:
-    cols = [c.name for c in table.columns if c.name in frame.columns and c.name != "id"]
-    out = frame[cols].astype(object).where(frame[cols].notna(), None)
-    return out.to_dict(orient="records")
+def _keep_revisions(conn: Connection, table: Table, contract: Contract, ids: list[int], batch_id: int, now: datetime) -> None:
+    for start in range(0, len(ids), _CHUNK):
+        old = conn.execute(select(table).where(table.c.id.in_(ids[start : start + _CHUNK]))).mappings().all()
+        conn.execute(insert(RecordRevision), [
+            dict(source=contract.source, record_id=row["id"], record_key="/".join(str(row[k]) for k in contract.key),
+                 data=json.dumps({k: v for k, v in row.items() if k != "id"}, ensure_ascii=False, default=str),
+                 row_hash=row["row_hash"], batch_id=row["batch_id"], superseded_by_batch_id=batch_id, superseded_at=now)
+            for row in old
+        ])
 
 
-def load_rows(conn: Connection, contract: Contract, frame: pd.DataFrame, batch_id: int) -> LoadCounts:
+def _update(conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str]) -> None:
+    """Replace the stored rows ``frame["id"]`` by ``frame``'s values (staged in bulk, one UPDATE)."""
+    stage = temp_table_like(conn, table.name, ["id", *columns])
+    bulk_insert(conn, stage, frame, ["id", *columns])
+    assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    conn.exec_driver_sql(f'UPDATE "{table.name}" SET {assignments} FROM "{stage}" s WHERE "{table.name}".id = s.id')
+    drop_table(conn, stage)
+
+
+def load_rows(conn: Connection, contract: Contract, frame: pd.DataFrame, batch_id: int,
+              now: datetime | None = None) -> LoadCounts:
     """Insert or update ``frame`` (normalised rows with ``row_hash``) inside the caller's transaction."""
     if frame.empty:
-        return LoadCounts(0, 0, 0)
+        return LoadCounts()
+    now = now or datetime.now()
     table = table_for(contract)
     frame = frame.assign(batch_id=batch_id)
+    columns = [c.name for c in table.columns if c.name in frame.columns and c.name != "id"]
     existing = _existing(conn, table, contract, frame)
-    merged = frame.merge(existing, on=list(contract.key), how="left", suffixes=("", "_old"))
+    merged = frame.merge(existing, on=list(contract.key), how="left")
+    merged.index = frame.index
     new = merged[merged["id"].isna()]
     changed = merged[merged["id"].notna() & (merged["row_hash"] != merged["row_hash_old"])]
-    if not new.empty:
-        conn.execute(table.insert(), _records(new, table))
+    changed = changed.assign(id=changed["id"].astype("int64"))
+    bulk_insert(conn, table.name, new, columns)
     if not changed.empty:
-        records = _records(changed, table)
-        for rec, rid in zip(records, changed["id"].astype(int), strict=True):
-            rec["_id"] = rid
-        stmt = table.update().where(table.c.id == bindparam("_id"))
-        conn.execute(stmt, records)
-    return LoadCounts(len(new), len(changed), len(merged) - len(new) - len(changed))
+        _keep_revisions(conn, table, contract, changed["id"].tolist(), batch_id, now)
+        _update(conn, table, changed, columns)
+    touched = pd.concat([new[contract.date_column], changed[contract.date_column]])
+    days = Counter(date.fromisoformat(d) for d in touched.dropna().tolist())
+    return LoadCounts(len(new), len(changed), len(frame) - len(new) - len(changed), days)

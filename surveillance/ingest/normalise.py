@@ -21,14 +21,42 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d")
 
 
+def per_unique(series: pd.Series, func) -> pd.Series:
+    """Apply ``func`` (Series -> Series) to the distinct values only: senders repeat the same dates,
+    codes and categories on every row, so this is what keeps normalising a million rows fast."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series(None, index=series.index, dtype=object)
+    done = func(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    values = np.append(done, None)[codes]
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+def _nfkc_values(values: pd.Series) -> pd.Series:
+    """NFKC and trim; ASCII text (most codes and IDs) only needs the trim."""
+    text = values.astype("str")
+    ascii_ = text.str.isascii().fillna(True).astype(bool)
+    out = text.str.strip().astype(object).where(text.notna(), None)
+    if not ascii_.all():
+        out[~ascii_] = [unicodedata.normalize("NFKC", v).strip() for v in text[~ascii_]]
+    return out
+
+
 def nfkc(series: pd.Series) -> pd.Series:
-    """Full-width to half-width and trimmed, as every sender's text needs."""
-    return series.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
+    """Full-width to half-width and trimmed, as every sender's text needs ('' stays '')."""
+    return per_unique(series, _nfkc_values).fillna("").astype(str)
 
 
 def parse_dates(series: pd.Series) -> pd.Series:
     """Parse the date formats senders use, including Excel serial numbers; NaT where none fits."""
-    text = nfkc(series)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed = _parse_date_values(pd.Series(uniques, dtype=object)).to_numpy()
+    values = np.append(parsed, np.datetime64("NaT", "ns"))[codes]
+    return pd.Series(values, index=series.index, dtype="datetime64[ns]")
+
+
+def _parse_date_values(series: pd.Series) -> pd.Series:
+    text = _nfkc_values(series).fillna("").astype(str)
     out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     for fmt in _DATE_FORMATS:
         todo = out.isna() & (text != "")
@@ -44,7 +72,11 @@ def parse_dates(series: pd.Series) -> pd.Series:
 
 def parse_age(series: pd.Series) -> pd.Series:
     """Ages in years from '3岁', '6个月', '15天', '2周' or plain numbers."""
-    text = nfkc(series).str.replace(r"\s", "", regex=True)
+    return per_unique(series, _parse_age_values).astype("float64")
+
+
+def _parse_age_values(series: pd.Series) -> pd.Series:
+    text = _nfkc_values(series).fillna("").astype(str).str.replace(r"\s", "", regex=True)
     match = text.str.extract(r"^(\d+(?:\.\d+)?)(岁|周岁|个月|月|周|天|日)?$")
     number = pd.to_numeric(match[0], errors="coerce")
     divisor = match[1].map({"个月": 12.0, "月": 12.0, "周": 52.18, "天": 365.25, "日": 365.25}).fillna(1.0)
@@ -56,15 +88,21 @@ _SEX = {"男": "男", "女": "女", "m": "男", "f": "女", "male": "男", "fema
 
 
 def parse_sex(series: pd.Series) -> pd.Series:
-    text = nfkc(series).str.lower()
-    return text.map(_SEX).fillna(text)
+    def values(uniq: pd.Series) -> pd.Series:
+        text = _nfkc_values(uniq).fillna("").astype(str).str.lower()
+        return text.map(_SEX).fillna(text)
+
+    return per_unique(series, values)
 
 
 def lookup_codes(series: pd.Series, table: dict[str, str]) -> pd.Series:
     """Codes or names (or aliases) to codes; unknown non-empty values kept for validation to flag."""
-    text = nfkc(series)
-    mapped = text.map(table)
-    return mapped.where(mapped.notna(), text.replace("", None))
+    def values(uniq: pd.Series) -> pd.Series:
+        text = _nfkc_values(uniq).fillna("").astype(str)
+        mapped = text.map(table)
+        return mapped.where(mapped.notna(), text.replace("", None))
+
+    return per_unique(series, values)
 
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -86,9 +124,11 @@ def uscc_valid(code: str) -> bool:
 
 def _date_column(frame: pd.DataFrame, raw: pd.DataFrame, col: str, problems: list[Problem]) -> None:
     parsed = parse_dates(raw[col])
-    bad = parsed.isna() & (nfkc(raw[col]) != "")
+    bad = parsed.isna() & (raw[col].str.strip() != "")
     problems.extend((i, col, f"unparseable date '{raw.at[i, col]}'") for i in raw.index[bad])
-    frame[col] = parsed.dt.date.astype(object).where(parsed.notna(), None)
+    # ISO text: what SQLite stores, what COPY reads, and what GX compares with the suite's bounds
+    iso = np.datetime_as_string(parsed.to_numpy().astype("datetime64[D]"), unit="D").astype(object)
+    frame[col] = pd.Series(iso, index=raw.index).where(parsed.notna(), None)
 
 
 def _region(frame: pd.DataFrame, raw: pd.DataFrame) -> None:
@@ -97,20 +137,27 @@ def _region(frame: pd.DataFrame, raw: pd.DataFrame) -> None:
 
 
 def _text(raw: pd.DataFrame, col: str) -> pd.Series:
-    return nfkc(raw[col]).replace("", None)
+    return per_unique(raw[col], lambda u: _nfkc_values(u).replace("", None))
+
+
+def _free_text(raw: pd.DataFrame, col: str) -> pd.Series:
+    """Narratives are kept as written (only trimmed): they are read by people, not matched."""
+    text = raw[col].astype(str).str.strip()
+    return text.astype(object).where(text != "", None)
 
 
 def normalise_injury(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     frame = pd.DataFrame(index=raw.index)
     for col in ("report_id", "hospital_code", "injury_cause", "injury_intent", "injury_nature",
-                "body_part", "severity", "outcome", "product_name", "narrative"):
+                "body_part", "severity", "outcome", "product_name"):
         frame[col] = _text(raw, col)
+    frame["narrative"] = _free_text(raw, "narrative")
     _region(frame, raw)
     _date_column(frame, raw, "visit_date", problems)
     frame["sex"] = parse_sex(raw["sex"])
     age = parse_age(raw["age"])
-    bad = age.isna() & (nfkc(raw["age"]) != "")
+    bad = age.isna() & (raw["age"].str.strip() != "")
     problems.extend((i, "age", f"unparseable age '{raw.at[i, 'age']}'") for i in raw.index[bad])
     frame["age"] = age
     frame["product_code"] = lookup_codes(raw["product_code"], reference.product_lookup())
@@ -132,7 +179,7 @@ def normalise_inspection(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]
     frame["verdict"] = verdict.replace("", None)
     frame["failed"] = verdict == "不合格"
     uscc = nfkc(raw["manufacturer_uscc"]).str.upper()
-    bad = (uscc != "") & ~uscc.map(uscc_valid)
+    bad = (uscc != "") & ~per_unique(uscc, lambda u: u.map(uscc_valid)).astype(bool)
     problems.extend(
         (i, "manufacturer_uscc", f"invalid USCC '{uscc[i]}' (GB 32100-2015 check character)")
         for i in raw.index[bad]

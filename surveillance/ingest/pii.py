@@ -2,40 +2,54 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import pandas as pd
 
-PERSONAL_COLUMNS = ("patient_name", "id_number", "phone")
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+from surveillance.ingest.hashing import keyed_hash
+
+HASHED_COLUMNS = ("patient_name", "id_number", "phone")  # identify a patient: kept only as a salted hash
+DROPPED_COLUMNS = ("address", "guardian_name")  # never needed for surveillance: dropped
+PERSONAL_COLUMNS = HASHED_COLUMNS + DROPPED_COLUMNS
+_NUMBERS = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+_MAY_HOLD_NUMBERS = r"\d{11}"
 REDACTED = "[已脱敏]"
 
 
 def redact_text(series: pd.Series) -> pd.Series:
     """Replace ID numbers and mobile numbers inside free text."""
-    return series.str.replace(_ID_NUMBER, REDACTED, regex=True).str.replace(_PHONE, REDACTED, regex=True)
+    text = series.astype(str)
+    suspect = text.str.contains(_MAY_HOLD_NUMBERS, regex=True)
+    if not suspect.any():
+        return text
+    out = text.astype(object)
+    out[suspect] = [_NUMBERS.sub(REDACTED, v) for v in text[suspect]]
+    return out.astype(str)
 
 
 def patient_hash(frame: pd.DataFrame, salt: str) -> pd.Series:
-    """A salted SHA-256 of the ID number, or of name and phone when there is no ID number."""
-    id_number = frame.get("id_number", pd.Series("", index=frame.index)).str.strip().str.upper()
-    name = frame.get("patient_name", pd.Series("", index=frame.index)).str.strip()
-    phone = frame.get("phone", pd.Series("", index=frame.index)).str.strip()
+    """A keyed hash (secret: the installation's salt) of the ID number, or of name and phone
+    when there is no ID number; '' when the row names nobody."""
+    blank = pd.Series("", index=frame.index, dtype=str)
+    id_number = frame.get("id_number", blank).astype(str).str.strip().str.upper()
+    name = frame.get("patient_name", blank).astype(str).str.strip()
+    phone = frame.get("phone", blank).astype(str).str.strip()
     basis = id_number.where(id_number != "", name + "|" + phone)
-    hashed = basis.map(lambda b: hashlib.sha256(f"{salt}|{b}".encode()).hexdigest())
+    hashed = keyed_hash(basis, salt)
     return hashed.where(basis.str.strip("|") != "", "")
 
 
-def scrub(raw: pd.DataFrame, salt: str) -> pd.DataFrame:
-    """Replace personal columns by ``patient_hash`` and redact free text, in every column kept."""
+def scrub(raw: pd.DataFrame, salt: str, free_text: tuple[str, ...]) -> pd.DataFrame:
+    """Replace personal columns by ``patient_hash`` and redact numbers in free text and extra columns.
+
+    ``free_text`` names the columns that may hold anything a clerk typed; columns outside the
+    contract are treated the same way, since nobody has said what they hold.
+    """
     present = [c for c in PERSONAL_COLUMNS if c in raw.columns]
-    out = raw.copy()
-    if present:
+    out = raw.drop(columns=present)
+    if any(c in raw.columns for c in HASHED_COLUMNS):
         out["patient_hash"] = patient_hash(raw, salt)
-        out = out.drop(columns=present)
-    for col in out.columns:
-        if col != "patient_hash":
-            out[col] = redact_text(out[col].astype(str))
+    for col in free_text:
+        if col in out.columns:
+            out[col] = redact_text(out[col])
     return out

@@ -1,28 +1,34 @@
 """Ingest one landed file end to end, with every row accounted for.
 
 rows read = rows loaded + rows quarantined + rows duplicate, for every accepted file.
-The batch record, its quarantined rows and its loaded rows commit in one transaction.
+The batch record, its quarantined rows, its loaded rows and the days it revised commit in one
+transaction (see ``writer``): a file that turns out unreadable half-way, or a killed run, leaves
+nothing behind.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, select
 
 from surveillance.ingest import pii
 from surveillance.ingest.contract import CONTRACTS, Contract
-from surveillance.ingest.load import load_rows, row_hashes
-from surveillance.ingest.normalise import normalise
-from surveillance.ingest.readers import FileRejected, content_hash, read_file
-from surveillance.ingest.validate import validate
-from surveillance.warehouse.models import IngestBatch, QuarantinedRow
+from surveillance.ingest.hashing import row_hashes
+from surveillance.ingest.load import LoadCounts, key_text
+from surveillance.ingest.normalise import normalise, per_unique
+from surveillance.ingest.readers import FileRejected, InvalidLine, RawChunk, file_hash, open_file
+from surveillance.ingest.validate import RowValidator
+from surveillance.ingest.writer import ChunkWrite, ProcessWriter, ThreadWriter
+from surveillance.warehouse.models import IngestBatch
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +42,13 @@ class IngestResult:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_duplicate: int = 0
+    rows_updated: int = 0  # of rows_loaded: corrections of records already stored
     error: str | None = None
     batch_id: int | None = None
     already_ingested: bool = False
+    encoding: str | None = None
+    revised_days: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage: read, normalise, validate, load
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -47,8 +57,130 @@ class IngestResult:
         if self.status == "rejected":
             return f"REJECTED {self.file}: {self.error}"
         note = " (already ingested: nothing new)" if self.already_ingested else ""
+        if self.rows_updated:
+            note += f" ({self.rows_updated} corrected records, previous versions kept)"
+        if self.revised_days:
+            note += f"; revised {len(self.revised_days)} past day(s) from {self.revised_days[0]}"
         return (f"accepted {self.file}: read {self.rows_read} = loaded {self.rows_loaded}"
                 f" + quarantined {self.rows_quarantined} + duplicate {self.rows_duplicate}{note}")
+
+
+class FileKeys:
+    """Keys seen so far in one file (across its chunks) with the hash of their first row."""
+
+    def __init__(self) -> None:
+        self.hashes = pd.Series(dtype=object)
+
+    def add(self, keys: pd.Series, hashes: pd.Series) -> None:
+        new = pd.Series(hashes.to_numpy(), index=keys.to_numpy())
+        self.hashes = pd.concat([self.hashes, new[~new.index.duplicated()]]) if len(self.hashes) else new[~new.index.duplicated()]
+
+
+def _reason(check: str, column: str, message: str) -> dict:
+    return {"check": check, "column": column, "message": message}
+
+
+def _extra_json(raw: pd.DataFrame, extra: list[str]) -> pd.Series | None:
+    if not extra:
+        return None
+    values = raw[extra].to_dict(orient="records")
+    return pd.Series([json.dumps({k: v for k, v in r.items() if v != ""}, ensure_ascii=False) for r in values],
+                     index=raw.index, dtype=object)
+
+
+@dataclass
+class ChunkOutcome:
+    good: pd.DataFrame
+    quarantine: list[dict]
+    duplicates: int
+
+
+class StageClock:
+    """Adds up wall time per stage, for the run log and the benchmark."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds, self.last = seconds, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(self.seconds.get(stage, 0.0) + now - self.last, 3)
+        self.last = now
+
+
+def split_chunk(contract: Contract, chunk: RawChunk, extra: list[str], salt: str, validator: RowValidator,
+                seen: FileKeys, run_name: str, clock: StageClock | None = None) -> ChunkOutcome:
+    """Scrub, normalise, de-duplicate and validate one chunk: rows to load, rows to quarantine."""
+    clock = clock or StageClock({})
+    if chunk.frame.empty:
+        return ChunkOutcome(pd.DataFrame(columns=[*contract.names, "row_hash"]), [_invalid_line(x) for x in chunk.invalid], 0)
+    raw = pii.scrub(chunk.frame, salt, contract.free_text + tuple(extra))
+    frame, problems = normalise(contract, raw)
+    extra_json = _extra_json(raw, [c for c in extra if c in raw.columns])
+    if extra_json is not None:
+        frame["extra"] = extra_json
+    frame["row_hash"] = row_hashes(frame, list(frame.columns))
+    reasons: dict[int, list[dict]] = defaultdict(list)
+    for row, column, message in problems:
+        reasons[row].append(_reason("parse", column, message))
+
+    keys = key_text(frame, contract.key)
+    earlier = seen.hashes.reindex(keys.to_numpy()).to_numpy() if len(seen.hashes) else pd.Series(None, index=keys.index).to_numpy()
+    earlier = pd.Series(earlier, index=frame.index)
+    in_file_repeat = keys.duplicated(keep="first")
+    first_here = frame.groupby(keys, sort=False)["row_hash"].transform("first") if in_file_repeat.any() else frame["row_hash"]
+    first_hash = earlier.where(earlier.notna(), first_here)
+    repeated = earlier.notna() | in_file_repeat
+    exact_dup = repeated & (frame["row_hash"] == first_hash)
+    unique_check = "expect_compound_columns_to_be_unique" if len(contract.key) > 1 else "expect_column_values_to_be_unique"
+    for row in frame.index[earlier.notna() & ~exact_dup]:
+        reasons[row].append(_reason(unique_check, ",".join(contract.key), "key already in an earlier part of this file with different values"))
+    seen.add(keys[~repeated], frame.loc[~repeated, "row_hash"])
+
+    candidates = frame[~exact_dup & earlier.isna()]
+    failures, errors = [], []
+    clock.lap("normalise")
+    if len(candidates):
+        failures, errors = validator.validate(_for_validation(candidates, contract), run_name)
+    clock.lap("validate")
+    if errors:
+        raise FileRejected("validation could not run: " + "; ".join(errors))
+    positions = candidates.index
+    for f in failures:
+        row = positions[f.row]
+        if any(r["check"] == "parse" and r["column"] == f.column for r in reasons[row]):
+            continue  # the parse problem already says why this value is missing
+        message = f"value '{f.value}'" if f.value else "missing value"
+        if f.expectation == unique_check:
+            message = f"key '{f.value}' repeated in this file with different values"
+        reasons[row].append(_reason(f.expectation, f.column, message))
+
+    bad = sorted(r for r in reasons if reasons[r] and not exact_dup[r])
+    quarantine = [dict(row_number=int(r) + 1, raw=json.dumps(raw.loc[r].to_dict(), ensure_ascii=False),
+                       reasons=json.dumps(reasons[r], ensure_ascii=False)) for r in bad]
+    quarantine += [_invalid_line(line) for line in chunk.invalid]
+    good = frame[~exact_dup & ~frame.index.isin(bad)]
+    clock.lap("normalise")
+    return ChunkOutcome(good, quarantine, int(exact_dup.sum()))
+
+
+def _for_validation(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """Text columns as pandas' Arrow-backed strings (GX's null and set checks run far faster on
+    them); the ISO date column as dates, which GX compares with the suite's date bounds."""
+    frame = frame.drop(columns=["row_hash", "extra"], errors="ignore")
+    text = [c for c in frame.columns if frame[c].dtype == object and c != contract.date_column]
+    frame = frame.astype(dict.fromkeys(text, "str"))
+    frame[contract.date_column] = per_unique(frame[contract.date_column], lambda u: u.map(_iso_date))
+    return frame
+
+
+def _iso_date(value: object) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _invalid_line(line: InvalidLine) -> dict:
+    text = pii.redact_text(pd.Series([line.text])).iloc[0]
+    return dict(row_number=None, raw=json.dumps({"line": text}, ensure_ascii=False),
+                reasons=json.dumps([_reason("parse", "", line.reason)], ensure_ascii=False))
 
 
 def _previous_batch(engine: Engine, source: str, digest: str):
@@ -59,61 +191,30 @@ def _previous_batch(engine: Engine, source: str, digest: str):
         ).first()
 
 
-def _record_rejection(engine: Engine, path: Path, source: str, digest: str, error: str) -> int:
+def _record_rejection(engine: Engine, path: Path, source: str, digest: str, error: str, day: date) -> int:
     with engine.begin() as conn:
         return conn.execute(
             insert(IngestBatch).returning(IngestBatch.id),
             dict(source=source, file_name=path.name, file_path=str(path), content_hash=digest,
-                 status="rejected", error=error, ingested_at=datetime.now()),
+                 status="rejected", error=error, ingested_at=datetime.now(), run_day=day),
         ).scalar_one()
 
 
-def _split(contract: Contract, raw: pd.DataFrame, salt: str, today: date):
-    """Scrub, normalise, de-duplicate and validate: (good frame, quarantine rows, duplicate count)."""
-    raw = pii.scrub(raw, salt)
-    frame, problems = normalise(contract, raw)
-    frame["row_hash"] = row_hashes(frame, [c for c in frame.columns if c != "row_hash"])
-    reasons: dict[int, list[dict]] = defaultdict(list)
-    for row, column, message in problems:
-        reasons[row].append({"check": "parse", "column": column, "message": message})
+def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date | None = None, *,
+                day: date | None = None, sheet: str | None = None, validator: RowValidator | None = None,
+                writer: ThreadWriter | ProcessWriter | None = None, progress: Callable[[int], None] | None = None) -> IngestResult:
+    """Ingest ``path`` as ``source``; never raises for bad input, reports it in the result.
 
-    keys = frame[list(contract.key)].astype(str).agg("\x1f".join, axis=1)
-    first_hash = frame.groupby(keys, sort=False)["row_hash"].transform("first")
-    repeated = keys.duplicated(keep="first")
-    exact_dup = repeated & (frame["row_hash"] == first_hash)
-    for row in frame.index[repeated & ~exact_dup]:
-        reasons[row].append({"check": "unique_key", "column": ",".join(contract.key),
-                             "message": "key repeated in this file with different values"})
-
-    candidates = frame[~exact_dup]
-    failures, errors = validate(contract.source, candidates.drop(columns=["row_hash"]), today)
-    if errors:
-        raise FileRejected("validation could not run: " + "; ".join(errors))
-    positions = candidates.index
-    for f in failures:
-        row = positions[f.row]
-        if any(r["column"] == f.column and r["check"] == "parse" for r in reasons[row]):
-            continue  # the parse problem already says why this value is missing
-        reasons[row].append({"check": f.expectation, "column": f.column, "message": f"value '{f.value}'" if f.value else "missing value"})
-
-    bad = [r for r in reasons if reasons[r] and not exact_dup[r]]
-    quarantine = [
-        dict(row_number=int(r) + 1, raw=json.dumps(raw.loc[r].to_dict(), ensure_ascii=False),
-             reasons=json.dumps(reasons[r], ensure_ascii=False))
-        for r in sorted(bad)
-    ]
-    good = frame[~exact_dup & ~frame.index.isin(bad)]
-    return good, quarantine, int(exact_dup.sum())
-
-
-def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date | None = None) -> IngestResult:
-    """Ingest ``path`` as ``source``; never raises for bad input, reports it in the result."""
+    ``today`` bounds dates (nothing after it is valid); ``day`` is the day whose run this is
+    (default: the day before ``today``): rows dated before it mark their days as revised.
+    """
     contract = CONTRACTS[source]
     today = today or date.today()
+    day = day or today - timedelta(days=1)
     path = Path(path)
     result = IngestResult(file=str(path), source=source, status="rejected")
     try:
-        digest = content_hash(path.read_bytes())
+        digest = file_hash(path)
     except OSError as exc:
         result.error = f"cannot read file: {exc.strerror}"
         return result
@@ -123,35 +224,75 @@ def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date 
         result.rows_read = result.rows_duplicate = previous.rows_read
         result.already_ingested = True
         return result
+    validator = validator or RowValidator(source, today)
+    own_writer = writer is None
+    writer = writer or ThreadWriter(engine)
     try:
-        raw = read_file(path, contract)
-        good, quarantine, duplicates = _split(contract, raw.frame, salt, today)
+        raw = open_file(path, contract, sheet)
+        result.encoding = raw.encoding
+        _load_file(raw, contract, path, digest, salt, day, sheet, validator, writer, result, progress)
     except FileRejected as exc:
         result.error = str(exc)
-        result.batch_id = _record_rejection(engine, path, source, digest, result.error)
+        result.rows_read = result.rows_loaded = result.rows_quarantined = result.rows_duplicate = result.rows_updated = 0
+        result.revised_days = []
+        result.batch_id = _record_rejection(engine, path, source, digest, result.error, day)
         return result
-
-    dates = good[contract.date_column].dropna()
-    with engine.begin() as conn:
-        batch_id = conn.execute(
-            insert(IngestBatch).returning(IngestBatch.id),
-            dict(source=source, file_name=path.name, file_path=str(path), content_hash=digest,
-                 status="accepted", rows_read=len(raw.frame), encoding=raw.encoding,
-                 first_day=dates.min() if len(dates) else None, last_day=dates.max() if len(dates) else None,
-                 ingested_at=datetime.now()),
-        ).scalar_one()
-        if quarantine:
-            conn.execute(insert(QuarantinedRow), [dict(q, batch_id=batch_id, source=source) for q in quarantine])
-        counts = load_rows(conn, contract, good, batch_id)
-        loaded = counts.inserted + counts.updated
-        dup_total = duplicates + counts.unchanged
-        conn.execute(update(IngestBatch).where(IngestBatch.id == batch_id).values(
-            rows_loaded=loaded, rows_quarantined=len(quarantine), rows_duplicate=dup_total))
-    result.status, result.batch_id = "accepted", batch_id
-    result.rows_read, result.rows_loaded = len(raw.frame), loaded
-    result.rows_quarantined, result.rows_duplicate = len(quarantine), dup_total
+    finally:
+        if own_writer:
+            writer.close()
+    result.status = "accepted"
     log.info(result.line())
     return result
+
+
+def _load_file(raw, contract: Contract, path: Path, digest: str, salt: str, day: date, sheet: str | None,
+               validator: RowValidator, writer: ThreadWriter | ProcessWriter, result: IngestResult,
+               progress: Callable[[int], None] | None) -> None:
+    """Prepare chunk n+1 here while the writer stores chunk n; one transaction for the whole file."""
+    now = datetime.now()
+    clock = StageClock(result.seconds)
+    seen = FileKeys()
+    totals = LoadCounts()
+    days: list[date] = []
+
+    def collect() -> None:
+        written = writer.collect()
+        if written is None:
+            return
+        totals.inserted += written.counts.inserted
+        totals.updated += written.counts.updated
+        totals.unchanged += written.counts.unchanged
+        totals.days.update(written.counts.days)
+        result.rows_quarantined += written.quarantined
+        result.rows_duplicate += written.counts.unchanged
+        days.extend(d for d in (written.first_day, written.last_day) if d is not None)
+        clock.lap("load")
+        if progress:
+            progress(totals.inserted + totals.updated + result.rows_quarantined + result.rows_duplicate)
+
+    batch_id = writer.begin(dict(source=contract.source, file_name=path.name, file_path=str(path), content_hash=digest,
+                                 status="accepted", encoding=raw.encoding, ingested_at=now, run_day=day, sheet=sheet))
+    try:
+        for n, chunk in enumerate(raw.chunks(), 1):
+            clock.lap("read")
+            outcome = split_chunk(contract, chunk, list(raw.extra_columns), salt, validator, seen, f"{path.name} part {n}", clock)
+            result.rows_read += len(chunk.frame) + len(chunk.invalid)
+            result.rows_duplicate += outcome.duplicates
+            collect()
+            writer.submit(batch_id, ChunkWrite(contract.source, outcome.good, outcome.quarantine))
+        collect()
+        result.rows_loaded = totals.inserted + totals.updated
+        result.rows_updated = totals.updated
+        revised = Counter({d: k for d, k in totals.days.items() if d < day})
+        result.revised_days = sorted(d.isoformat() for d in revised)
+        writer.commit(batch_id, contract.source, revised, dict(
+            rows_read=result.rows_read, rows_loaded=result.rows_loaded, rows_quarantined=result.rows_quarantined,
+            rows_duplicate=result.rows_duplicate, first_day=min(days, default=None), last_day=max(days, default=None)))
+    except BaseException:
+        writer.rollback()
+        raise
+    clock.lap("load")
+    result.batch_id = batch_id
 
 
 def landed_files(landing_dir: Path) -> list[Path]:

@@ -1,11 +1,20 @@
-"""Turn a landed file into a frame of raw strings, or reject it with a one-line reason."""
+"""Turn a landed file into chunks of raw strings, or reject it with a one-line reason.
+
+CSV is streamed with pyarrow in chunks (a million-row export never sits in memory at once); XLSX and
+JSON Lines, which senders only use for small files, are read whole and then cut into the same chunks.
+Lines that cannot be split into the header's fields are not lost: they come back as invalid lines,
+to be quarantined with the reason.
+"""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import json
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +22,13 @@ import pandas as pd
 from surveillance.ingest.contract import CONTRACTS, Contract
 
 TEXT_ENCODINGS_ACCEPTED = {"utf_8", "gb18030", "gbk", "gb2312", "big5", "utf_16", "utf_16_le", "utf_16_be"}
+CSV_SUFFIXES = {".csv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CHUNK_ROWS = 200_000  # rows handed to normalising, GX and the writer at a time
+BLOCK_BYTES = 1 << 24  # bytes pyarrow parses at a time (several blocks make a chunk)
+_SAMPLE_BYTES = 1 << 20
+_HEADER_SEARCH_ROWS = 30
 
 
 class FileRejected(Exception):
@@ -20,38 +36,86 @@ class FileRejected(Exception):
 
 
 @dataclass(frozen=True)
+class InvalidLine:
+    text: str
+    reason: str
+
+
+@dataclass
+class RawChunk:
+    """Canonical columns as text ('' when empty), extra columns under their own header, and the
+    lines of this stretch of the file that could not be split into fields."""
+
+    frame: pd.DataFrame
+    invalid: list[InvalidLine] = field(default_factory=list)
+    first_row: int = 1  # data-row number (1-based) of the frame's first row
+
+
+@dataclass
 class RawFile:
-    frame: pd.DataFrame  # canonical column names, all values str ('' when empty)
+    path: Path
+    contract: Contract
     encoding: str
-    content_hash: str
+    mapping: dict[str, str]  # raw header -> canonical name
     extra_columns: tuple[str, ...]
+    _chunks: Iterator[RawChunk]
+
+    def chunks(self) -> Iterator[RawChunk]:
+        return self._chunks
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM) first, else a detected Chinese charset."""
-    if not data.strip():
+def _complete_prefix(sample: bytes, encoding: str) -> bytes:
+    """Drop a multi-byte character cut off at the end of ``sample`` (a sample or a truncated file)."""
+    for cut in range(0, 4):
+        try:
+            (sample[: len(sample) - cut] if cut else sample).decode(encoding)
+            return sample[: len(sample) - cut] if cut else sample
+        except UnicodeDecodeError as exc:
+            if exc.start < len(sample) - 4:
+                break
+    return sample
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM) first, else a detected Chinese charset; reject anything else."""
+    if not sample.strip():
         raise FileRejected("file is empty")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in sample[:8192] and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRejected("binary content, not a text CSV")
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        _complete_prefix(sample, "utf-8").decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
     # Senders here export UTF-8 or a GB charset; asking the detector about those only keeps a
     # short GBK file from being taken for a Cyrillic code page, while chaos still rejects garbage.
-    best = from_bytes(data[:2_000_000], cp_isolation=sorted(TEXT_ENCODINGS_ACCEPTED)).best()
+    best = from_bytes(sample, cp_isolation=sorted(TEXT_ENCODINGS_ACCEPTED)).best()
     if best is None or best.encoding not in TEXT_ENCODINGS_ACCEPTED:
         found = best.encoding if best is not None else "none"
         raise FileRejected(f"text encoding could not be determined (detector said: {found})")
-    encoding = "gb18030" if best.encoding in {"gbk", "gb2312"} else best.encoding
+    return "gb18030" if best.encoding in {"gbk", "gb2312"} else best.encoding
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode a whole small text file (UTF-8 or a detected Chinese charset)."""
+    encoding = detect_encoding(data[:_SAMPLE_BYTES])
     try:
-        return data.decode(encoding), encoding
+        return data.decode("utf-8-sig" if encoding == "utf-8" else encoding), encoding
     except UnicodeDecodeError as exc:
         raise FileRejected(f"not valid {encoding}: {exc.reason} at byte {exc.start}") from None
 
@@ -89,22 +153,152 @@ def _best_other_source(columns: list[str], contract: Contract) -> str | None:
     return None
 
 
-def _read_table(path: Path, data: bytes) -> tuple[pd.DataFrame, str]:
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        return _promote_header(_read_xlsx(data)), "xlsx"
-    if suffix not in {".csv", ".txt"}:
-        raise FileRejected(f"unsupported file type '{suffix}' (expected .csv or .xlsx)")
-    text, encoding = decode(data)
+def _header_index(rows: list[list[str]], contract: Contract) -> int:
+    """The header is the first row naming two or more contract columns, else the first row with
+    two or more filled cells: title rows, merged titles and blank rows above it are skipped."""
+    for i, row in enumerate(rows):
+        if len(map_headers([c for c in row if c.strip()], contract)[0]) >= 2:
+            return i
+    for i, row in enumerate(rows):
+        if sum(1 for c in row if str(c).strip()) >= 2:
+            return i
+    raise FileRejected("no header row found")
+
+
+def _unique_headers(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(header):
+        h = h.strip() or f"column_{i + 1}"
+        if h in seen:
+            seen[h] += 1
+            h = f"{h}_{seen[h]}"
+        else:
+            seen[h] = 0
+        out.append(h)
+    return out
+
+
+def _check_columns(path: Path, header: list[str], contract: Contract) -> tuple[dict[str, str], list[str]]:
+    mapping, unknown = map_headers(header, contract)
+    missing = [c for c in contract.required if c not in mapping.values()]
+    if missing:
+        other = _best_other_source(header, contract)
+        if other:
+            raise FileRejected(f"this is a {other} file, not a {contract.source} file")
+        raise FileRejected(f"missing required columns: {', '.join(missing)}")
+    return mapping, unknown
+
+
+def _shape(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract) -> pd.DataFrame:
+    """Rename to canonical names, add absent optional columns as '', drop rows with no content."""
+    frame = frame.rename(columns=mapping)
+    for col in contract.names:
+        if col not in frame.columns:
+            frame[col] = ""
+    frame = frame.fillna("").astype(str)
+    filled = pd.Series(False, index=frame.index)
+    for col in frame.columns:
+        filled |= frame[col].str.strip() != ""
+    return frame[filled]
+
+
+def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping: dict[str, str],
+                contract: Contract, chunk_rows: int) -> Iterator[RawChunk]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    invalid: list[InvalidLine] = []
+
+    def on_invalid(row) -> str:
+        invalid.append(InvalidLine(row.text, f"line has {row.actual_columns} fields, the header has "
+                                             f"{row.expected_columns}" + (" (truncated?)" if row.actual_columns < row.expected_columns else "")))
+        return "skip"
+
+    whole = pa.memory_map(str(path)).read_buffer()
+    buffer = _without_cut_character(whole, encoding)
+    cut_inside_character = buffer.size < whole.size
+    reader = pacsv.open_csv(
+        pa.BufferReader(buffer),
+        read_options=pacsv.ReadOptions(skip_rows=skip + 1, column_names=header, block_size=BLOCK_BYTES,
+                                       encoding="utf-8" if encoding == "utf-8" else encoding),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    pending: list = []
+    rows, first = 0, 1
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, header=None, skip_blank_lines=True
-        )
-    except pd.errors.ParserError as exc:
-        raise FileRejected(f"malformed CSV: {str(exc).strip().splitlines()[-1]}") from None
-    except pd.errors.EmptyDataError:
-        raise FileRejected("file has no rows") from None
-    return _promote_header(frame), encoding
+        for batch in reader:
+            pending.append(batch)
+            rows += batch.num_rows
+            if rows >= chunk_rows:
+                yield RawChunk(_chunk_frame(pending, mapping, contract, first), invalid[:], first)
+                invalid.clear()
+                first += rows
+                pending, rows = [], 0
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise FileRejected(f"unreadable CSV after data row {first + rows - 1}: {str(exc).splitlines()[0][:200]}") from None
+    if pending or invalid:
+        frame = _chunk_frame(pending, mapping, contract, first)
+        if cut_inside_character and len(frame):
+            last = frame.iloc[-1]
+            frame = frame.iloc[:-1]
+            invalid.append(InvalidLine(",".join(str(v) for v in last.tolist()),
+                                       "the file ends inside a character: its last row was cut off (truncated file)"))
+        yield RawChunk(frame, invalid[:], first)
+
+
+def _without_cut_character(buffer, encoding: str):
+    """A file cut off inside a multi-byte character loses that partial character, not the file."""
+    if encoding.startswith("utf_16") or buffer.size == 0:
+        return buffer
+    tail = buffer[-65536:].to_pybytes()
+    if b"\n" in tail:
+        tail = tail[tail.rindex(b"\n") + 1 :]  # a line start is a character boundary in UTF-8 and GB18030
+    kept = _complete_prefix(tail, "utf-8" if encoding == "utf-8-sig" else encoding)
+    return buffer.slice(0, buffer.size - (len(tail) - len(kept)))
+
+
+def _chunk_frame(batches: list, mapping: dict[str, str], contract: Contract, first: int) -> pd.DataFrame:
+    import pyarrow as pa
+
+    if not batches:
+        return _shape(pd.DataFrame(columns=list(mapping)), mapping, contract)
+    frame = pa.Table.from_batches(batches).to_pandas()
+    frame.index = pd.RangeIndex(first - 1, first - 1 + len(frame))
+    return _shape(frame, mapping, contract)
+
+
+def _sample_rows(path: Path, encoding: str) -> list[list[str]]:
+    with path.open("rb") as fh:
+        sample = _complete_prefix(fh.read(_SAMPLE_BYTES), encoding)
+    text = sample.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+    rows = []
+    for row in csv.reader(io.StringIO(text)):
+        rows.append(row)
+        if len(rows) >= _HEADER_SEARCH_ROWS:
+            break
+    return rows
+
+
+def _open_csv(path: Path, contract: Contract, chunk_rows: int) -> RawFile:
+    with path.open("rb") as fh:
+        sample = fh.read(_SAMPLE_BYTES)
+    encoding = detect_encoding(sample)
+    rows = _sample_rows(path, encoding)
+    if not rows:
+        raise FileRejected("file has no rows")
+    skip = _header_index(rows, contract)
+    header = _unique_headers(rows[skip])
+    if skip == 0 and encoding == "utf-8" and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    mapping, unknown = _check_columns(path, header, contract)
+    if encoding == "utf-8" and sample.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    return RawFile(path, contract, encoding, mapping, tuple(unknown),
+                   _csv_chunks(path, "utf-8" if encoding == "utf-8-sig" else encoding, skip, header, mapping,
+                               contract, chunk_rows))
 
 
 def _cell_text(value: object) -> str:
@@ -115,56 +309,107 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> pd.DataFrame:
-    """First sheet as text. Formulas stay their text (data_only=False): never evaluated, never lost."""
+def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
+    """A sheet as text. Formulas stay their text (data_only=False): never evaluated, never lost."""
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        rows = [[_cell_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+        wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for corrupt workbooks
         raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__})") from None
-    if not rows:
-        raise FileRejected("workbook's first sheet is empty")
-    return pd.DataFrame(rows, dtype=object).fillna("")
-
-
-def _promote_header(frame: pd.DataFrame) -> pd.DataFrame:
-    """Use the first row with at least two filled cells as the header (skips title rows)."""
-    filled = (frame.astype(str).apply(lambda s: s.str.strip()) != "").sum(axis=1)
-    header_rows = filled[filled >= 2].index
-    if len(header_rows) == 0:
-        raise FileRejected("no header row found")
-    first = header_rows[0]
-    header = [str(h) for h in frame.loc[first].tolist()]
-    body = frame.loc[first + 1 :].copy()
-    body.columns = header
-    body = body.loc[(body.astype(str).apply(lambda s: s.str.strip()) != "").any(axis=1)]
-    return body.reset_index(drop=True)
-
-
-def read_file(path: Path, contract: Contract) -> RawFile:
-    """Read one landed file for ``contract``; raise FileRejected when the file as a whole is unusable."""
     try:
-        data = path.read_bytes()
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise FileRejected(f"workbook has no sheet named '{sheet}' (sheets: {', '.join(wb.sheetnames)})")
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    except FileRejected:
+        raise
+    except Exception as exc:
+        raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    finally:
+        wb.close()
+    if not any(any(c.strip() for c in row) for row in rows):
+        raise FileRejected(f"sheet '{ws.title}' is empty")
+    return rows
+
+
+def _frame_chunks(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, chunk_rows: int,
+                  invalid: list[InvalidLine] | None = None) -> Iterator[RawChunk]:
+    frame = frame.reset_index(drop=True)
+    if frame.empty:
+        yield RawChunk(_shape(frame, mapping, contract), list(invalid or []), 1)
+        return
+    for start in range(0, len(frame), chunk_rows):
+        part = _shape(frame.iloc[start : start + chunk_rows], mapping, contract)
+        yield RawChunk(part, list(invalid or []) if start == 0 else [], start + 1)
+
+
+def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: int) -> RawFile:
+    rows = _read_xlsx(path, sheet)
+    skip = _header_index(rows[:_HEADER_SEARCH_ROWS], contract)
+    header = _unique_headers(rows[skip])
+    mapping, unknown = _check_columns(path, header, contract)
+    width = len(header)
+    body = [r[:width] + [""] * (width - len(r)) for r in rows[skip + 1 :]]
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    return RawFile(path, contract, "xlsx", mapping, tuple(unknown), _frame_chunks(frame, mapping, contract, chunk_rows))
+
+
+def _open_jsonl(path: Path, contract: Contract, chunk_rows: int) -> RawFile:
+    text, encoding = decode(path.read_bytes())
+    records, invalid = [], []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            invalid.append(InvalidLine(line, f"line {n} is not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(obj, dict):
+            invalid.append(InvalidLine(line, f"line {n} is not a JSON object"))
+            continue
+        records.append({str(k): _cell_text(v) for k, v in obj.items()})
+    if not records and not invalid:
+        raise FileRejected("file is empty")
+    header = list(dict.fromkeys(k for r in records for k in r))
+    if records:
+        mapping, unknown = _check_columns(path, header, contract)
+    elif invalid:
+        raise FileRejected(f"no line is a JSON object ({invalid[0].reason})")
+    frame = pd.DataFrame.from_records(records, columns=header)
+    return RawFile(path, contract, encoding, mapping, tuple(unknown),
+                   _frame_chunks(frame, mapping, contract, chunk_rows, invalid))
+
+
+def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_rows: int | None = None) -> RawFile:
+    """Open one landed file for ``contract``; raise FileRejected when the file as a whole is unusable.
+
+    The header is checked here; rows come from ``RawFile.chunks()``, which may still raise
+    FileRejected if the file turns out to be unreadable part-way through.
+    """
+    path = Path(path)
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    try:
+        size = path.stat().st_size
     except OSError as exc:
         raise FileRejected(f"cannot read file: {exc.strerror}") from None
-    if not data:
+    if size == 0:
         raise FileRejected("file is empty")
-    frame, encoding = _read_table(path, data)
-    columns = [str(c) for c in frame.columns]
-    mapping, unknown = map_headers(columns, contract)
-    missing = [c for c in contract.required if c not in mapping.values()]
-    if missing:
-        other = _best_other_source(columns, contract)
-        if other:
-            raise FileRejected(f"this is a {other} file, not a {contract.source} file")
-        raise FileRejected(f"missing required columns: {', '.join(missing)}")
-    frame = frame.rename(columns=mapping)
-    for col in contract.names:
-        if col not in frame.columns:
-            frame[col] = ""
-    frame = frame.fillna("").astype(str)
-    return RawFile(
-        frame=frame, encoding=encoding, content_hash=content_hash(data), extra_columns=tuple(unknown)
-    )
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return _open_xlsx(path, contract, sheet, chunk_rows)
+    if sheet is not None:
+        raise FileRejected(f"a sheet name was given but '{suffix}' files have no sheets")
+    if suffix in JSONL_SUFFIXES:
+        return _open_jsonl(path, contract, chunk_rows)
+    if suffix in CSV_SUFFIXES:
+        return _open_csv(path, contract, chunk_rows)
+    raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx or .jsonl)")
+
+
+def read_file(path: Path, contract: Contract, sheet: str | None = None) -> pd.DataFrame:
+    """The whole file's rows as one frame (small files and tests); invalid lines are not included."""
+    raw = open_file(path, contract, sheet)
+    parts = [c.frame for c in raw.chunks()]
+    return pd.concat(parts) if parts else pd.DataFrame(columns=contract.names)

@@ -41,11 +41,18 @@ def _date_range(col: str) -> dict:
     return _e("expect_column_values_to_be_between", column=col, min_value=PROGRAMME_START, max_value=TODAY)
 
 
+def _unique(cols: list[str]) -> dict:
+    if len(cols) == 1:
+        return _e("expect_column_values_to_be_unique", column=cols[0])
+    return _e("expect_compound_columns_to_be_unique", column_list=cols)
+
+
 def build_suite(source: str) -> dict:
     counties = reference.county_codes()
     products = reference.product_categories()["code"].tolist()
     if source == "injury":
         exps = _not_null(c.INJURY.required) + [
+            _unique(list(c.INJURY.key)),
             _date_range("visit_date"),
             _in_set("region_code", counties),
             _in_set("sex", list(c.SEX_VALUES)),
@@ -60,6 +67,7 @@ def build_suite(source: str) -> dict:
         ]
     elif source == "inspection":
         exps = _not_null(c.INSPECTION.required) + [
+            _unique(list(c.INSPECTION.key)),
             _date_range("sampling_date"),
             _in_set("region_code", counties),
             _in_set("product_category", products),
@@ -69,6 +77,7 @@ def build_suite(source: str) -> dict:
         ]
     elif source == "food":
         exps = _not_null([("result_raw" if col == "result_value" else col) for col in c.FOOD.required] + ["unit"]) + [
+            _unique(list(c.FOOD.key)),
             _date_range("sampling_date"),
             _in_set("region_code", counties),
             _in_set("food_category", reference.food_categories()["code"].tolist()),
@@ -77,6 +86,9 @@ def build_suite(source: str) -> dict:
             _e("expect_column_values_to_be_between", column="result_value", min_value=0),
             _e("expect_column_values_to_be_between", column="lod", min_value=0),
             _e("expect_column_values_to_be_between", column="limit_value", min_value=0),
+            # a detection limit above the legal limit cannot show compliance
+            _e("expect_column_pair_values_A_to_be_greater_than_B", column_A="limit_value", column_B="lod",
+               or_equal=True, ignore_row_if="either_value_is_missing"),
         ]
     else:
         raise ValueError(f"unknown source {source!r}")

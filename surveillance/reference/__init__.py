@@ -77,6 +77,14 @@ def region_lookup() -> dict[str, str]:
             table.setdefault(short, row.code)
     table["杨凌示范区"] = "610403"
     table["杨凌"] = "610403"
+    names = dict(zip(regions()["code"], regions()["name"], strict=True))
+    for row in regions().itertuples(index=False):
+        city = names.get(row.city_code) if isinstance(row.city_code, str) else None
+        if row.level == "county" and city:
+            table.setdefault(city + row.name, row.code)  # 西安市碑林区
+            table.setdefault("陕西省" + city + row.name, row.code)  # 陕西省西安市碑林区
+        elif row.level == "city":
+            table.setdefault("陕西省" + row.name, row.code)
     return table
 
 

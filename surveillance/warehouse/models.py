@@ -43,6 +43,8 @@ class IngestBatch(Base):
     first_day: Mapped[date | None] = mapped_column(Date, nullable=True)
     last_day: Mapped[date | None] = mapped_column(Date, nullable=True)
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    run_day: Mapped[date | None] = mapped_column(Date, nullable=True)  # the day whose run ingested it
+    sheet: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class QuarantinedRow(Base):
@@ -53,9 +55,40 @@ class QuarantinedRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"), index=True)
     source: Mapped[str] = mapped_column(String(20))
-    row_number: Mapped[int] = mapped_column(Integer)
+    row_number: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: a line that could not be split
     raw: Mapped[str] = mapped_column(Text)  # JSON object of the row as read (personal data hashed)
     reasons: Mapped[str] = mapped_column(Text)  # JSON list of {expectation, column, value}
+
+
+class RecordRevision(Base):
+    """The previous version of a record that a corrected resubmission replaced."""
+
+    __tablename__ = "record_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    record_key: Mapped[str] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text)  # JSON of the replaced row
+    row_hash: Mapped[str] = mapped_column(String(32))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))  # the batch that loaded it
+    superseded_by_batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"), index=True)
+    superseded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RevisedDay(Base):
+    """A past day whose data changed after its night: detection recomputes it."""
+
+    __tablename__ = "revised_days"
+    __table_args__ = (UniqueConstraint("source", "day", name="uq_revised_source_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    rows_changed: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))  # the latest batch revising it
+    marked_at: Mapped[datetime] = mapped_column(DateTime)
+    recomputed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class InjuryReport(Base):
@@ -82,6 +115,7 @@ class InjuryReport(Base):
     patient_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     row_hash: Mapped[str] = mapped_column(String(32))
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON of columns outside the contract
 
 
 class InspectionResult(Base):
@@ -106,6 +140,7 @@ class InspectionResult(Base):
     failed_items: Mapped[str | None] = mapped_column(Text, nullable=True)
     row_hash: Mapped[str] = mapped_column(String(32))
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON of columns outside the contract
 
 
 class FoodResult(Base):
@@ -131,6 +166,7 @@ class FoodResult(Base):
     exceeds_limit: Mapped[bool] = mapped_column(Boolean)
     row_hash: Mapped[str] = mapped_column(String(32))
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON of columns outside the contract
 
 
 class Signal(Base):

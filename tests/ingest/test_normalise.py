@@ -44,3 +44,70 @@ def test_food_results_censoring_and_units() -> None:
     assert frame.at[1, "exceeds_limit"] and frame.at[1, "limit_standard"] == "GB 2761-2017"
     assert frame.at[2, "censored"] and frame.at[2, "lod"] == 0.01 and not frame.at[2, "exceeds_limit"]
     assert frame.at[3, "exceeds_limit"]  # a pathogen detected in ready-to-eat meat
+
+
+def test_excel_serial_and_timestamped_dates() -> None:
+    got = parse_dates(pd.Series(["46352", "46352.0", "2026-11-26 08:30:00", "2026.11.26", ""]))
+    assert [d.date().isoformat() if not pd.isna(d) else None for d in got] == ["2026-11-26"] * 4 + [None]
+
+
+def test_sex_values() -> None:
+    from surveillance.ingest.normalise import parse_sex
+
+    assert parse_sex(pd.Series(["男", "女", "M", "female", "1", "2", "", "不详", "Ｆ"])).tolist() == [
+        "男", "女", "男", "女", "男", "女", "未知", "未知", "女"]
+
+
+def test_ages_with_full_width_digits_and_weeks() -> None:
+    got = parse_age(pd.Series(["３岁", "2周", "3 岁", "70周岁", "18月"]))
+    assert got[0] == 3 and abs(got[1] - 2 / 52.18) < 1e-3 and got[2] == 3 and got[3] == 70 and got[4] == 1.5
+
+
+def test_regions_and_categories_by_code_or_name() -> None:
+    from surveillance import reference
+    from surveillance.ingest.normalise import lookup_codes
+
+    regions = lookup_codes(pd.Series(["610103", "碑林区", "西安市碑林区", "陕西省西安市碑林区", "碑林", "杨凌示范区", "火星"]),
+                           reference.region_lookup())
+    assert regions.tolist() == ["610103"] * 5 + ["610403", "火星"]  # unknown kept, for GX to flag
+    products = lookup_codes(pd.Series(["P0201", "电热水壶", " 电水壶 ", "Ｐ0201"]), reference.product_lookup())
+    assert products.tolist() == ["P0201"] * 4
+    foods = lookup_codes(pd.Series(["F01", "谷物及其制品", "大米"]), reference.food_category_lookup())
+    assert foods.tolist() == ["F01"] * 3
+
+
+def _food(rows: list[dict]) -> pd.DataFrame:
+    base = dict(sample_id="S", sampling_date="2026-11-20", region_code="610102", food_category="F01", food_name="大米",
+                sampling_stage="流通", analyte="PB", result_value="0", unit="mg/kg", lod="", limit_value="", limit_standard="")
+    return pd.DataFrame([{**base, "sample_id": f"S{i}", **r} for i, r in enumerate(rows)])
+
+
+def test_food_units_are_converted_to_the_reference_unit() -> None:
+    raw = _food([
+        dict(analyte="PB", result_value="150", unit="μg/kg"),   # 150 μg/kg = 0.15 mg/kg
+        dict(analyte="PB", result_value="150", unit="ug/kg"),
+        dict(analyte="PB", result_value="0.15", unit="mg/L"),
+        dict(analyte="AFB1", result_value="0.004", unit="mg/kg"),  # 4 μg/kg
+        dict(analyte="AFB1", result_value="４.５", unit="μg/kg"),  # full-width digits
+        dict(analyte="PB", result_value="1", unit="杯"),          # not convertible: a parse problem
+    ])
+    frame, problems = normalise_food(raw)
+    assert frame["result_value"].round(6).tolist()[:5] == [0.15, 0.15, 0.15, 4.0, 4.5]
+    assert frame["unit"].tolist()[:5] == ["mg/kg"] * 3 + ["μg/kg"] * 2
+    assert problems == [(5, "unit", "unit '杯' cannot be converted to mg/kg")]
+
+
+def test_non_detects_are_censored_at_their_detection_limit() -> None:
+    raw = _food([
+        dict(result_value="未检出", lod="0.01"),
+        dict(result_value="ND", lod="0.02"),
+        dict(result_value="<0.01"),
+        dict(result_value="<LOD", lod="5", unit="μg/kg"),  # LOD given in μg/kg: 0.005 mg/kg
+        dict(result_value="0.5"),
+    ])
+    frame, problems = normalise_food(raw)
+    assert problems == []
+    assert frame["censored"].tolist() == [True, True, True, True, False]
+    assert frame["lod"].tolist()[:4] == [0.01, 0.02, 0.01, 0.005]
+    assert frame["result_value"].tolist()[:4] == [0.01, 0.02, 0.01, 0.005]
+    assert not frame["exceeds_limit"][:4].any() and frame.at[4, "exceeds_limit"]  # 0.5 > 0.2 mg/kg lead in grain

@@ -1,0 +1,23 @@
+"""CSV that Excel in Chinese opens correctly and never evaluates: UTF-8 with BOM, formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    """Text Excel will show, never evaluate: cells starting like a formula get a leading quote."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", " ").replace("\n", " ")
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def excel_csv(header: list[str], rows: list[list[object]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[neutralise(v) for v in row] for row in rows])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")

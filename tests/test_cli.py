@@ -1,0 +1,70 @@
+"""The analyst's command line: ingest output and exit codes, quarantine list and export."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from surveillance.cli import main
+from tests.conftest import INJURY_HEADER_ZH, injury_row, write_csv
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    good = write_csv(tmp_path / "good.csv", INJURY_HEADER_ZH, [
+        injury_row("R1"), injury_row("R2", sex="?", narrative="=1+2"), injury_row("R3", narrative="=cmd|' /C calc'!A0")])
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01binary\x00" * 100)
+    return good, bad
+
+
+def test_ingest_json_reports_each_file_and_exits_2_on_a_rejection(settings, tmp_path: Path, capsys) -> None:
+    good, bad = _files(tmp_path)
+    code = main(["ingest", "--source", "injury", "--json", "--day", "2026-11-26", "--today", "2026-11-27", str(good), str(bad)])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 2
+    first, second = out["files"]
+    assert (first["status"], first["rows_read"], first["rows_loaded"], first["rows_quarantined"], first["rows_duplicate"]) == (
+        "accepted", 3, 2, 1, 0)
+    assert second["status"] == "rejected" and second["error"] == "binary content, not a text CSV"
+    assert out["totals"]["rejected"] == 1
+    assert out["data_docs"] and Path(out["data_docs"]).exists()
+    assert Path(out["data_docs"]).is_relative_to(settings.reports / "2026-11-26")
+    assert main(["ingest", "--source", "injury", "--json", str(good)]) == 0  # all accepted (already ingested)
+
+
+def test_ingest_text_output_has_one_line_per_file_and_the_data_docs_path(settings, tmp_path: Path, capsys) -> None:
+    good, bad = _files(tmp_path)
+    assert main(["ingest", "--source", "injury", "--today", "2026-11-27", str(good), str(bad)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("[1/2] accepted ") and "read 3 = loaded 2 + quarantined 1 + duplicate 0" in out[0]
+    assert out[1] == f"[2/2] REJECTED {bad}: binary content, not a text CSV"
+    assert out[-1].startswith("GX Data Docs: ") and out[-1].endswith("index.html")
+
+
+def test_quarantine_list_and_export(settings, tmp_path: Path, capsys) -> None:
+    good, _ = _files(tmp_path)
+    main(["ingest", "--source", "injury", "--today", "2026-11-27", str(good)])
+    capsys.readouterr()
+    assert main(["quarantine", "list", "--source", "injury"]) == 0
+    listed = capsys.readouterr().out
+    assert "good.csv row 2: sex: expect_column_values_to_be_in_set (value '?')" in listed
+    out = tmp_path / "q.csv"
+    assert main(["quarantine", "export", "--source", "injury", "-o", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 1 and rows[0]["行号"] == "2" and "expect_column_values_to_be_in_set" in rows[0]["原因"]
+    assert rows[0]["report_id"] == "R2" and rows[0]["sex"] == "?" and rows[0]["narrative"] == "'=1+2"  # never evaluated
+    jl = tmp_path / "q.jsonl"
+    assert main(["quarantine", "export", "--format", "jsonl", "-o", str(jl)]) == 0
+    record = json.loads(jl.read_text(encoding="utf-8").splitlines()[0])
+    assert record["raw"]["report_id"] == "R2" and record["reasons"][0]["column"] == "sex"
+
+
+def test_help_describes_ingest(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["ingest", "--help"])
+    text = capsys.readouterr().out
+    assert "--sheet" in text and "rows read = loaded + quarantined + duplicate" in text
