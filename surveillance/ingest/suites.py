@@ -87,7 +87,7 @@ def build_suite(source: str) -> dict:
             _e("expect_column_values_to_be_between", column="lod", min_value=0),
             _e("expect_column_values_to_be_between", column="limit_value", min_value=0),
             # a detection limit above the legal limit cannot show compliance
-            _e("expect_column_pair_values_A_to_be_greater_than_B", column_A="limit_value", column_B="lod",
+            _e("expect_column_pair_values_a_to_be_greater_than_b", column_A="limit_value", column_B="lod",
                or_equal=True, ignore_row_if="either_value_is_missing"),
         ]
     else:

@@ -96,7 +96,7 @@ def test_rerunning_a_day_changes_nothing_and_sends_nothing(demo) -> None:
     assert snapshot() == before
     assert sorted(settings.outbox.rglob("*.eml")) == emails_before
     assert again["alert"]["digests_built"] == 0 and again["alert"]["sent"] == 0
-    assert all(r["already_ingested"] for rs in again["ingest"].values() for r in rs)
+    assert all(r["already_ingested"] for run in again["ingest"].values() for r in run["files"])
 
 
 def test_no_personal_data_in_any_email_or_csv(demo) -> None:

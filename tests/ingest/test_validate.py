@@ -38,7 +38,7 @@ def test_row_failures_name_row_column_and_expectation() -> None:
 def test_an_expectation_gx_cannot_evaluate_is_an_error_not_a_pass() -> None:
     frame = _frame()
     frame["visit_date"] = ["2026-11-20", "2026-11-21"]  # text where the suite compares dates
-    failures, errors = RowValidator("injury", TODAY).validate(frame, "t")
+    _, errors = RowValidator("injury", TODAY).validate(frame, "t")
     assert errors and "visit_date" in errors[0]
 
 
@@ -53,3 +53,24 @@ def test_data_docs_are_written_for_the_run(tmp_path: Path) -> None:
     assert "unexpected values found. 50% of 2 total rows" in page and "X</div>" in page  # the failed sex check
     assert "cards.csv part 1" in index.read_text(encoding="utf-8")
     assert RowValidator("injury", TODAY, tmp_path / "empty").build_docs() is None  # nothing validated, no report
+
+
+def test_every_suite_loads_into_gx() -> None:
+    for source in ("injury", "inspection", "food"):
+        assert len(RowValidator(source, TODAY).checkpoint.validation_definitions[0].suite.expectations) > 10
+
+
+def test_food_limits_that_make_sense(engine, tmp_path: Path) -> None:
+    from surveillance.ingest.pipeline import ingest_file
+    from tests.conftest import write_csv
+
+    header = ["样品编号", "采样日期", "行政区划代码", "食品类别", "食品名称", "采样环节", "检测项目", "检测结果", "单位", "检出限", "限量值"]
+    rows = [["S1", "2026-11-20", "610102", "F01", "大米", "流通", "镉", "未检出", "mg/kg", "0.5", "0.2"],  # LOD above the limit
+            ["S2", "2026-11-20", "610102", "F01", "大米", "流通", "镉", "-0.1", "mg/kg", "0.01", ""],  # negative result
+            ["S3", "2026-11-20", "610102", "F01", "大米", "流通", "镉", "0.1", "mg/kg", "0.01", ""]]
+    result = ingest_file(engine, write_csv(tmp_path / "f.csv", header, rows), "food", "salt", TODAY)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 2)
+    with engine.connect() as conn:
+        reasons = [json.loads(r) for (r,) in conn.exec_driver_sql("select reasons from quarantined_rows order by id")]
+    assert reasons[0][0]["check"] == "expect_column_pair_values_a_to_be_greater_than_b" and reasons[0][0]["column"] == "limit_value,lod"
+    assert reasons[1][0]["check"] == "expect_column_values_to_be_between" and reasons[1][0]["column"] == "result_value"
