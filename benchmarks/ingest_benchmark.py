@@ -125,10 +125,11 @@ def main() -> int:
         r["gx_vs_read_csv"] = round(r["stages"].get("validate", 0) / results["read_csv"]["seconds"], 2)
         results[name] = r
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items())
+        r["total_peak_mb"] = round(r["peak_mb"] + r["writer_peak_mb"], 1)  # an upper bound: the two peaks may not coincide
         print(f"{name:>10}: {r['seconds']} s = {r['rows_per_s']:,} rows/s (target {TARGET_ROWS_PER_S:,}: "
-              f"{'met' if r['rows_per_s'] >= TARGET_ROWS_PER_S else 'NOT met'}); peak {r['peak_mb']} MB "
-              f"+ writer process {r['writer_peak_mb']} MB (target < {TARGET_PEAK_MB} MB each: "
-              f"{'met' if max(r['peak_mb'], r['writer_peak_mb']) < TARGET_PEAK_MB else 'NOT met'})")
+              f"{'met' if r['rows_per_s'] >= TARGET_ROWS_PER_S else 'NOT met'}); peak memory {r['total_peak_mb']} MB = "
+              f"main {r['peak_mb']} + writer process {r['writer_peak_mb']} (target < {TARGET_PEAK_MB} MB: "
+              f"{'met' if r['total_peak_mb'] < TARGET_PEAK_MB else 'NOT met'})")
         print(f"{'':>10}  read {r['rows']:,} = loaded {r['loaded']:,} + quarantined {r['quarantined']:,} + duplicate {r['duplicate']:,}")
         print(f"{'':>10}  stages (main process; loading overlaps the next chunk): {stages}")
         print(f"{'':>10}  GX validation: {r['gx_share']:.0%} of the run, {r['gx_vs_read_csv']}x a bare read_csv; "

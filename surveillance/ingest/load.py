@@ -32,9 +32,9 @@ def table_for(contract: Contract) -> Table:
 
 def key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
     """One string per row naming its key (parts joined by a unit separator)."""
-    text = frame[key[0]].astype(str)
+    text = frame[key[0]].astype(str).fillna("")
     for col in key[1:]:
-        text = text + "\x1f" + frame[col].astype(str)
+        text = text + "\x1f" + frame[col].astype(str).fillna("")
     return text
 
 

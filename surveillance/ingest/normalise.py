@@ -21,13 +21,20 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d")
 
 
-def per_unique(series: pd.Series, func) -> pd.Series:
+def per_unique(series: pd.Series, func, dtype: str = "object") -> pd.Series:
     """Apply ``func`` (Series -> Series) to the distinct values only: senders repeat the same dates,
-    codes and categories on every row, so this is what keeps normalising a million rows fast."""
+    codes and categories on every row, so this is what keeps normalising a million rows fast.
+
+    ``dtype="str"`` returns pandas' Arrow-backed strings (missing values as NA), built by a take
+    from the distinct values without touching each row in Python.
+    """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     if len(uniques) == 0:
-        return pd.Series(None, index=series.index, dtype=object)
+        return pd.Series(None, index=series.index, dtype=dtype)
     done = func(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    if dtype == "str":
+        done = [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in done]
+        return pd.Series(pd.array(done, dtype="str").take(codes, allow_fill=True), index=series.index)
     values = np.append(done, None)[codes]
     return pd.Series(values, index=series.index, dtype=object)
 
@@ -95,14 +102,14 @@ def parse_sex(series: pd.Series) -> pd.Series:
     return per_unique(series, values)
 
 
-def lookup_codes(series: pd.Series, table: dict[str, str]) -> pd.Series:
+def lookup_codes(series: pd.Series, table: dict[str, str], dtype: str = "object") -> pd.Series:
     """Codes or names (or aliases) to codes; unknown non-empty values kept for validation to flag."""
     def values(uniq: pd.Series) -> pd.Series:
         text = _nfkc_values(uniq).fillna("").astype(str)
         mapped = text.map(table)
         return mapped.where(mapped.notna(), text.replace("", None))
 
-    return per_unique(series, values)
+    return per_unique(series, values, dtype)
 
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -132,12 +139,12 @@ def _date_column(frame: pd.DataFrame, raw: pd.DataFrame, col: str, problems: lis
 
 
 def _region(frame: pd.DataFrame, raw: pd.DataFrame) -> None:
-    frame["region_code"] = lookup_codes(raw["region_code"], reference.region_lookup())
+    frame["region_code"] = lookup_codes(raw["region_code"], reference.region_lookup(), "str")
     frame["jurisdiction_code"] = frame["region_code"].map(reference.jurisdiction_of())
 
 
 def _text(raw: pd.DataFrame, col: str) -> pd.Series:
-    return per_unique(raw[col], lambda u: _nfkc_values(u).replace("", None))
+    return per_unique(raw[col], lambda u: _nfkc_values(u).replace("", None), "str")
 
 
 def _free_text(raw: pd.DataFrame, col: str) -> pd.Series:

@@ -25,8 +25,8 @@ TEXT_ENCODINGS_ACCEPTED = {"utf_8", "gb18030", "gbk", "gb2312", "big5", "utf_16"
 CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-CHUNK_ROWS = 200_000  # rows handed to normalising, GX and the writer at a time
-BLOCK_BYTES = 1 << 24  # bytes pyarrow parses at a time (several blocks make a chunk)
+CHUNK_ROWS = 120_000  # rows handed to normalising, GX and the writer at a time
+BLOCK_BYTES = 1 << 23  # bytes pyarrow parses at a time (several blocks make a chunk)
 _SAMPLE_BYTES = 1 << 20
 _HEADER_SEARCH_ROWS = 30
 

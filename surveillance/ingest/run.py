@@ -13,7 +13,9 @@ from surveillance.ingest.writer import ProcessWriter, ThreadWriter
 from surveillance.settings import Settings
 from surveillance.warehouse.db import get_engine
 
-PROCESS_WRITER_BYTES = 64 << 20  # from this much input, writing on another core pays for starting a process
+# From this much input, SQLite writes run in a process of their own: the writing is ours to do and
+# pays for starting a process. PostgreSQL does its writing in its own server process already.
+PROCESS_WRITER_BYTES = 64 << 20
 
 
 def _input_bytes(paths: list[Path]) -> int:
@@ -52,7 +54,8 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], day: date |
     validator = RowValidator(source, today, docs_dir)
     run = IngestRun(source, day)
     paths = [Path(p) for p in paths]
-    writer = ProcessWriter(settings.db_url) if _input_bytes(paths) >= PROCESS_WRITER_BYTES else ThreadWriter(engine)
+    big = _input_bytes(paths) >= PROCESS_WRITER_BYTES
+    writer = ProcessWriter(settings.db_url) if big and engine.dialect.name == "sqlite" else ThreadWriter(engine)
     try:
         for n, path in enumerate(paths, 1):
             result = ingest_file(engine, path, source, settings.pii_salt, today, day=day, sheet=sheet,

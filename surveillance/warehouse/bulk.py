@@ -5,6 +5,7 @@ Used inside the caller's transaction, so a failed load leaves nothing behind.
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date
 
@@ -14,6 +15,7 @@ from sqlalchemy import Connection
 
 _temp_names = itertools.count(1)
 _COPY_ROWS = 50_000
+_SQLITE_ROWS = 50_000
 
 
 def _column_values(series: pd.Series, sqlite: bool) -> list:
@@ -34,8 +36,15 @@ def rows_of(frame: pd.DataFrame, columns: list[str], sqlite: bool) -> list[tuple
 
 
 def csv_for_copy(frame: pd.DataFrame, columns: list[str]) -> bytes:
-    """COPY's CSV: an unquoted empty field is NULL (empty strings are already None by then)."""
-    return frame[columns].to_csv(header=False, index=False, na_rep="", lineterminator="\n").encode("utf-8")
+    """COPY's CSV, written by Arrow (C++, off the GIL): nulls are unquoted empty fields, which COPY
+    reads as NULL; text is quoted, so an empty string stays an empty string."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(frame[columns], preserve_index=False)
+    sink = io.BytesIO()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+    return sink.getvalue()
 
 
 def bulk_insert(conn: Connection, table: str, frame: pd.DataFrame, columns: list[str]) -> int:
@@ -52,7 +61,9 @@ def bulk_insert(conn: Connection, table: str, frame: pd.DataFrame, columns: list
     else:
         marks = ", ".join("?" for _ in columns)
         cursor = conn.connection.driver_connection.cursor()
-        cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows_of(frame, columns, sqlite=True))
+        for start in range(0, len(frame), _SQLITE_ROWS):  # bounded: Python tuples cost far more than the frame
+            cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})',
+                               rows_of(frame.iloc[start : start + _SQLITE_ROWS], columns, sqlite=True))
         cursor.close()
     return len(frame)
 
