@@ -145,6 +145,23 @@ def cmd_quarantine_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_detect_series(args: argparse.Namespace) -> int:
+    from surveillance.signals.series import SeriesControl, SeriesInputError, detect_series, read_wide
+
+    try:
+        wide = read_wide(Path(args.input))
+        out = detect_series(wide, args.method, SeriesControl(alpha=args.alpha, baseline=args.baseline,
+                                                             min_sigma=args.min_sigma, last=args.last))
+    except SeriesInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out.to_csv(args.output, index=False)
+    alarms = int(out["alarm"].sum())
+    print(f"{args.method}: {wide.shape[1]} series x {out['date'].nunique()} periods evaluated, {alarms} alarm(s); "
+          f"wrote {args.output}")
+    return 0
+
+
 def cmd_expectations(args: argparse.Namespace) -> int:
     from surveillance.ingest.suites import write_suites
 
@@ -216,6 +233,20 @@ def build_parser() -> argparse.ArgumentParser:
     qe.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     qe.add_argument("-o", "--output", required=True, help="file to write")
     qe.set_defaults(func=cmd_quarantine_export)
+
+    ds = sub.add_parser("detect-series", help="run a detector on your own series (CSV in, CSV out)", description=(
+        "Input: a CSV with a 'date' column and one column per series (an empty cell is a missing count). "
+        "Output: a long CSV date,series,observed,expected,threshold,alarm,score for the evaluated periods. "
+        "Parameters carry the names of R's surveillance package (earsC: baseline, minSigma, alpha), so a result "
+        "can be reproduced in R. Farrington flexible, CUSUM and the NB-GLM are not available yet."))
+    ds.add_argument("input", metavar="INPUT.csv")
+    ds.add_argument("--method", required=True, choices=("ears-c1", "ears-c2", "ears-c3"))
+    ds.add_argument("--output", required=True, metavar="OUT.csv")
+    ds.add_argument("--last", type=int, help="evaluate only the last N periods (default: every period the method can)")
+    ds.add_argument("--alpha", type=float, help="R's alpha (default 0.001 for C1/C2, 0.025 for C3)")
+    ds.add_argument("--baseline", type=int, default=7, help="R's baseline: periods in the reference window (default 7)")
+    ds.add_argument("--min-sigma", type=float, default=0.0, help="R's minSigma: floor of the baseline sd (default 0)")
+    ds.set_defaults(func=cmd_detect_series)
 
     ex = sub.add_parser("expectations", help="Great Expectations suites")
     exs = ex.add_subparsers(dest="ex_command", required=True)

@@ -188,3 +188,20 @@ def test_personal_data_is_hashed_and_never_stored(engine, tmp_path: Path) -> Non
     assert other_salt.rows_loaded == 1
     with engine.connect() as conn:
         assert conn.execute(select(InjuryReport.patient_hash).where(InjuryReport.report_id == "R9")).scalar() != stored[0].patient_hash
+
+
+def test_formula_strings_in_an_xlsx_are_stored_as_text(engine, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某医院伤害监测报告卡"])
+    ws.append(INJURY_HEADER_ZH)
+    formula = '=HYPERLINK("http://example.invalid/x","详情")'
+    ws.append(injury_row("R1", narrative=formula, product_name="@SUM(1+1)"))
+    wb.save(tmp_path / "cards.xlsx")
+    result = ingest_file(engine, tmp_path / "cards.xlsx", "injury", "salt", TODAY)
+    assert (result.rows_read, result.rows_loaded, result.encoding) == (1, 1, "xlsx")
+    with engine.connect() as conn:
+        stored = conn.execute(select(InjuryReport.narrative, InjuryReport.product_name)).one()
+    assert tuple(stored) == (formula, "@SUM(1+1)")

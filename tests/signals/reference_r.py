@@ -1,0 +1,41 @@
+"""Running R's ``surveillance`` package as the reference the detectors are checked against."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+SHARED = Path(os.environ.get("SURVEILLANCE_SHARED_DIR", ROOT.parent / "shared"))
+WEEKLY_COUNTS = SHARED / "data" / "weekly-counts"
+
+
+def require_r() -> str:
+    """Rscript with the surveillance package, or skip (fail instead when CI says R must be there)."""
+    rscript = shutil.which("Rscript")
+    ok = rscript is not None and subprocess.run(
+        [rscript, "-e", "suppressPackageStartupMessages(library(surveillance))"], capture_output=True).returncode == 0
+    if not ok:
+        message = "R with the surveillance package is not installed (apt-get install -y r-cran-surveillance)"
+        if os.environ.get("SURVEILLANCE_REQUIRE_R"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return rscript
+
+
+def weekly_count_files() -> list[Path]:
+    if not WEEKLY_COUNTS.is_dir():
+        message = f"the shared weekly counts are not at {WEEKLY_COUNTS} (set SURVEILLANCE_SHARED_DIR)"
+        if os.environ.get("SURVEILLANCE_REQUIRE_R"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return sorted(p for p in WEEKLY_COUNTS.glob("*.csv") if not p.name.endswith(".outbreaks.csv"))
+
+
+def run_r(script: str, *args: str) -> None:
+    subprocess.run([require_r(), str(HERE / "r" / script), *args], check=True, capture_output=True, text=True)

@@ -1,0 +1,54 @@
+"""surveillance detect-series: an analyst's wide CSV in, a long CSV out, same numbers as the library."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from surveillance.cli import main
+from surveillance.signals.ears import ears
+
+
+def _wide(path: Path) -> Path:
+    rng = np.random.default_rng(3)
+    dates = pd.date_range("2026-01-05", periods=30, freq="W-MON").strftime("%Y-%m-%d")
+    frame = pd.DataFrame({"date": dates, "A": rng.poisson(4, 30), "B": rng.poisson(9, 30).astype(float)})
+    frame.loc[29, "A"] = 30
+    frame.loc[3, "B"] = np.nan  # an empty cell: a missing count
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_detect_series_writes_the_long_table(tmp_path: Path, capsys) -> None:
+    src = _wide(tmp_path / "in.csv")
+    out = tmp_path / "out.csv"
+    assert main(["detect-series", str(src), "--method", "ears-c2", "--output", str(out), "--last", "5", "--alpha", "0.01"]) == 0
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["date", "series", "observed", "expected", "threshold", "alarm", "score"]
+    assert len(table) == 10 and set(table["series"]) == {"A", "B"}
+    wide = pd.read_csv(src)
+    reference = ears(wide[["A", "B"]].to_numpy(dtype=float).T, "C2", alpha=0.01, last=5)
+    np.testing.assert_allclose(table["threshold"].to_numpy(), reference.threshold.ravel())
+    last_a = table[(table["series"] == "A")].iloc[-1]
+    assert last_a["date"] == wide["date"].iloc[-1] and last_a["observed"] == 30 and last_a["alarm"] == 1
+    assert "1 alarm" in capsys.readouterr().out or table["alarm"].sum() >= 1
+
+
+def test_missing_counts_leave_thresholds_undefined_not_zero(tmp_path: Path) -> None:
+    src = _wide(tmp_path / "in.csv")
+    out = tmp_path / "out.csv"
+    assert main(["detect-series", str(src), "--method", "ears-c1", "--output", str(out)]) == 0
+    b = pd.read_csv(out).query("series == 'B'")
+    # week index 3 is missing: the C1 windows holding it (weeks 7 .. 10, the first four evaluated) have no threshold
+    assert b["threshold"].iloc[:4].isna().all() and (b["alarm"].iloc[:4] == 0).all() and b["threshold"].iloc[4:].notna().all()
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("week,A\n1,2\n", encoding="utf-8")
+    assert main(["detect-series", str(bad), "--method", "ears-c1", "--output", str(tmp_path / "o.csv")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    short = tmp_path / "short.csv"
+    short.write_text("date,A\n2026-01-05,1\n2026-01-12,2\n", encoding="utf-8")
+    assert main(["detect-series", str(short), "--method", "ears-c3", "--output", str(tmp_path / "o.csv")]) == 2
+    assert "needs at least 12 periods" in capsys.readouterr().err
