@@ -1,0 +1,355 @@
+"""Farrington flexible (Farrington et al. 1996, with Noufaily et al. 2013's improvements), as R's
+``surveillance::farringtonFlexible`` computes it, for many series and periods at once.
+
+For each period t of each series, a quasi-Poisson log-linear GLM is fitted to the same weeks of the
+``b`` previous years (windows of +-``w`` weeks around t - 52 i), optionally with a time trend and, when
+``noPeriods`` > 1, a seasonal factor over the rest of the year; weeks with large Anscombe residuals are
+down-weighted and the model refitted; the trend is kept only if significant, ``b`` >= 3 and the
+prediction does not extrapolate beyond the data; the threshold comes from the predicted count and its
+uncertainty (``thresholdMethod``: "delta" = Farrington's 2/3-power transform, "nbPlugin" / "muan" =
+Noufaily's negative-binomial quantiles). An alarm needs the count above the threshold, a non-zero count,
+and at least ``limit54`` cases (5 in the last 4 weeks).
+
+All fits of a run are solved together: the design of the fit at period t depends on t only through
+its trend column, so iteratively reweighted least squares runs on stacked (fits x weeks x terms)
+arrays, each fit stopping when R's convergence criterion (glm.control: epsilon 1e-8, maxit 25) holds.
+
+Control parameters (``FarringtonControl``) carry R's names in snake case:
+
+| R | here | default |
+| --- | --- | --- |
+| b, w | b, w | 5, 3 |
+| reweight, weightsThreshold | reweight, weights_threshold | TRUE, 2.58 |
+| alpha | alpha | 0.05 |
+| trend, pThresholdTrend | trend, p_threshold_trend | TRUE, 0.05 |
+| limit54 | limit54 | (5, 4) |
+| powertrans | powertrans | "2/3" |
+| populationOffset | population_offset (pass ``population``) | FALSE |
+| noPeriods | no_periods | 1 |
+| pastWeeksNotIncluded | past_weeks_not_included | w |
+| thresholdMethod | threshold_method | "delta" |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats
+
+EPSILON = 1e-8  # glm.control()
+MAXIT = 25
+
+
+@dataclass(frozen=True)
+class FarringtonControl:
+    b: int = 5
+    w: int = 3
+    reweight: bool = True
+    weights_threshold: float = 2.58
+    alpha: float = 0.05
+    trend: bool = True
+    p_threshold_trend: float = 0.05
+    limit54: tuple[int, int] = (5, 4)
+    powertrans: str = "2/3"
+    population_offset: bool = False
+    no_periods: int = 1
+    past_weeks_not_included: int | None = None
+    threshold_method: str = "delta"
+    freq: int = 52
+
+    def __post_init__(self) -> None:
+        if self.threshold_method not in {"delta", "nbPlugin", "muan"}:
+            raise ValueError(f"thresholdMethod must be delta, nbPlugin or muan, not {self.threshold_method!r}")
+        if self.powertrans not in {"2/3", "1/2", "none"}:
+            raise ValueError(f"powertrans must be 2/3, 1/2 or none, not {self.powertrans!r}")
+        if not (self.limit54[0] >= 0 and self.limit54[1] > 0):
+            raise ValueError("The limit54 arguments are out of bounds: cases >= 0 and period > 0.")
+
+    @property
+    def past_weeks(self) -> int:
+        return self.w if self.past_weeks_not_included is None else self.past_weeks_not_included
+
+    @property
+    def history(self) -> int:
+        """Periods a series needs before its first evaluated period (R's default range starts after them)."""
+        return self.freq * self.b + self.w
+
+
+@dataclass
+class FarringtonResult:
+    """Arrays (series x evaluated periods), as R stores them in the sts object and its control."""
+
+    expected: np.ndarray
+    threshold: np.ndarray  # upperbound; NaN when limit54 is not met or no model converged
+    score: np.ndarray  # (y - fit) / (threshold - fit): above 1 is an alarm
+    pvalue: np.ndarray
+    alarm: np.ndarray
+    trend: np.ndarray  # bool: the time trend was kept
+    phi: np.ndarray
+    converged: np.ndarray = field(repr=False)
+
+
+def template(control: FarringtonControl) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (relative to the evaluated period) of the weeks the GLM uses, and their season level
+    (R's ``blocks``: ``noPeriods`` for the windows around the reference weeks, 1 .. noPeriods-1 between)."""
+    b, w, p, freq = control.b, control.w, control.no_periods, control.freq
+    factors: dict[int, int] = {}
+    for off in range(-w, 1):
+        factors[off] = p
+    for i in range(1, b + 1):
+        ref, newer = -freq * i, -freq * (i - 1)
+        for off in range(ref - w, ref + w + 1):
+            factors[off] = p
+        if p != 1:
+            period = newer - 2 * w - 1 - ref
+            if period < p - (2 * w + 1):
+                raise ValueError("Number of factors too big!")
+            lengths = [period // (p - 1)] * (p - 1)
+            for j in range(period % (p - 1)):
+                lengths[j] += 1
+            ends = np.cumsum([0, *lengths])
+            for j in range(1, p):
+                start, stop = ref + w + 1 + ends[j - 1], ref + w + 1 + ends[j] - 1
+                span = range(start, stop + 1) if stop >= start else range(start, stop - 1, -1)  # R's a:b
+                for off in span:
+                    factors[off] = j
+    for off in range(-control.past_weeks, 1):
+        factors.pop(off, None)
+    offsets = np.array(sorted(factors), dtype=int)
+    return offsets, np.array([factors[o] for o in offsets], dtype=int)
+
+
+def _designs(control: FarringtonControl, times: np.ndarray, with_trend: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Design matrices (periods x weeks x terms), prediction rows (periods x terms), and offsets."""
+    offsets, levels = template(control)
+    columns = [np.ones((len(times), len(offsets)))]
+    now = [np.ones(len(times))]
+    if with_trend:
+        columns.append((times[:, None] + offsets[None, :] + 1).astype(float))  # R's wtime: 1-based index
+        now.append((times + 1).astype(float))
+    if control.no_periods != 1:
+        for level in np.unique(levels)[1:]:  # treatment contrasts against the first level
+            columns.append(np.broadcast_to((levels == level).astype(float), (len(times), len(offsets))))
+            now.append(np.full(len(times), float(level == control.no_periods)))
+    return np.stack(columns, axis=-1), np.stack(now, axis=-1), offsets
+
+
+def _solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(a, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.einsum("...ij,...j->...i", np.linalg.pinv(a), rhs)
+
+
+def _poisson_deviance(y: np.ndarray, mu: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0) - (y - mu)
+    return 2 * np.sum(weights * term, axis=-1)
+
+
+@dataclass
+class _Fit:
+    beta: np.ndarray
+    mu: np.ndarray
+    inverse: np.ndarray  # (X'WX)^-1 with the last iteration's working weights, as R's qr holds it
+    working: np.ndarray  # those working weights
+    converged: np.ndarray
+    dispersion: np.ndarray  # Pearson estimate: phi = max(dispersion, 1)
+    df: np.ndarray
+    # What summary.glm and predict.glm use for standard errors and the trend test. R's fitGLM.flexible
+    # overwrites the model's working weights by the Anscombe weights after reweighting, so for a
+    # reweighted model this is sum(omega * ((y - mu) / mu)^2) / df rather than the Pearson estimate.
+    inference_dispersion: np.ndarray | None = None
+
+
+def _gram(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """X'WX for every fit: x (K, n, q) or (B, n, q) against weights (..., n)."""
+    return np.swapaxes(x * w[..., None], -1, -2) @ x
+
+
+def _irls(x: np.ndarray, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _Fit:
+    """Batched glm.fit for the quasi-Poisson log link: one fit per row of x (B, n, q) and y (B, n).
+
+    Fits that have converged leave the batch, so the work follows the slowest fits only.
+    """
+    q = x.shape[-1]
+    xs, yf, pf, of = x, y, prior, offset
+    mu = yf + 0.1  # poisson()$initialize
+    eta = np.log(mu)
+    dev_old = _poisson_deviance(yf, mu, pf)
+    beta = np.zeros((len(yf), q))
+    working = np.zeros_like(yf)
+    converged = np.zeros(len(yf), dtype=bool)
+    active = np.arange(len(yf))
+    for _ in range(MAXIT):
+        xa, ya, pa, oa = xs[active], yf[active], pf[active], of[active]
+        w = pa * mu[active]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(pa > 0, eta[active] - oa + (ya - mu[active]) / mu[active], 0.0)
+        new_beta = _solve(_gram(xa, w), (np.swapaxes(xa, -1, -2) @ (w * z)[..., None])[..., 0])
+        new_eta = (xa @ new_beta[..., None])[..., 0] + oa
+        with np.errstate(over="ignore"):
+            new_mu = np.exp(new_eta)
+        dev = _poisson_deviance(ya, new_mu, pa)
+        with np.errstate(invalid="ignore"):
+            done = np.abs(dev - dev_old[active]) / (np.abs(dev) + 0.1) < EPSILON
+        beta[active], eta[active], mu[active], working[active], dev_old[active] = new_beta, new_eta, new_mu, w, dev
+        converged[active[done]] = True
+        active = active[~done]
+        if len(active) == 0:
+            break
+    a = _gram(xs, working)
+    try:
+        inverse = np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        inverse = np.linalg.pinv(a)
+    observed = pf > 0
+    df = observed.sum(axis=-1) - q
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dispersion = np.where(observed, working * ((yf - mu) / mu) ** 2, 0.0).sum(axis=-1) / df
+    return _Fit(beta, mu, inverse, working, converged, dispersion, df, dispersion)
+
+
+def _anscombe_weights(fit: _Fit, x: np.ndarray, y: np.ndarray, observed: np.ndarray, threshold: float) -> np.ndarray:
+    phi = np.maximum(fit.dispersion, 1.0)
+    hat = fit.working * ((x @ fit.inverse) * x).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = 1.5 * (y ** (2 / 3) * fit.mu ** (-1 / 6) - fit.mu ** 0.5) / np.sqrt(phi[..., None] * (1 - hat))
+        big = observed & (s > threshold)
+        gamma = observed.sum(axis=-1) / np.where(observed, np.where(big, s ** -2.0, 1.0), 0.0).sum(axis=-1)
+        omega = np.where(big, gamma[..., None] * s ** -2.0, gamma[..., None])
+    return np.where(observed, omega, 0.0)
+
+
+def _fit_model(control: FarringtonControl, x: np.ndarray, y: np.ndarray, observed: np.ndarray, offset: np.ndarray) -> _Fit:
+    prior = observed.astype(float)
+    fit = _irls(x, y, prior, offset)
+    if control.reweight:
+        omega = _anscombe_weights(fit, x, y, observed, control.weights_threshold)
+        refit = _irls(x, y, omega, offset)
+        refit.converged = fit.converged  # R checks convergence of the first fit only
+        with np.errstate(divide="ignore", invalid="ignore"):
+            refit.inference_dispersion = np.where(observed, omega * ((y - refit.mu) / refit.mu) ** 2, 0.0).sum(axis=-1) / refit.df
+        return refit
+    return fit
+
+
+def _threshold_delta(mu0, se_fit, phi, y, control: FarringtonControl):
+    z = stats.norm.ppf(1 - control.alpha)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = phi + se_fit**2 / mu0
+        if control.powertrans == "2/3":
+            se, exponent = np.sqrt(4 / 9 * mu0 ** (1 / 3) * tau), 2 / 3
+        elif control.powertrans == "1/2":
+            se, exponent = np.sqrt(tau / 4), 1 / 2
+        else:
+            se, exponent = np.sqrt(mu0 * tau), 1.0
+        upper = (mu0**exponent + z * se) ** (1 / exponent)
+        prob = stats.norm.sf(y**exponent, loc=mu0**exponent, scale=se)
+        score = (y - mu0) / (upper - mu0)
+    return upper, score, prob
+
+
+def _threshold_noufaily(eta0, se_eta, phi, y, control: FarringtonControl):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        mu_q = np.exp(eta0) if control.threshold_method == "nbPlugin" else np.exp(stats.norm.ppf(1 - control.alpha, loc=eta0, scale=se_eta))
+        finite = np.isfinite(mu_q)
+        over = phi > 1
+        size = np.where(over, mu_q / np.where(over, phi - 1, 1.0), 1.0)
+        upper_nb = stats.nbinom.ppf(1 - control.alpha, size, 1 / phi)
+        upper_pois = stats.poisson.ppf(1 - control.alpha, mu_q)
+        upper = np.where(finite, np.where(over, upper_nb, upper_pois), np.nan)
+        prob_nb = stats.nbinom.sf(y - 1, size, 1 / phi)
+        prob = np.where(finite, np.where(phi != 1, prob_nb, stats.poisson.sf(y - 1, mu_q)), np.nan)
+        score = (y - eta0) / (upper - eta0)  # R divides on the link scale here; kept for identical alarms
+    return upper, score, prob
+
+
+def farrington_flexible(counts: np.ndarray, control: FarringtonControl | None = None, last: int | None = None,
+                        population: np.ndarray | None = None, chunk: int = 256) -> FarringtonResult:
+    """Evaluate the last ``last`` periods (default: R's default range) of each row of ``counts``
+    (series x periods, NaN = missing)."""
+    control = control or FarringtonControl()
+    counts = np.atleast_2d(np.asarray(counts, dtype=float))
+    n_series, n = counts.shape
+    first = control.history
+    last = n - first if last is None else last
+    if last < 1 or n - last < first:
+        raise ValueError(f"Farrington flexible with b={control.b}, w={control.w} needs {first + max(last, 1)} periods, got {n}")
+    if control.population_offset and population is None:
+        raise ValueError("populationOffset needs the population of each series and period")
+    times = np.arange(n - last, n)
+    parts = [_evaluate(counts[s : s + chunk], times, control, None if population is None else population[s : s + chunk])
+             for s in range(0, n_series, chunk)]
+    return FarringtonResult(*(np.concatenate([getattr(p, f) for p in parts]) for f in FarringtonResult.__dataclass_fields__))
+
+
+def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl, population: np.ndarray | None) -> FarringtonResult:
+    shape = (counts.shape[0], len(times))
+    now_y = counts[:, times]
+    cases, period = control.limit54
+    window = np.lib.stride_tricks.sliding_window_view(counts, period, axis=1)[:, times - period + 1, :].sum(axis=-1)
+    # R fits every period but gives no bound and no alarm without limit54's cases (a NaN sum compares
+    # False, as R's NA); those periods are not fitted here, so their score and p-value stay NaN.
+    enough = window >= cases
+    series, k = np.nonzero(enough)
+    offsets, _ = template(control)
+    index = times[k][:, None] + offsets[None, :]
+    y_all = counts[series[:, None], index]  # (fits, weeks)
+    observed = ~np.isnan(y_all)
+    y = np.where(observed, y_all, 0.0)
+    if control.population_offset:
+        offset, offset_now = np.log(population[series[:, None], index]), np.log(population[series, times[k]])
+    else:
+        offset, offset_now = np.zeros_like(y), np.zeros(len(series))
+
+    def predict(fit: _Fit, x_now: np.ndarray):
+        eta0 = np.einsum("bi,bi->b", x_now, fit.beta) + offset_now
+        se_eta = np.sqrt(fit.inference_dispersion * np.einsum("bi,bij,bj->b", x_now, fit.inverse, x_now))
+        return eta0, se_eta
+
+    x0, now0, _ = _designs(control, times, with_trend=False)
+    plain = _fit_model(control, x0[k], y, observed, offset)
+    use_trend = np.zeros(len(series), dtype=bool)
+    eta0, se_eta = predict(plain, now0[k])
+    phi = np.maximum(plain.dispersion, 1.0)
+    converged = plain.converged.copy()
+    if control.trend:
+        x1, now1, _ = _designs(control, times, with_trend=True)
+        trended = _fit_model(control, x1[k], y, observed, offset)
+        eta1, se1 = predict(trended, now1[k])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            t_stat = trended.beta[..., 1] / np.sqrt(trended.inference_dispersion * trended.inverse[..., 1, 1])
+            p_trend = 2 * stats.t.sf(np.abs(t_stat), trended.df)
+            max_response = np.where(observed, y, -np.inf).max(axis=-1)
+            use_trend = (trended.converged & (control.b >= 3) & (p_trend < control.p_threshold_trend)
+                         & (np.exp(eta1) <= max_response))
+        eta0, se_eta = np.where(use_trend, eta1, eta0), np.where(use_trend, se1, se_eta)
+        phi = np.where(use_trend, np.maximum(trended.dispersion, 1.0), phi)
+        converged = np.where(use_trend, trended.converged, plain.converged)
+    with np.errstate(over="ignore"):
+        mu0 = np.exp(eta0)
+    y_now = now_y[series, k]
+    if control.threshold_method == "delta":
+        upper, score, prob = _threshold_delta(mu0, se_eta * mu0, phi, y_now, control)
+    else:
+        upper, score, prob = _threshold_noufaily(eta0, se_eta, phi, y_now, control)
+
+    def full(values: np.ndarray, fill=np.nan) -> np.ndarray:
+        out = np.full(shape, fill, dtype=np.asarray(values).dtype if fill is not np.nan else float)
+        out[series, k] = values
+        return out
+
+    nan = np.full_like(mu0, np.nan)
+    alarm = converged & (np.nan_to_num(score, nan=-np.inf) > 1) & (y_now != 0)
+    return FarringtonResult(
+        expected=full(np.where(converged & ~np.isnan(upper), mu0, nan)),
+        threshold=full(np.where(converged, upper, nan)),
+        score=full(np.where(converged, score, nan)),
+        pvalue=full(np.where(converged, prob, nan)),
+        alarm=full(alarm, False),
+        trend=full(use_trend & converged, False),
+        phi=full(np.where(converged, phi, nan)),
+        converged=full(converged, False),
+    )
