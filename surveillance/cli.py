@@ -146,13 +146,19 @@ def cmd_quarantine_export(args: argparse.Namespace) -> int:
 
 
 def cmd_detect_series(args: argparse.Namespace) -> int:
+    from surveillance.signals.farrington import FarringtonControl
     from surveillance.signals.series import SeriesControl, SeriesInputError, detect_series, read_wide
 
     try:
+        farrington = FarringtonControl(
+            b=args.b, w=args.w, alpha=0.05 if args.alpha is None else args.alpha, no_periods=args.no_periods,
+            weights_threshold=args.weights_threshold, past_weeks_not_included=args.past_weeks_not_included,
+            p_threshold_trend=args.p_threshold_trend, threshold_method=args.threshold_method,
+            limit54=tuple(args.limit54), reweight=not args.no_reweight, trend=not args.no_trend, powertrans=args.powertrans)
         wide = read_wide(Path(args.input))
         out = detect_series(wide, args.method, SeriesControl(alpha=args.alpha, baseline=args.baseline,
-                                                             min_sigma=args.min_sigma, last=args.last))
-    except SeriesInputError as exc:
+                                                             min_sigma=args.min_sigma, last=args.last, farrington=farrington))
+    except (SeriesInputError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out.to_csv(args.output, index=False)
@@ -237,13 +243,27 @@ def build_parser() -> argparse.ArgumentParser:
     ds = sub.add_parser("detect-series", help="run a detector on your own series (CSV in, CSV out)", description=(
         "Input: a CSV with a 'date' column and one column per series (an empty cell is a missing count). "
         "Output: a long CSV date,series,observed,expected,threshold,alarm,score for the evaluated periods. "
-        "Parameters carry the names of R's surveillance package (earsC: baseline, minSigma, alpha), so a result "
-        "can be reproduced in R. Farrington flexible, CUSUM and the NB-GLM are not available yet."))
+        "Parameters carry the names of R's surveillance package (farringtonFlexible: b, w, alpha, noPeriods, "
+        "weightsThreshold, pastWeeksNotIncluded, pThresholdTrend, thresholdMethod, limit54; earsC: baseline, "
+        "minSigma, alpha), so a result can be reproduced in R. Weekly series are assumed (52 periods a year). "
+        "CUSUM and the NB-GLM are not available yet."))
     ds.add_argument("input", metavar="INPUT.csv")
-    ds.add_argument("--method", required=True, choices=("ears-c1", "ears-c2", "ears-c3"))
+    ds.add_argument("--method", required=True, choices=("farrington-flexible", "ears-c1", "ears-c2", "ears-c3"))
     ds.add_argument("--output", required=True, metavar="OUT.csv")
     ds.add_argument("--last", type=int, help="evaluate only the last N periods (default: every period the method can)")
-    ds.add_argument("--alpha", type=float, help="R's alpha (default 0.001 for C1/C2, 0.025 for C3)")
+    ds.add_argument("--alpha", type=float, help="R's alpha (default 0.05 for Farrington, 0.001 for C1/C2, 0.025 for C3)")
+    ds.add_argument("--b", type=int, default=5, help="Farrington: years back (default 5)")
+    ds.add_argument("--w", type=int, default=3, help="Farrington: half-width of the weeks window (default 3)")
+    ds.add_argument("--no-periods", type=int, default=1, help="Farrington: noPeriods, seasonal factor levels (default 1; 10 for Noufaily)")
+    ds.add_argument("--weights-threshold", type=float, default=2.58, help="Farrington: Anscombe residual above which weeks are down-weighted")
+    ds.add_argument("--past-weeks-not-included", type=int, help="Farrington: recent weeks left out of the fit (default: w)")
+    ds.add_argument("--p-threshold-trend", type=float, default=0.05, help="Farrington: p-value under which the trend is kept")
+    ds.add_argument("--threshold-method", choices=("delta", "nbPlugin", "muan"), default="delta", help="Farrington: thresholdMethod")
+    ds.add_argument("--limit54", type=int, nargs=2, default=(5, 4), metavar=("CASES", "PERIODS"),
+                    help="Farrington: no alarm with fewer than CASES in the last PERIODS (default 5 4)")
+    ds.add_argument("--powertrans", choices=("2/3", "1/2", "none"), default="2/3", help="Farrington: power transform (delta)")
+    ds.add_argument("--no-reweight", action="store_true", help="Farrington: reweight = FALSE")
+    ds.add_argument("--no-trend", action="store_true", help="Farrington: trend = FALSE")
     ds.add_argument("--baseline", type=int, default=7, help="R's baseline: periods in the reference window (default 7)")
     ds.add_argument("--min-sigma", type=float, default=0.0, help="R's minSigma: floor of the baseline sd (default 0)")
     ds.set_defaults(func=cmd_detect_series)

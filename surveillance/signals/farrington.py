@@ -163,57 +163,145 @@ class _Fit:
     inference_dispersion: np.ndarray | None = None
 
 
-def _gram(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """X'WX for every fit: x (K, n, q) or (B, n, q) against weights (..., n)."""
-    return np.swapaxes(x * w[..., None], -1, -2) @ x
+@dataclass
+class _Design:
+    """The design of many fits, kept in its structure: an intercept, an optional trend column (wtime)
+    and treatment dummies of a season factor. X'WX and friends are then sums of weights by factor
+    level, O(weeks x levels) per fit instead of O(weeks x terms^2)."""
+
+    codes: np.ndarray  # (n,) factor level of each week, 0 = the reference level
+    levels: int
+    trend: np.ndarray | None  # (B, n) wtime, or None without trend
+
+    @property
+    def q(self) -> int:
+        return 1 + (self.trend is not None) + self.levels - 1
+
+    def take(self, rows: np.ndarray) -> _Design:
+        return _Design(self.codes, self.levels, None if self.trend is None else self.trend[rows])
+
+    def _onehot(self) -> np.ndarray:
+        return (self.codes[:, None] == np.arange(self.levels)[None, :]).astype(float)
+
+    def _pack(self, s0: np.ndarray, s1: np.ndarray | None) -> np.ndarray:
+        """X'v from per-level sums of v (s0) and of v * wtime (s1)."""
+        parts = [s0.sum(axis=-1, keepdims=True)]
+        if s1 is not None:
+            parts.append(s1.sum(axis=-1, keepdims=True))
+        parts.append(s0[:, 1:])
+        return np.concatenate(parts, axis=-1)
+
+    def xtv(self, v: np.ndarray) -> np.ndarray:
+        g = self._onehot()
+        return self._pack(v @ g, None if self.trend is None else (v * self.trend) @ g)
+
+    def gram(self, w: np.ndarray) -> np.ndarray:
+        g = self._onehot()
+        s0 = w @ g
+        b, q = len(w), self.q
+        a = np.zeros((b, q, q))
+        first = 1
+        a[:, 0, 0] = s0.sum(axis=-1)
+        if self.trend is not None:
+            s1, s2 = (w * self.trend) @ g, (w * self.trend**2) @ g
+            a[:, 0, 1] = a[:, 1, 0] = s1.sum(axis=-1)
+            a[:, 1, 1] = s2.sum(axis=-1)
+            a[:, 1, 2:] = a[:, 2:, 1] = s1[:, 1:]
+            first = 2
+        a[:, 0, first:] = a[:, first:, 0] = s0[:, 1:]
+        diag = np.arange(first, q)
+        a[:, diag, diag] = s0[:, 1:]
+        return a
+
+    def dot(self, beta: np.ndarray) -> np.ndarray:
+        first = 1 + (self.trend is not None)
+        level_effect = np.concatenate([np.zeros((len(beta), 1)), beta[:, first:]], axis=-1)[:, self.codes]
+        eta = beta[:, :1] + level_effect
+        if self.trend is not None:
+            eta = eta + beta[:, 1:2] * self.trend
+        return eta
+
+    def quad(self, inverse: np.ndarray) -> np.ndarray:
+        """x_i' M x_i for every week i of every fit."""
+        first = 1 + (self.trend is not None)
+        dummy = self.codes > 0
+        col = np.where(dummy, first + self.codes - 1, 0)
+        out = inverse[:, :1, 0] + np.where(dummy, 2 * inverse[:, 0, col] + inverse[:, col, col], 0.0)
+        if self.trend is not None:
+            t = self.trend
+            out = out + 2 * t * inverse[:, :1, 1] + t**2 * inverse[:, 1:2, 1] + np.where(dummy, 2 * t * inverse[:, 1, col], 0.0)
+        return out
 
 
-def _irls(x: np.ndarray, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _Fit:
-    """Batched glm.fit for the quasi-Poisson log link: one fit per row of x (B, n, q) and y (B, n).
+def _structured(control: FarringtonControl, times: np.ndarray, with_trend: bool) -> _Design:
+    offsets, levels = template(control)
+    if control.no_periods == 1:
+        levels = np.zeros_like(levels)
+    unique = np.unique(levels)
+    codes = np.searchsorted(unique, levels)
+    trend = (times[:, None] + offsets[None, :] + 1).astype(float) if with_trend else None
+    return _Design(codes, len(unique), trend)
 
-    Fits that have converged leave the batch, so the work follows the slowest fits only.
+
+def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _Fit:
+    """Batched glm.fit for the quasi-Poisson log link: one fit per row of y (B, n).
+
+    Fits that have converged leave the working set, so the work follows the slowest fits only.
+    The Poisson deviance is computed from eta (= log mu), which spares a logarithm per week and step.
     """
-    q = x.shape[-1]
-    xs, yf, pf, of = x, y, prior, offset
-    mu = yf + 0.1  # poisson()$initialize
+    q = x.q
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ylogy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0)
+
+    def deviance(yy, pp, ee, mm, yl):
+        return 2 * np.sum(pp * (yl - yy * ee - yy + mm), axis=-1)
+
+    mu = y + 0.1  # poisson()$initialize
     eta = np.log(mu)
-    dev_old = _poisson_deviance(yf, mu, pf)
-    beta = np.zeros((len(yf), q))
-    working = np.zeros_like(yf)
-    converged = np.zeros(len(yf), dtype=bool)
-    active = np.arange(len(yf))
+    beta = np.zeros((len(y), q))
+    working = np.zeros_like(y)
+    converged = np.zeros(len(y), dtype=bool)
+    # the working set: fits still iterating, compacted whenever some finish
+    idx = np.arange(len(y))
+    xa, ya, pa, oa, yl = x, y, prior, offset, ylogy
+    ea, ma = eta, mu
+    dev_old = deviance(ya, pa, eta, ma, yl)  # eta = log(mu) here
     for _ in range(MAXIT):
-        xa, ya, pa, oa = xs[active], yf[active], pf[active], of[active]
-        w = pa * mu[active]
+        w = pa * ma
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(pa > 0, eta[active] - oa + (ya - mu[active]) / mu[active], 0.0)
-        new_beta = _solve(_gram(xa, w), (np.swapaxes(xa, -1, -2) @ (w * z)[..., None])[..., 0])
-        new_eta = (xa @ new_beta[..., None])[..., 0] + oa
+            z = np.where(pa > 0, ea - oa + (ya - ma) / ma, 0.0)
+        new_beta = _solve(xa.gram(w), xa.xtv(w * z))
+        new_eta = xa.dot(new_beta) + oa
         with np.errstate(over="ignore"):
             new_mu = np.exp(new_eta)
-        dev = _poisson_deviance(ya, new_mu, pa)
         with np.errstate(invalid="ignore"):
-            done = np.abs(dev - dev_old[active]) / (np.abs(dev) + 0.1) < EPSILON
-        beta[active], eta[active], mu[active], working[active], dev_old[active] = new_beta, new_eta, new_mu, w, dev
-        converged[active[done]] = True
-        active = active[~done]
-        if len(active) == 0:
+            dev = deviance(ya, pa, new_eta, new_mu, yl)
+            done = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < EPSILON
+        beta[idx], eta[idx], mu[idx], working[idx] = new_beta, new_eta, new_mu, w
+        converged[idx[done]] = True
+        if done.all():
             break
-    a = _gram(xs, working)
+        if done.any():
+            keep = ~done
+            idx, xa, ya, pa, oa, yl = idx[keep], xa.take(keep), ya[keep], pa[keep], oa[keep], yl[keep]
+            ea, ma, dev_old = new_eta[keep], new_mu[keep], dev[keep]
+        else:
+            ea, ma, dev_old = new_eta, new_mu, dev
+    a = x.gram(working)
     try:
         inverse = np.linalg.inv(a)
     except np.linalg.LinAlgError:
         inverse = np.linalg.pinv(a)
-    observed = pf > 0
+    observed = prior > 0
     df = observed.sum(axis=-1) - q
     with np.errstate(divide="ignore", invalid="ignore"):
-        dispersion = np.where(observed, working * ((yf - mu) / mu) ** 2, 0.0).sum(axis=-1) / df
+        dispersion = np.where(observed, working * ((y - mu) / mu) ** 2, 0.0).sum(axis=-1) / df
     return _Fit(beta, mu, inverse, working, converged, dispersion, df, dispersion)
 
 
-def _anscombe_weights(fit: _Fit, x: np.ndarray, y: np.ndarray, observed: np.ndarray, threshold: float) -> np.ndarray:
+def _anscombe_weights(fit: _Fit, x: _Design, y: np.ndarray, observed: np.ndarray, threshold: float) -> np.ndarray:
     phi = np.maximum(fit.dispersion, 1.0)
-    hat = fit.working * ((x @ fit.inverse) * x).sum(axis=-1)
+    hat = fit.working * x.quad(fit.inverse)
     with np.errstate(divide="ignore", invalid="ignore"):
         s = 1.5 * (y ** (2 / 3) * fit.mu ** (-1 / 6) - fit.mu ** 0.5) / np.sqrt(phi[..., None] * (1 - hat))
         big = observed & (s > threshold)
@@ -222,7 +310,7 @@ def _anscombe_weights(fit: _Fit, x: np.ndarray, y: np.ndarray, observed: np.ndar
     return np.where(observed, omega, 0.0)
 
 
-def _fit_model(control: FarringtonControl, x: np.ndarray, y: np.ndarray, observed: np.ndarray, offset: np.ndarray) -> _Fit:
+def _fit_model(control: FarringtonControl, x: _Design, y: np.ndarray, observed: np.ndarray, offset: np.ndarray) -> _Fit:
     prior = observed.astype(float)
     fit = _irls(x, y, prior, offset)
     if control.reweight:
@@ -304,30 +392,33 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
     else:
         offset, offset_now = np.zeros_like(y), np.zeros(len(series))
 
-    def predict(fit: _Fit, x_now: np.ndarray):
-        eta0 = np.einsum("bi,bi->b", x_now, fit.beta) + offset_now
+    def predict(fit: _Fit, x_now: np.ndarray, rows):
+        eta0 = np.einsum("bi,bi->b", x_now, fit.beta) + offset_now[rows]
         se_eta = np.sqrt(fit.inference_dispersion * np.einsum("bi,bij,bj->b", x_now, fit.inverse, x_now))
         return eta0, se_eta
 
-    x0, now0, _ = _designs(control, times, with_trend=False)
-    plain = _fit_model(control, x0[k], y, observed, offset)
     use_trend = np.zeros(len(series), dtype=bool)
-    eta0, se_eta = predict(plain, now0[k])
-    phi = np.maximum(plain.dispersion, 1.0)
-    converged = plain.converged.copy()
-    if control.trend:
-        x1, now1, _ = _designs(control, times, with_trend=True)
-        trended = _fit_model(control, x1[k], y, observed, offset)
-        eta1, se1 = predict(trended, now1[k])
+    if control.trend:  # as R: the model with trend first, the one without only where the trend is not kept
+        _, now1, _ = _designs(control, times, with_trend=True)
+        trended = _fit_model(control, _structured(control, times[k], with_trend=True), y, observed, offset)
+        eta1, se1 = predict(trended, now1[k], slice(None))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             t_stat = trended.beta[..., 1] / np.sqrt(trended.inference_dispersion * trended.inverse[..., 1, 1])
             p_trend = 2 * stats.t.sf(np.abs(t_stat), trended.df)
             max_response = np.where(observed, y, -np.inf).max(axis=-1)
             use_trend = (trended.converged & (control.b >= 3) & (p_trend < control.p_threshold_trend)
                          & (np.exp(eta1) <= max_response))
-        eta0, se_eta = np.where(use_trend, eta1, eta0), np.where(use_trend, se1, se_eta)
-        phi = np.where(use_trend, np.maximum(trended.dispersion, 1.0), phi)
-        converged = np.where(use_trend, trended.converged, plain.converged)
+    eta0, se_eta = np.full(len(series), np.nan), np.full(len(series), np.nan)
+    phi, converged = np.full(len(series), np.nan), np.zeros(len(series), dtype=bool)
+    if control.trend:
+        eta0[use_trend], se_eta[use_trend] = eta1[use_trend], se1[use_trend]
+        phi[use_trend], converged[use_trend] = np.maximum(trended.dispersion[use_trend], 1.0), trended.converged[use_trend]
+    rest = ~use_trend
+    if rest.any():
+        _, now0, _ = _designs(control, times, with_trend=False)
+        plain = _fit_model(control, _structured(control, times[k[rest]], with_trend=False), y[rest], observed[rest], offset[rest])
+        eta0[rest], se_eta[rest] = predict(plain, now0[k[rest]], rest)
+        phi[rest], converged[rest] = np.maximum(plain.dispersion, 1.0), plain.converged
     with np.errstate(over="ignore"):
         mu0 = np.exp(eta0)
     y_now = now_y[series, k]

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from surveillance.signals.ears import ears
+from surveillance.signals.farrington import FarringtonControl, farrington_flexible
 
-METHODS = {"ears-c1": "C1", "ears-c2": "C2", "ears-c3": "C3"}
+METHODS = {"farrington-flexible": None, "ears-c1": "C1", "ears-c2": "C2", "ears-c3": "C3"}
 OUTPUT_COLUMNS = ["date", "series", "observed", "expected", "threshold", "alarm", "score"]
 
 
@@ -20,12 +21,13 @@ class SeriesInputError(ValueError):
 
 @dataclass(frozen=True)
 class SeriesControl:
-    """Control parameters, named as in R's surveillance package."""
+    """Control parameters, named as in R's surveillance package (earsC and farringtonFlexible)."""
 
     alpha: float | None = None  # R's default by method
     baseline: int = 7
     min_sigma: float = 0.0
     last: int | None = None  # evaluate only the last N periods
+    farrington: FarringtonControl | None = None
 
 
 def read_wide(path: Path) -> pd.DataFrame:
@@ -54,8 +56,11 @@ def detect_series(wide: pd.DataFrame, method: str, control: SeriesControl) -> pd
         raise SeriesInputError(f"unknown method {method!r}; available: {', '.join(METHODS)}")
     counts = wide.to_numpy(dtype=float).T
     try:
-        result = ears(counts, METHODS[method], alpha=control.alpha, baseline=control.baseline,
-                      min_sigma=control.min_sigma, last=control.last)
+        if method == "farrington-flexible":
+            result = farrington_flexible(counts, control.farrington or FarringtonControl(), last=control.last)
+        else:
+            result = ears(counts, METHODS[method], alpha=control.alpha, baseline=control.baseline,
+                          min_sigma=control.min_sigma, last=control.last)
     except ValueError as exc:
         raise SeriesInputError(str(exc)) from None
     periods = result.threshold.shape[1]

@@ -29,3 +29,18 @@ def test_last_complete_week() -> None:
 
     assert last_complete_week(date(2026, 11, 26)) == (date(2026, 11, 16), date(2026, 11, 22))  # Thursday
     assert last_complete_week(date(2026, 11, 22)) == (date(2026, 11, 16), date(2026, 11, 22))  # Sunday
+
+
+def test_c3_matches_its_definition() -> None:
+    rng = np.random.default_rng(2)
+    counts = rng.poisson(6, size=(2, 30)).astype(float)
+    res = ears(counts, "C3", last=1)  # alpha 0.025 by default, as R
+    t = counts.shape[1] - 1
+
+    def c2(s: int) -> np.ndarray:
+        base = counts[:, s - 9 : s - 2]
+        return (counts[:, s] - base.mean(axis=1)) / base.std(axis=1, ddof=1)
+
+    sd = counts[:, t - 9 : t - 2].std(axis=1, ddof=1)
+    upper = counts[:, t] + sd * (norm.ppf(0.975) - (np.maximum(0, c2(t - 2) - 1) + np.maximum(0, c2(t - 1) - 1)))
+    np.testing.assert_allclose(res.threshold[:, 0], np.maximum(0, upper))

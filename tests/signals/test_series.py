@@ -52,3 +52,26 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     short.write_text("date,A\n2026-01-05,1\n2026-01-12,2\n", encoding="utf-8")
     assert main(["detect-series", str(short), "--method", "ears-c3", "--output", str(tmp_path / "o.csv")]) == 2
     assert "needs at least 12 periods" in capsys.readouterr().err
+
+
+def test_farrington_through_the_command_line_matches_the_library(tmp_path: Path) -> None:
+    from surveillance.signals.farrington import FarringtonControl, farrington_flexible
+
+    rng = np.random.default_rng(5)
+    weeks = 52 * 5 + 30
+    frame = pd.DataFrame({"date": pd.date_range("2020-01-06", periods=weeks, freq="W-MON").strftime("%Y-%m-%d"),
+                          "x": rng.poisson(8, weeks), "y": rng.poisson(3, weeks)})
+    frame.loc[weeks - 1, "x"] = 40
+    src, out = tmp_path / "w.csv", tmp_path / "o.csv"
+    frame.to_csv(src, index=False)
+    args = ["detect-series", str(src), "--method", "farrington-flexible", "--output", str(out), "--last", "10", "--b", "4",
+            "--no-periods", "10", "--past-weeks-not-included", "26", "--p-threshold-trend", "1", "--threshold-method", "nbPlugin",
+            "--alpha", "0.1"]
+    assert main(args) == 0
+    table = pd.read_csv(out)
+    control = FarringtonControl(b=4, no_periods=10, past_weeks_not_included=26, p_threshold_trend=1,
+                                threshold_method="nbPlugin", alpha=0.1)
+    ref = farrington_flexible(frame[["x", "y"]].to_numpy(float).T, control, last=10)
+    np.testing.assert_allclose(table["threshold"].to_numpy(), ref.threshold.ravel())
+    assert table.query("series == 'x'")["alarm"].iloc[-1] == 1
+    assert main([*args[:6], "--last", "200", "--b", "5"]) == 2  # 290 weeks cannot hold 5 years + 200 evaluated
