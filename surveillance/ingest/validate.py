@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -61,6 +63,12 @@ class RowValidator:
         self.source, self.today, self.docs_dir = source, today, docs_dir
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+        for name, site in list((self.context.variables.data_docs_sites or {}).items()):
+            # the ephemeral context's default site lives in a temporary folder nobody reads: drop it
+            base = (site.get("store_backend") or {}).get("base_directory")
+            self.context.delete_data_docs_site(name)
+            if base and Path(base).is_dir() and Path(base).resolve().is_relative_to(Path(tempfile.gettempdir()).resolve()):
+                shutil.rmtree(base, ignore_errors=True)
         if docs_dir is not None:
             self.context.add_data_docs_site("run", {
                 "class_name": "SiteBuilder",
