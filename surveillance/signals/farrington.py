@@ -165,69 +165,88 @@ class _Fit:
 
 @dataclass
 class _Design:
-    """The design of many fits, kept in its structure: an intercept, an optional trend column (wtime)
-    and treatment dummies of a season factor. X'WX and friends are then sums of weights by factor
-    level, O(weeks x levels) per fit instead of O(weeks x terms^2)."""
+    """The design of many fits, kept in its structure: an intercept, an optional trend column
+    (wtime = now + offset of the week, the same offsets for every fit) and treatment dummies of a
+    season factor. X'WX and X'v are then sums of weights by factor level, computed for all fits with
+    one matrix product against a constant (weeks x levels) basis."""
 
     codes: np.ndarray  # (n,) factor level of each week, 0 = the reference level
     levels: int
-    trend: np.ndarray | None  # (B, n) wtime, or None without trend
+    offsets: np.ndarray  # (n,) week offsets
+    now: np.ndarray | None  # (B,) wtime of the evaluated week minus 0 offset, or None without trend
 
     @property
     def q(self) -> int:
-        return 1 + (self.trend is not None) + self.levels - 1
+        return 1 + (self.now is not None) + self.levels - 1
 
     def take(self, rows: np.ndarray) -> _Design:
-        return _Design(self.codes, self.levels, None if self.trend is None else self.trend[rows])
+        return _Design(self.codes, self.levels, self.offsets, None if self.now is None else self.now[rows])
 
-    def _onehot(self) -> np.ndarray:
-        return (self.codes[:, None] == np.arange(self.levels)[None, :]).astype(float)
+    @property
+    def trend(self) -> np.ndarray | None:
+        return None if self.now is None else self.now[:, None] + self.offsets[None, :]
 
-    def _pack(self, s0: np.ndarray, s1: np.ndarray | None) -> np.ndarray:
-        """X'v from per-level sums of v (s0) and of v * wtime (s1)."""
-        parts = [s0.sum(axis=-1, keepdims=True)]
-        if s1 is not None:
-            parts.append(s1.sum(axis=-1, keepdims=True))
-        parts.append(s0[:, 1:])
-        return np.concatenate(parts, axis=-1)
+    def _basis(self, powers: int) -> np.ndarray:
+        g = (self.codes[:, None] == np.arange(self.levels)[None, :]).astype(float)
+        return np.concatenate([g * self.offsets[:, None] ** p for p in range(powers)], axis=1)
+
+    def _level_sums(self, v: np.ndarray, powers: int) -> list[np.ndarray]:
+        """Per-level sums of v * wtime^p for p < powers, from sums of v * offset^p."""
+        raw = v @ self._basis(powers)
+        m = [raw[:, i * self.levels : (i + 1) * self.levels] for i in range(powers)]
+        if self.now is None:
+            return m
+        t = self.now[:, None]
+        out = [m[0]]
+        if powers > 1:
+            out.append(t * m[0] + m[1])
+        if powers > 2:
+            out.append(t * t * m[0] + 2 * t * m[1] + m[2])
+        return out
 
     def xtv(self, v: np.ndarray) -> np.ndarray:
-        g = self._onehot()
-        return self._pack(v @ g, None if self.trend is None else (v * self.trend) @ g)
+        if self.now is None:
+            (s0,) = self._level_sums(v, 1)
+            return np.concatenate([s0.sum(axis=-1, keepdims=True), s0[:, 1:]], axis=-1)
+        s0, s1 = self._level_sums(v, 2)
+        return np.concatenate([s0.sum(axis=-1, keepdims=True), s1.sum(axis=-1, keepdims=True), s0[:, 1:]], axis=-1)
 
     def gram(self, w: np.ndarray) -> np.ndarray:
-        g = self._onehot()
-        s0 = w @ g
         b, q = len(w), self.q
         a = np.zeros((b, q, q))
         first = 1
-        a[:, 0, 0] = s0.sum(axis=-1)
-        if self.trend is not None:
-            s1, s2 = (w * self.trend) @ g, (w * self.trend**2) @ g
+        if self.now is None:
+            (s0,) = self._level_sums(w, 1)
+        else:
+            s0, s1, s2 = self._level_sums(w, 3)
             a[:, 0, 1] = a[:, 1, 0] = s1.sum(axis=-1)
             a[:, 1, 1] = s2.sum(axis=-1)
             a[:, 1, 2:] = a[:, 2:, 1] = s1[:, 1:]
             first = 2
+        a[:, 0, 0] = s0.sum(axis=-1)
         a[:, 0, first:] = a[:, first:, 0] = s0[:, 1:]
         diag = np.arange(first, q)
         a[:, diag, diag] = s0[:, 1:]
         return a
 
     def dot(self, beta: np.ndarray) -> np.ndarray:
-        first = 1 + (self.trend is not None)
-        level_effect = np.concatenate([np.zeros((len(beta), 1)), beta[:, first:]], axis=-1)[:, self.codes]
-        eta = beta[:, :1] + level_effect
-        if self.trend is not None:
-            eta = eta + beta[:, 1:2] * self.trend
+        first = 1 + (self.now is not None)
+        per_level = np.concatenate([np.zeros((len(beta), 1)), beta[:, first:]], axis=-1) + beta[:, :1]
+        if self.now is not None:
+            per_level = per_level + (beta[:, 1] * self.now)[:, None]
+        g = (self.codes[None, :] == np.arange(self.levels)[:, None]).astype(float)
+        eta = per_level @ g
+        if self.now is not None:
+            eta += beta[:, 1:2] * self.offsets[None, :]
         return eta
 
     def quad(self, inverse: np.ndarray) -> np.ndarray:
         """x_i' M x_i for every week i of every fit."""
-        first = 1 + (self.trend is not None)
+        first = 1 + (self.now is not None)
         dummy = self.codes > 0
         col = np.where(dummy, first + self.codes - 1, 0)
         out = inverse[:, :1, 0] + np.where(dummy, 2 * inverse[:, 0, col] + inverse[:, col, col], 0.0)
-        if self.trend is not None:
+        if self.now is not None:
             t = self.trend
             out = out + 2 * t * inverse[:, :1, 1] + t**2 * inverse[:, 1:2, 1] + np.where(dummy, 2 * t * inverse[:, 1, col], 0.0)
         return out
@@ -239,8 +258,8 @@ def _structured(control: FarringtonControl, times: np.ndarray, with_trend: bool)
         levels = np.zeros_like(levels)
     unique = np.unique(levels)
     codes = np.searchsorted(unique, levels)
-    trend = (times[:, None] + offsets[None, :] + 1).astype(float) if with_trend else None
-    return _Design(codes, len(unique), trend)
+    now = (times + 1).astype(float) if with_trend else None  # R's wtime: the 1-based index
+    return _Design(codes, len(unique), offsets.astype(float), now)
 
 
 def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _Fit:
@@ -268,9 +287,8 @@ def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _
     dev_old = deviance(ya, pa, eta, ma, yl)  # eta = log(mu) here
     for _ in range(MAXIT):
         w = pa * ma
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(pa > 0, ea - oa + (ya - ma) / ma, 0.0)
-        new_beta = _solve(xa.gram(w), xa.xtv(w * z))
+        wz = w * (ea - oa) + pa * (ya - ma)  # W z with z = eta - offset + (y - mu) / mu, without dividing
+        new_beta = _solve(xa.gram(w), xa.xtv(wz))
         new_eta = xa.dot(new_beta) + oa
         with np.errstate(over="ignore"):
             new_mu = np.exp(new_eta)
