@@ -157,7 +157,8 @@ def cmd_detect_series(args: argparse.Namespace) -> int:
             limit54=tuple(args.limit54), reweight=not args.no_reweight, trend=not args.no_trend, powertrans=args.powertrans)
         wide = read_wide(Path(args.input))
         out = detect_series(wide, args.method, SeriesControl(alpha=args.alpha, baseline=args.baseline,
-                                                             min_sigma=args.min_sigma, last=args.last, farrington=farrington))
+                                                             min_sigma=args.min_sigma, last=args.last, farrington=farrington,
+                                                             k=args.k, h=args.h, m=args.m, trans=args.trans))
     except (SeriesInputError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -245,10 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
         "Output: a long CSV date,series,observed,expected,threshold,alarm,score for the evaluated periods. "
         "Parameters carry the names of R's surveillance package (farringtonFlexible: b, w, alpha, noPeriods, "
         "weightsThreshold, pastWeeksNotIncluded, pThresholdTrend, thresholdMethod, limit54; earsC: baseline, "
-        "minSigma, alpha), so a result can be reproduced in R. Weekly series are assumed (52 periods a year). "
-        "CUSUM and the NB-GLM are not available yet."))
+        "minSigma, alpha; cusum: k, h, m, trans), so a result can be reproduced in R. Weekly series are assumed "
+        "(52 periods a year). The NB-GLM is not available yet."))
     ds.add_argument("input", metavar="INPUT.csv")
-    ds.add_argument("--method", required=True, choices=("farrington-flexible", "ears-c1", "ears-c2", "ears-c3"))
+    ds.add_argument("--method", required=True, choices=("farrington-flexible", "ears-c1", "ears-c2", "ears-c3", "cusum"))
     ds.add_argument("--output", required=True, metavar="OUT.csv")
     ds.add_argument("--last", type=int, help="evaluate only the last N periods (default: every period the method can)")
     ds.add_argument("--alpha", type=float, help="R's alpha (default 0.05 for Farrington, 0.001 for C1/C2, 0.025 for C3)")
@@ -264,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--powertrans", choices=("2/3", "1/2", "none"), default="2/3", help="Farrington: power transform (delta)")
     ds.add_argument("--no-reweight", action="store_true", help="Farrington: reweight = FALSE")
     ds.add_argument("--no-trend", action="store_true", help="Farrington: trend = FALSE")
+    ds.add_argument("--k", type=float, default=1.04, help="CUSUM: reference value k (default 1.04)")
+    ds.add_argument("--h", type=float, default=2.26, help="CUSUM: decision boundary h (default 2.26)")
+    ds.add_argument("--m", type=float, help="CUSUM: reference mean (default: mean of the periods before --last)")
+    ds.add_argument("--trans", choices=("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "none"),
+                    default="standard", help="CUSUM: transformation of the counts (alpha is pearsonNegBin's dispersion)")
     ds.add_argument("--baseline", type=int, default=7, help="R's baseline: periods in the reference window (default 7)")
     ds.add_argument("--min-sigma", type=float, default=0.0, help="R's minSigma: floor of the baseline sd (default 0)")
     ds.set_defaults(func=cmd_detect_series)

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from surveillance.signals.cusum import cusum
 from surveillance.signals.ears import ears
 from surveillance.signals.farrington import FarringtonControl, farrington_flexible
 
-METHODS = {"farrington-flexible": None, "ears-c1": "C1", "ears-c2": "C2", "ears-c3": "C3"}
+METHODS = {"farrington-flexible": None, "ears-c1": "C1", "ears-c2": "C2", "ears-c3": "C3", "cusum": None}
 OUTPUT_COLUMNS = ["date", "series", "observed", "expected", "threshold", "alarm", "score"]
 
 
@@ -28,6 +29,10 @@ class SeriesControl:
     min_sigma: float = 0.0
     last: int | None = None  # evaluate only the last N periods
     farrington: FarringtonControl | None = None
+    k: float = 1.04  # cusum
+    h: float = 2.26
+    m: float | None = None
+    trans: str = "standard"
 
 
 def read_wide(path: Path) -> pd.DataFrame:
@@ -58,6 +63,11 @@ def detect_series(wide: pd.DataFrame, method: str, control: SeriesControl) -> pd
     try:
         if method == "farrington-flexible":
             result = farrington_flexible(counts, control.farrington or FarringtonControl(), last=control.last)
+        elif method == "cusum":
+            if control.last is None:
+                raise SeriesInputError("cusum needs --last N: the periods before them give the reference mean m")
+            result = cusum(counts, control.last, k=control.k, h=control.h, m=control.m, trans=control.trans,
+                           alpha=0.1 if control.alpha is None else control.alpha)
         else:
             result = ears(counts, METHODS[method], alpha=control.alpha, baseline=control.baseline,
                           min_sigma=control.min_sigma, last=control.last)

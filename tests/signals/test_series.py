@@ -75,3 +75,15 @@ def test_farrington_through_the_command_line_matches_the_library(tmp_path: Path)
     np.testing.assert_allclose(table["threshold"].to_numpy(), ref.threshold.ravel())
     assert table.query("series == 'x'")["alarm"].iloc[-1] == 1
     assert main([*args[:6], "--last", "200", "--b", "5"]) == 2  # 290 weeks cannot hold 5 years + 200 evaluated
+
+
+def test_cusum_through_the_command_line(tmp_path: Path) -> None:
+    from surveillance.signals.cusum import cusum
+
+    src, out = _wide(tmp_path / "in.csv"), tmp_path / "o.csv"
+    assert main(["detect-series", str(src), "--method", "cusum", "--output", str(out), "--last", "8", "--trans", "rossi"]) == 0
+    table = pd.read_csv(out)
+    wide = pd.read_csv(src)
+    ref = cusum(wide[["A"]].to_numpy(float).T, 8, trans="rossi")
+    np.testing.assert_allclose(table.query("series == 'A'")["score"].to_numpy(), ref.score[0])
+    assert main(["detect-series", str(src), "--method", "cusum", "--output", str(out)]) == 2  # needs --last
