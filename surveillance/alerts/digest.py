@@ -10,7 +10,8 @@ from surveillance.alerts.levels import ACTIONS, LEVELS
 from surveillance.excel_csv import neutralise
 
 DOMAINS = {"injury": "产品伤害", "inspection": "监督抽查", "food": "食品安全"}
-METHODS = {"ears-c2": "EARS C2 周病例数异常", "repeat-failure": "企业多次抽检不合格",
+METHODS = {"farrington-flexible": "Farrington 周病例数异常（考虑季节与趋势）",
+           "ears-c2": "EARS C2 周病例数异常", "repeat-failure": "企业多次抽检不合格",
            "exceedance": "检测结果超过限量", "trend-mk": "含量上升趋势（Mann-Kendall）"}
 COLUMNS = ["信号编号", "预警级别", "颜色", "领域", "检测方法", "类别", "地区", "时段", "观测值", "期望值", "阈值",
            "状态", "说明", "建议措施", "责任部门"]

@@ -44,10 +44,11 @@ def store_signals(engine: Engine, day: date, signals: list[dict]) -> dict[str, i
 def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", "inspection", "food")) -> dict:
     """All detectors of ``domains`` for ``day``; returns counts by domain and by level."""
     found: list[dict] = []
+    injury_stats: dict = {}
     with engine.connect() as conn:
         for domain in domains:
             for detector in DETECTORS[domain]:
-                found.extend(detector(conn, day))
+                found.extend(detector(conn, day, stats=injury_stats) if detector is detect_injury else detector(conn, day))
     stored = store_signals(engine, day, found)
     summary = {
         "day": day.isoformat(),
@@ -56,5 +57,7 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
         "by_domain": dict(Counter(s["domain"] for s in found)),
         "by_level": {str(k): v for k, v in sorted(Counter(level_of(s) for s in found).items())},
     }
+    if injury_stats:
+        summary["injury_series"] = injury_stats
     log.info("detect %s: %s", day, summary)
     return summary

@@ -1,4 +1,11 @@
-"""Injury signals: weekly counts by product category x city (and province-wide) against EARS C2."""
+"""Injury signals: weekly counts by product category x city (and province-wide).
+
+The method follows the history the warehouse holds: with at least a year (plus a few weeks) of
+reports, Farrington flexible with Noufaily's settings (seasonal factor, recent 26 weeks left out,
+negative-binomial threshold) over up to five years; with ten weeks to a year, EARS C2; with less, the
+series are reported as too short. Across the night's series, Benjamini-Hochberg keeps the share of
+false alarms among the signals under ``fdr.Q``.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +17,32 @@ from sqlalchemy import Connection, select
 
 from surveillance import reference
 from surveillance.signals.ears import ears
+from surveillance.signals.farrington import FarringtonControl, farrington_flexible
+from surveillance.signals.fdr import Q, benjamini_hochberg, expected_false_alarms
 from surveillance.signals.periods import last_complete_week
 from surveillance.warehouse.models import InjuryReport
 
 WEEKS = 12  # C2 needs 7 baseline weeks + 2 guard weeks + the week evaluated
 MIN_COUNT = 3  # fewer cases than this never make a signal, whatever the baseline
 PROVINCE = ""
+MAX_YEARS = 5
+ALPHA = 0.01  # per-series threshold; the night's false alarms are then controlled by FDR
+
+
+def farrington_control(years: int) -> FarringtonControl:
+    """Noufaily et al. (2013)'s settings, with as many years back as the warehouse holds (at most 5)."""
+    return FarringtonControl(b=years, w=3, no_periods=10, weights_threshold=2.58, past_weeks_not_included=26,
+                             threshold_method="nbPlugin", alpha=ALPHA, limit54=(MIN_COUNT, 4))
+
+
+def choose_method(history_weeks: int) -> tuple[str, int]:
+    """("farrington-flexible", years) / ("ears-c2", 0) / ("too-short", 0) for the weeks of history available."""
+    years = min(MAX_YEARS, (history_weeks - 3 - 1) // 52)
+    if years >= 1:
+        return "farrington-flexible", years
+    if history_weeks >= WEEKS:
+        return "ears-c2", 0
+    return "too-short", 0
 
 
 def weekly_counts(cases: pd.DataFrame, first_monday: date, weeks: int) -> pd.DataFrame:
@@ -34,10 +61,26 @@ def weekly_counts(cases: pd.DataFrame, first_monday: date, weeks: int) -> pd.Dat
     return series.reindex(index=full, columns=range(weeks), fill_value=0)
 
 
-def detect_injury(conn: Connection, day: date, alpha: float = 0.001) -> list[dict]:
-    """Signals for the last complete week on or before ``day``."""
+def _first_report(conn: Connection) -> date | None:
+    from sqlalchemy import func
+
+    return conn.execute(select(func.min(InjuryReport.visit_date))).scalar()
+
+
+def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict | None = None) -> list[dict]:
+    """Signals for the last complete week on or before ``day``; ``stats`` receives the night's figures
+    (method, series tested, too short, expected false alarms)."""
+    stats = {} if stats is None else stats
     week_start, week_end = last_complete_week(day)
-    first_monday = week_start - timedelta(weeks=WEEKS - 1)
+    first = _first_report(conn)
+    history = 0 if first is None else (week_start - (first - timedelta(days=first.weekday()))).days // 7 + 1
+    method, years = choose_method(history)
+    stats.update(method=method, history_weeks=history)
+    if method == "too-short":
+        stats.update(series_too_short=len(reference.product_categories()) * (len(reference.jurisdictions()) + 1), tested=0)
+        return []
+    weeks = 52 * years + 3 + 1 if method == "farrington-flexible" else WEEKS
+    first_monday = week_start - timedelta(weeks=weeks - 1)
     stmt = select(InjuryReport.product_code, InjuryReport.jurisdiction_code, InjuryReport.visit_date,
                   InjuryReport.severity, InjuryReport.outcome, InjuryReport.age,
                   InjuryReport.hospital_code, InjuryReport.report_id).where(
@@ -46,11 +89,26 @@ def detect_injury(conn: Connection, day: date, alpha: float = 0.001) -> list[dic
                          columns=["product_code", "jurisdiction_code", "visit_date", "severity", "outcome",
                                   "age", "hospital_code", "report_id"])
     if cases.empty:
+        stats.update(tested=0, signals=0, expected_false_alarms=0.0)
         return []
-    matrix = weekly_counts(cases, first_monday, WEEKS)
-    result = ears(matrix.to_numpy(), "C2", alpha=alpha, last=1)
-    observed = matrix.to_numpy()[:, -1]
-    hits = np.flatnonzero(result.alarm[:, 0] & (observed >= MIN_COUNT))
+    matrix = weekly_counts(cases, first_monday, weeks)
+    counts = matrix.to_numpy(dtype=float)
+    observed = counts[:, -1]
+    if method == "farrington-flexible":
+        result = farrington_flexible(counts, farrington_control(years), last=1)
+        pvalues = result.pvalue[:, 0]
+        expected, threshold, score, alarm = result.expected[:, 0], result.threshold[:, 0], result.score[:, 0], result.alarm[:, 0]
+    else:
+        result = ears(counts, "C2", alpha=alpha, last=1)
+        from scipy.stats import norm
+
+        pvalues = norm.sf(result.score[:, 0])
+        expected, threshold, score, alarm = result.expected[:, 0], result.threshold[:, 0], result.score[:, 0], result.alarm[:, 0]
+    testable = observed >= MIN_COUNT
+    discoveries = benjamini_hochberg(np.where(testable, pvalues, np.nan), Q)
+    hits = np.flatnonzero(alarm & testable & discoveries)
+    stats.update(tested=int(testable.sum()), signals=len(hits), fdr_q=Q, expected_false_alarms=expected_false_alarms(len(hits)),
+                 expected_false_alarms_without_fdr=round(float(alpha * testable.sum()), 2))
     products = reference.product_categories().set_index("code")
     names = reference.jurisdiction_names()
     this_week = cases[(cases["visit_date"] >= week_start) & (cases["visit_date"] <= week_end)]
@@ -62,16 +120,18 @@ def detect_injury(conn: Connection, day: date, alpha: float = 0.001) -> list[dic
             mine = mine[mine["jurisdiction_code"] == juris]
         where = names.get(juris, juris)
         pname = products.at[product, "name"]
+        recent = counts[i, -12:]
         signals.append(dict(
-            signal_key=f"injury|ears-c2|{product}|{juris or 'province'}|{week_start.isoformat()}",
-            domain="injury", method="ears-c2", series=f"{product}|{juris or 'province'}",
+            signal_key=f"injury|{method}|{product}|{juris or 'province'}|{week_start.isoformat()}",
+            domain="injury", method=method, series=f"{product}|{juris or 'province'}",
             category_code=product, category_group=products.at[product, "group_code"], sampling_stage=None,
             jurisdiction_code=juris or None, period_start=week_start, period_end=week_end,
-            observed=float(observed[i]), expected=float(result.expected[i, 0]),
-            threshold=float(result.threshold[i, 0]), score=float(min(result.score[i, 0], 1e6)),
+            observed=float(observed[i]), expected=float(expected[i]),
+            threshold=float(threshold[i]), score=float(min(score[i], 1e6)),
             title=f"{where}{pname}相关伤害病例异常增多：{week_start:%m月%d日}至{week_end:%m月%d日}共{int(observed[i])}例，"
-                  f"前期周均{result.expected[i, 0]:.1f}例",
-            evidence=dict(weekly_counts=matrix.iloc[i].astype(int).tolist(), first_week=first_monday.isoformat(),
+                  f"预期{expected[i]:.1f}例",
+            evidence=dict(weekly_counts=recent.astype(int).tolist(), first_week=(week_start - timedelta(weeks=11)).isoformat(),
+                          method=method, years_of_history=years, p_value=float(pvalues[i]), fdr_q=Q,
                           severe=int((mine["severity"] == "重度").sum()),
                           hospitalised=int(mine["outcome"].isin(["住院", "转院"]).sum()),
                           deaths=int((mine["outcome"] == "死亡").sum()),

@@ -1,0 +1,75 @@
+"""Injury detection: the method follows the history held, and false alarms are controlled across series."""
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from scipy.stats import false_discovery_control
+from sqlalchemy import insert
+
+from surveillance.signals.fdr import benjamini_hochberg
+from surveillance.signals.injury import choose_method, detect_injury
+from surveillance.warehouse.models import IngestBatch, InjuryReport
+
+DAY = date(2026, 11, 26)  # a Thursday: the last complete week is 16-22 November
+
+
+def test_method_follows_history() -> None:
+    assert choose_method(5) == ("too-short", 0)
+    assert choose_method(12) == ("ears-c2", 0)
+    assert choose_method(55) == ("ears-c2", 0)
+    assert choose_method(56) == ("farrington-flexible", 1)
+    assert choose_method(52 * 3 + 4) == ("farrington-flexible", 3)
+    assert choose_method(52 * 9) == ("farrington-flexible", 5)
+
+
+def test_benjamini_hochberg_matches_scipy() -> None:
+    rng = np.random.default_rng(0)
+    p = np.concatenate([rng.uniform(size=200), rng.uniform(0, 1e-4, size=10), [np.nan]])
+    ours = benjamini_hochberg(p, 0.05)
+    reference = false_discovery_control(p[:-1], method="bh") <= 0.05
+    assert (ours[:-1] == reference).all() and not ours[-1] and ours.sum() >= 10
+
+
+def _load(engine, weeks: int, cluster: int) -> None:
+    rng = np.random.default_rng(7)
+    rows = []
+    start = DAY - timedelta(days=DAY.weekday()) - timedelta(weeks=weeks)  # Monday, `weeks` before this week
+    for w in range(weeks):
+        monday = start + timedelta(weeks=w)
+        for product, juris, county, mean in (("P0201", "610100", "610102", 4), ("P0101", "610300", "610302", 3)):
+            n = rng.poisson(mean) + (cluster if w == weeks - 1 and product == "P0201" else 0)
+            for i in range(n):
+                rows.append(dict(report_id=f"{product}-{w}-{i}", hospital_code="H1", region_code=county,
+                                 jurisdiction_code=juris, visit_date=monday + timedelta(days=i % 7), sex="男", age=30.0,
+                                 injury_cause="烧烫伤", injury_intent="非故意", injury_nature="烧烫伤", body_part="上肢",
+                                 severity="轻度", outcome="处理后离院", product_code=product, row_hash="x", batch_id=1))
+    with engine.begin() as conn:
+        conn.execute(insert(IngestBatch), dict(id=1, source="injury", file_name="t", file_path="t", content_hash="t",
+                                               status="accepted", ingested_at=DAY))
+        if rows:
+            conn.execute(insert(InjuryReport), rows)
+
+
+@pytest.mark.parametrize(("weeks", "method"), [(3, "too-short"), (30, "ears-c2"), (140, "farrington-flexible")])
+def test_a_cluster_is_found_with_the_method_the_history_allows(engine, weeks: int, method: str) -> None:
+    _load(engine, weeks, cluster=25)
+    stats: dict = {}
+    with engine.connect() as conn:
+        signals = detect_injury(conn, DAY, stats=stats)
+    assert stats["method"] == method
+    if method == "too-short":
+        assert signals == [] and stats["series_too_short"] > 0  # reported, not silently skipped
+        return
+    series = {s["series"] for s in signals}
+    assert "P0201|610100" in series and not any(s.startswith("P0101") for s in series)  # the quiet series stays quiet
+    assert all(s["method"] == method and s["signal_key"].startswith(f"injury|{method}|") for s in signals)
+    assert stats["tested"] >= 2 and stats["expected_false_alarms"] == round(0.05 * len(signals), 2)
+
+
+def test_quiet_data_raise_nothing(engine) -> None:
+    _load(engine, 140, cluster=0)
+    stats: dict = {}
+    with engine.connect() as conn:
+        assert detect_injury(conn, DAY, stats=stats) == []
+    assert stats["method"] == "farrington-flexible" and stats["signals"] == 0
