@@ -262,19 +262,23 @@ def _structured(control: FarringtonControl, times: np.ndarray, with_trend: bool)
     return _Design(codes, len(unique), offsets.astype(float), now)
 
 
+def _rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", a, b)
+
+
 def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _Fit:
     """Batched glm.fit for the quasi-Poisson log link: one fit per row of y (B, n).
 
-    Fits that have converged leave the working set, so the work follows the slowest fits only.
-    The Poisson deviance is computed from eta (= log mu), which spares a logarithm per week and step.
+    Fits that have converged leave the working set, so the work follows the slowest fits only. The
+    Poisson deviance 2 * sum(p * (y log y - y eta - y + mu)) is computed from eta = log(mu), and W z
+    as w * (eta - offset) + p * y - w: no logarithm and no division per week and step.
     """
     q = x.q
     with np.errstate(divide="ignore", invalid="ignore"):
         ylogy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0)
-
-    def deviance(yy, pp, ee, mm, yl):
-        return 2 * np.sum(pp * (yl - yy * ee - yy + mm), axis=-1)
-
+    has_offset = bool(np.any(offset))
+    pay = prior * y
+    const = _rowdot(prior, ylogy) - pay.sum(axis=-1)
     mu = y + 0.1  # poisson()$initialize
     eta = np.log(mu)
     beta = np.zeros((len(y), q))
@@ -282,29 +286,35 @@ def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _
     converged = np.zeros(len(y), dtype=bool)
     # the working set: fits still iterating, compacted whenever some finish
     idx = np.arange(len(y))
-    xa, ya, pa, oa, yl = x, y, prior, offset, ylogy
+    xa, pa, pya, oa, ca = x, prior, pay, offset, const
     ea, ma = eta, mu
-    dev_old = deviance(ya, pa, eta, ma, yl)  # eta = log(mu) here
+    dev_old = 2 * (ca - _rowdot(pya, ea) + _rowdot(pa, ma))
+    beta_a = beta
+    w = working
     for _ in range(MAXIT):
         w = pa * ma
-        wz = w * (ea - oa) + pa * (ya - ma)  # W z with z = eta - offset + (y - mu) / mu, without dividing
-        new_beta = _solve(xa.gram(w), xa.xtv(wz))
-        new_eta = xa.dot(new_beta) + oa
+        wz = w * (ea - oa if has_offset else ea) + pya - w  # W z, z = eta - offset + (y - mu) / mu
+        beta_a = _solve(xa.gram(w), xa.xtv(wz))
+        lin = xa.dot(beta_a)
+        ea = lin + oa if has_offset else lin
         with np.errstate(over="ignore"):
-            new_mu = np.exp(new_eta)
+            ma = np.exp(ea)
         with np.errstate(invalid="ignore"):
-            dev = deviance(ya, pa, new_eta, new_mu, yl)
+            dev = 2 * (ca - _rowdot(pya, ea) + _rowdot(pa, ma))
             done = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < EPSILON
-        beta[idx], eta[idx], mu[idx], working[idx] = new_beta, new_eta, new_mu, w
-        converged[idx[done]] = True
-        if done.all():
-            break
         if done.any():
+            fin = idx[done]
+            beta[fin], eta[fin], mu[fin], working[fin] = beta_a[done], ea[done], ma[done], w[done]
+            converged[fin] = True
+            if done.all():
+                idx = idx[:0]
+                break
             keep = ~done
-            idx, xa, ya, pa, oa, yl = idx[keep], xa.take(keep), ya[keep], pa[keep], oa[keep], yl[keep]
-            ea, ma, dev_old = new_eta[keep], new_mu[keep], dev[keep]
-        else:
-            ea, ma, dev_old = new_eta, new_mu, dev
+            idx, xa, pa, pya, oa, ca = idx[keep], xa.take(keep), pa[keep], pya[keep], oa[keep], ca[keep]
+            ea, ma, dev, beta_a, w = ea[keep], ma[keep], dev[keep], beta_a[keep], w[keep]
+        dev_old = dev
+    if len(idx):  # not converged within maxit: keep the last iterate, as glm.fit does
+        beta[idx], eta[idx], mu[idx], working[idx] = beta_a, ea, ma, w
     a = x.gram(working)
     try:
         inverse = np.linalg.inv(a)
