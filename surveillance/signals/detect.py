@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, insert, select, update
 
@@ -13,9 +13,12 @@ from surveillance.alerts.levels import level_of
 from surveillance.signals.food import detect_exceedances, detect_trends
 from surveillance.signals.injury import detect_injury
 from surveillance.signals.inspection import detect_repeat_failures
-from surveillance.warehouse.models import Signal
+from surveillance.signals.periods import last_complete_week
+from surveillance.warehouse.models import RevisedDay, Signal
 
 log = logging.getLogger(__name__)
+
+RECOMPUTE_DAYS = 56  # late data older than this revise the record, not the warnings
 
 DETECTORS = {
     "injury": [detect_injury],
@@ -59,5 +62,29 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
     }
     if injury_stats:
         summary["injury_series"] = injury_stats
+    if "injury" in domains:
+        summary["revisions"] = recompute_revised(engine, day)
     log.info("detect %s: %s", day, summary)
     return summary
+
+
+def recompute_revised(engine: Engine, day: date) -> dict:
+    """Recompute the weekly injury signals of past weeks whose data changed after their night (the
+    ``revised_days`` that ingest marks), so late reports update those signals instead of being missed
+    or duplicated. Food and inspection detectors look back over rolling windows that already include
+    late records on the next night. Revisions older than ``RECOMPUTE_DAYS`` are marked as seen."""
+    this_week, week_end = last_complete_week(day)
+    with engine.connect() as conn:  # days of the week evaluated tonight are covered by tonight's run
+        pending = conn.execute(select(RevisedDay.id, RevisedDay.source, RevisedDay.day)
+                               .where(RevisedDay.recomputed_at.is_(None), RevisedDay.day <= week_end)).all()
+    weeks = sorted({d - timedelta(days=d.weekday()) for _, source, d in pending
+                    if source == "injury" and day - timedelta(days=RECOMPUTE_DAYS) <= d < this_week})
+    found: list[dict] = []
+    with engine.connect() as conn:
+        for monday in weeks:
+            found.extend(detect_injury(conn, monday + timedelta(days=6)))
+    stored = store_signals(engine, day, found)
+    if pending:
+        with engine.begin() as conn:
+            conn.execute(update(RevisedDay).where(RevisedDay.id.in_([p.id for p in pending])).values(recomputed_at=datetime.now()))
+    return {"weeks_recomputed": [w.isoformat() for w in weeks], "revised_days_seen": len(pending), **stored}
