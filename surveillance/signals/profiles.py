@@ -1,0 +1,39 @@
+"""Unusual analyte profiles in food samples: a sample whose combination of results is out of line with
+the other samples of its food category, even when no single result exceeds its limit (scikit-learn's
+IsolationForest on each sample's results relative to their limits)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import IsolationForest
+
+CONTAMINATION = 0.01
+
+
+def profile_matrix(results: pd.DataFrame) -> pd.DataFrame:
+    """Samples x analytes: log1p(value / limit) (value / LOD for results without a limit); a non-detect
+    counts as half its detection limit; an analyte not tested counts as 0."""
+    value = results["result_value"].where(~results["censored"], results["result_value"] / 2)
+    scale = results["limit_value"].where(results["limit_value"] > 0, results["lod"]).replace(0, np.nan)
+    relative = np.log1p((value / scale).clip(lower=0)).fillna(0.0)
+    frame = results.assign(relative=relative)
+    return frame.pivot_table(index="sample_id", columns="analyte", values="relative", aggfunc="max", fill_value=0.0)
+
+
+def unusual_profiles(results: pd.DataFrame, contamination: float = CONTAMINATION, seed: int = 0,
+                     min_samples: int = 50) -> pd.DataFrame:
+    """Per food category with at least ``min_samples`` samples: each sample's anomaly score (lower is
+    more unusual) and whether IsolationForest isolates it among the ``contamination`` share."""
+    out = []
+    for category, part in results.groupby("food_category"):
+        matrix = profile_matrix(part)
+        if len(matrix) < min_samples or matrix.shape[1] < 2:
+            continue
+        forest = IsolationForest(contamination=contamination, random_state=seed).fit(matrix.to_numpy())
+        out.append(pd.DataFrame({"food_category": category, "sample_id": matrix.index,
+                                 "score": forest.score_samples(matrix.to_numpy()),
+                                 "unusual": forest.predict(matrix.to_numpy()) == -1}))
+    if not out:
+        return pd.DataFrame(columns=["food_category", "sample_id", "score", "unusual"])
+    return pd.concat(out, ignore_index=True).sort_values("score").reset_index(drop=True)
