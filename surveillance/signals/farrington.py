@@ -328,14 +328,17 @@ def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _
 
 
 def _anscombe_weights(fit: _Fit, x: _Design, y: np.ndarray, observed: np.ndarray, threshold: float) -> np.ndarray:
+    """R's algo.farrington.assign.weights on Anscombe residuals s = 3/2 (y^2/3 mu^-1/6 - mu^1/2) / sqrt(phi (1 - h)):
+    gamma * s^-2 where s > threshold, gamma elsewhere, gamma making the weights average 1."""
     phi = np.maximum(fit.dispersion, 1.0)
-    hat = fit.working * x.quad(fit.inverse)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = 1.5 * (y ** (2 / 3) * fit.mu ** (-1 / 6) - fit.mu ** 0.5) / np.sqrt(phi[..., None] * (1 - hat))
-        big = observed & (s > threshold)
-        gamma = observed.sum(axis=-1) / np.where(observed, np.where(big, s ** -2.0, 1.0), 0.0).sum(axis=-1)
-        omega = np.where(big, gamma[..., None] * s ** -2.0, gamma[..., None])
-    return np.where(observed, omega, 0.0)
+        scale = phi[..., None] * (1 - fit.working * x.quad(fit.inverse))
+        mu16 = np.sqrt(np.cbrt(fit.mu))
+        a = 1.5 * (np.cbrt(y) ** 2 / mu16 - mu16 * mu16 * mu16)
+        big = observed & (a > threshold * np.sqrt(scale))  # s > threshold
+        ratio = np.where(big, scale / (a * a), 1.0) * observed  # s^-2 where big, 1 elsewhere, 0 unobserved
+        gamma = observed.sum(axis=-1) / ratio.sum(axis=-1)
+    return gamma[..., None] * ratio
 
 
 def _fit_model(control: FarringtonControl, x: _Design, y: np.ndarray, observed: np.ndarray, offset: np.ndarray) -> _Fit:
