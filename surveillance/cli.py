@@ -158,7 +158,8 @@ def cmd_detect_series(args: argparse.Namespace) -> int:
         wide = read_wide(Path(args.input))
         out = detect_series(wide, args.method, SeriesControl(alpha=args.alpha, baseline=args.baseline,
                                                              min_sigma=args.min_sigma, last=args.last, farrington=farrington,
-                                                             k=args.k, h=args.h, m=args.m, trans=args.trans))
+                                                             k=args.k, h=args.h, m=args.m, trans=args.trans,
+                                                             harmonics=args.harmonics))
     except (SeriesInputError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -247,9 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
         "Parameters carry the names of R's surveillance package (farringtonFlexible: b, w, alpha, noPeriods, "
         "weightsThreshold, pastWeeksNotIncluded, pThresholdTrend, thresholdMethod, limit54; earsC: baseline, "
         "minSigma, alpha; cusum: k, h, m, trans), so a result can be reproduced in R. Weekly series are assumed "
-        "(52 periods a year). The NB-GLM is not available yet."))
+        "(52 periods a year). nb-glm: a negative-binomial GLM with trend and Fourier terms (MASS::glm.nb's fit), "
+        "fitted on the periods before --last."))
     ds.add_argument("input", metavar="INPUT.csv")
-    ds.add_argument("--method", required=True, choices=("farrington-flexible", "ears-c1", "ears-c2", "ears-c3", "cusum"))
+    ds.add_argument("--method", required=True, choices=("farrington-flexible", "ears-c1", "ears-c2", "ears-c3", "cusum", "nb-glm"))
     ds.add_argument("--output", required=True, metavar="OUT.csv")
     ds.add_argument("--last", type=int, help="evaluate only the last N periods (default: every period the method can)")
     ds.add_argument("--alpha", type=float, help="R's alpha (default 0.05 for Farrington, 0.001 for C1/C2, 0.025 for C3)")
@@ -270,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--m", type=float, help="CUSUM: reference mean (default: mean of the periods before --last)")
     ds.add_argument("--trans", choices=("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "none"),
                     default="standard", help="CUSUM: transformation of the counts (alpha is pearsonNegBin's dispersion)")
+    ds.add_argument("--harmonics", type=int, default=2, help="NB-GLM: Fourier harmonics of the year (default 2)")
     ds.add_argument("--baseline", type=int, default=7, help="R's baseline: periods in the reference window (default 7)")
     ds.add_argument("--min-sigma", type=float, default=0.0, help="R's minSigma: floor of the baseline sd (default 0)")
     ds.set_defaults(func=cmd_detect_series)

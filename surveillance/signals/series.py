@@ -11,8 +11,9 @@ import pandas as pd
 from surveillance.signals.cusum import cusum
 from surveillance.signals.ears import ears
 from surveillance.signals.farrington import FarringtonControl, farrington_flexible
+from surveillance.signals.nbglm import nb_glm
 
-METHODS = {"farrington-flexible": None, "ears-c1": "C1", "ears-c2": "C2", "ears-c3": "C3", "cusum": None}
+METHODS = {"farrington-flexible": None, "ears-c1": "C1", "ears-c2": "C2", "ears-c3": "C3", "cusum": None, "nb-glm": None}
 OUTPUT_COLUMNS = ["date", "series", "observed", "expected", "threshold", "alarm", "score"]
 
 
@@ -33,6 +34,7 @@ class SeriesControl:
     h: float = 2.26
     m: float | None = None
     trans: str = "standard"
+    harmonics: int = 2  # nb-glm
 
 
 def read_wide(path: Path) -> pd.DataFrame:
@@ -63,6 +65,10 @@ def detect_series(wide: pd.DataFrame, method: str, control: SeriesControl) -> pd
     try:
         if method == "farrington-flexible":
             result = farrington_flexible(counts, control.farrington or FarringtonControl(), last=control.last)
+        elif method == "nb-glm":
+            if control.last is None:
+                raise SeriesInputError("nb-glm needs --last N: it is fitted on the periods before them")
+            result = nb_glm(counts, control.last, harmonics=control.harmonics, alpha=0.01 if control.alpha is None else control.alpha)
         elif method == "cusum":
             if control.last is None:
                 raise SeriesInputError("cusum needs --last N: the periods before them give the reference mean m")

@@ -87,3 +87,19 @@ def test_cusum_through_the_command_line(tmp_path: Path) -> None:
     ref = cusum(wide[["A"]].to_numpy(float).T, 8, trans="rossi")
     np.testing.assert_allclose(table.query("series == 'A'")["score"].to_numpy(), ref.score[0])
     assert main(["detect-series", str(src), "--method", "cusum", "--output", str(out)]) == 2  # needs --last
+
+
+def test_nb_glm_through_the_command_line(tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    weeks = 52 * 4
+    t = np.arange(1, weeks + 1)
+    mean = 10 * np.exp(0.4 * np.sin(2 * np.pi * t / 52))
+    frame = pd.DataFrame({"date": pd.date_range("2022-01-03", periods=weeks, freq="W-MON").strftime("%Y-%m-%d"),
+                          "x": rng.negative_binomial(5, 5 / (5 + mean))})
+    frame.loc[weeks - 1, "x"] = int(mean[-1] * 4)
+    src, out = tmp_path / "w.csv", tmp_path / "o.csv"
+    frame.to_csv(src, index=False)
+    assert main(["detect-series", str(src), "--method", "nb-glm", "--output", str(out), "--last", "8"]) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 8 and table["alarm"].iloc[-1] == 1 and table["alarm"].iloc[:-1].sum() <= 1
+    assert np.allclose(table["expected"], mean[-8:], rtol=0.35)  # the seasonal curve is recovered
