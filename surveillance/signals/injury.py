@@ -1,4 +1,5 @@
-"""Injury signals: weekly counts by product category x city (and province-wide).
+"""Injury signals: weekly counts by product category x city (and province-wide), of all cases and of
+severe cases (hospitalised, transferred or dead, or graded severe).
 
 The method follows the history the warehouse holds: with at least a year (plus a few weeks) of
 reports, Farrington flexible with Noufaily's settings (seasonal factor, recent 26 weeks left out,
@@ -26,6 +27,12 @@ WEEKS = 12  # C2 needs 7 baseline weeks + 2 guard weeks + the week evaluated
 MIN_COUNT = 3  # fewer cases than this never make a signal, whatever the baseline
 PROVINCE = ""
 MAX_YEARS = 5
+ALL, SEVERE = "all", "severe"  # the two series of each product x area: every case, and severe cases only
+
+
+def is_severe(cases: pd.DataFrame) -> pd.Series:
+    """Hospitalised, transferred or dead, or graded severe."""
+    return cases["outcome"].isin(["住院", "转院", "死亡"]) | (cases["severity"] == "重度")
 ALPHA = 0.01  # per-series threshold; the night's false alarms are then controlled by FDR
 
 
@@ -91,7 +98,10 @@ def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict
     if cases.empty:
         stats.update(tested=0, signals=0, expected_false_alarms=0.0)
         return []
-    matrix = weekly_counts(cases, first_monday, weeks)
+    all_cases = weekly_counts(cases, first_monday, weeks)
+    severe_cases = weekly_counts(cases[is_severe(cases)], first_monday, weeks) if is_severe(cases).any() else all_cases * 0
+    matrix = pd.concat([all_cases.assign(kind=ALL).set_index("kind", append=True),
+                        severe_cases.assign(kind=SEVERE).set_index("kind", append=True)])
     counts = matrix.to_numpy(dtype=float)
     observed = counts[:, -1]
     if method == "farrington-flexible":
@@ -114,21 +124,25 @@ def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict
     this_week = cases[(cases["visit_date"] >= week_start) & (cases["visit_date"] <= week_end)]
     signals = []
     for i in hits:
-        product, juris = matrix.index[i]
+        product, juris, kind = matrix.index[i]
         mine = this_week[this_week["product_code"] == product]
         if juris:
             mine = mine[mine["jurisdiction_code"] == juris]
+        if kind == SEVERE:
+            mine = mine[is_severe(mine)]
         where = names.get(juris, juris)
         pname = products.at[product, "name"]
         recent = counts[i, -12:]
+        series = f"{product}|{juris or 'province'}" + ("|severe" if kind == SEVERE else "")
+        what = "重伤（住院、转院或死亡）病例" if kind == SEVERE else "伤害病例"
         signals.append(dict(
-            signal_key=f"injury|{method}|{product}|{juris or 'province'}|{week_start.isoformat()}",
-            domain="injury", method=method, series=f"{product}|{juris or 'province'}",
+            signal_key=f"injury|{method}|{series}|{week_start.isoformat()}",
+            domain="injury", method=method, series=series,
             category_code=product, category_group=products.at[product, "group_code"], sampling_stage=None,
             jurisdiction_code=juris or None, period_start=week_start, period_end=week_end,
             observed=float(observed[i]), expected=float(expected[i]),
             threshold=float(threshold[i]), score=float(min(score[i], 1e6)),
-            title=f"{where}{pname}相关伤害病例异常增多：{week_start:%m月%d日}至{week_end:%m月%d日}共{int(observed[i])}例，"
+            title=f"{where}{pname}相关{what}异常增多：{week_start:%m月%d日}至{week_end:%m月%d日}共{int(observed[i])}例，"
                   f"预期{expected[i]:.1f}例",
             evidence=dict(weekly_counts=recent.astype(int).tolist(), first_week=(week_start - timedelta(weeks=11)).isoformat(),
                           method=method, years_of_history=years, p_value=float(pvalues[i]), fdr_q=Q,

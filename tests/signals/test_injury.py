@@ -31,19 +31,21 @@ def test_benjamini_hochberg_matches_scipy() -> None:
     assert (ours[:-1] == reference).all() and not ours[-1] and ours.sum() >= 10
 
 
-def _load(engine, weeks: int, cluster: int) -> None:
+def _load(engine, weeks: int, cluster: int, severe_cluster: bool = False) -> None:
     rng = np.random.default_rng(7)
     rows = []
     start = DAY - timedelta(days=DAY.weekday()) - timedelta(weeks=weeks)  # Monday, `weeks` before this week
     for w in range(weeks):
         monday = start + timedelta(weeks=w)
         for product, juris, county, mean in (("P0201", "610100", "610102", 4), ("P0101", "610300", "610302", 3)):
-            n = rng.poisson(mean) + (cluster if w == weeks - 1 and product == "P0201" else 0)
+            base = rng.poisson(mean)
+            n = base + (cluster if w == weeks - 1 and product == "P0201" else 0)
             for i in range(n):
+                outcome = "住院" if severe_cluster and i >= base else "处理后离院"
                 rows.append(dict(report_id=f"{product}-{w}-{i}", hospital_code="H1", region_code=county,
                                  jurisdiction_code=juris, visit_date=monday + timedelta(days=i % 7), sex="男", age=30.0,
                                  injury_cause="烧烫伤", injury_intent="非故意", injury_nature="烧烫伤", body_part="上肢",
-                                 severity="轻度", outcome="处理后离院", product_code=product, row_hash="x", batch_id=1))
+                                 severity="轻度", outcome=outcome, product_code=product, row_hash="x", batch_id=1))
     with engine.begin() as conn:
         conn.execute(insert(IngestBatch), dict(id=1, source="injury", file_name="t", file_path="t", content_hash="t",
                                                status="accepted", ingested_at=DAY))
@@ -73,3 +75,12 @@ def test_quiet_data_raise_nothing(engine) -> None:
     with engine.connect() as conn:
         assert detect_injury(conn, DAY, stats=stats) == []
     assert stats["method"] == "farrington-flexible" and stats["signals"] == 0
+
+
+def test_severe_cases_have_their_own_series(engine) -> None:
+    _load(engine, 140, cluster=6, severe_cluster=True)  # six hospitalised cases where there are usually none
+    with engine.connect() as conn:
+        signals = detect_injury(conn, DAY)
+    severe = [s for s in signals if s["series"] == "P0201|610100|severe"]
+    assert severe and "重伤" in severe[0]["title"] and severe[0]["observed"] == 6
+    assert severe[0]["signal_key"] == "injury|farrington-flexible|P0201|610100|severe|2026-11-16"
