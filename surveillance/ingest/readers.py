@@ -73,16 +73,13 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _complete_prefix(sample: bytes, encoding: str) -> bytes:
     """Drop a multi-byte character cut off at the end of ``sample`` (a sample or a truncated file)."""
     for cut in range(0, 4):
+        kept = sample[: len(sample) - cut]
         try:
-            (sample[: len(sample) - cut] if cut else sample).decode(encoding)
-            return sample[: len(sample) - cut] if cut else sample
+            kept.decode(encoding)
+            return kept
         except UnicodeDecodeError as exc:
             if exc.start < len(sample) - 4:
                 break
@@ -179,7 +176,7 @@ def _unique_headers(header: list[str]) -> list[str]:
     return out
 
 
-def _check_columns(path: Path, header: list[str], contract: Contract) -> tuple[dict[str, str], list[str]]:
+def _check_columns(header: list[str], contract: Contract) -> tuple[dict[str, str], list[str]]:
     mapping, unknown = map_headers(header, contract)
     missing = [c for c in contract.required if c not in mapping.values()]
     if missing:
@@ -221,7 +218,7 @@ def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping
     reader = pacsv.open_csv(
         pa.BufferReader(buffer),
         read_options=pacsv.ReadOptions(skip_rows=skip + 1, column_names=header, block_size=BLOCK_BYTES,
-                                       encoding="utf-8" if encoding == "utf-8" else encoding),
+                                       encoding=encoding),
         parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -256,7 +253,7 @@ def _without_cut_character(buffer, encoding: str):
     tail = buffer[-65536:].to_pybytes()
     if b"\n" in tail:
         tail = tail[tail.rindex(b"\n") + 1 :]  # a line start is a character boundary in UTF-8 and GB18030
-    kept = _complete_prefix(tail, "utf-8" if encoding == "utf-8-sig" else encoding)
+    kept = _complete_prefix(tail, encoding)
     return buffer.slice(0, buffer.size - (len(tail) - len(kept)))
 
 
@@ -270,10 +267,9 @@ def _chunk_frame(batches: list, mapping: dict[str, str], contract: Contract, fir
     return _shape(frame, mapping, contract)
 
 
-def _sample_rows(path: Path, encoding: str) -> list[list[str]]:
-    with path.open("rb") as fh:
-        sample = _complete_prefix(fh.read(_SAMPLE_BYTES), encoding)
-    text = sample.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+def _sample_rows(sample: bytes, encoding: str) -> list[list[str]]:
+    """The first rows of the file, for finding the header (a UTF-8 BOM is dropped here)."""
+    text = _complete_prefix(sample, encoding).decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
     rows = []
     for row in csv.reader(io.StringIO(text)):
         rows.append(row)
@@ -286,19 +282,16 @@ def _open_csv(path: Path, contract: Contract, chunk_rows: int) -> RawFile:
     with path.open("rb") as fh:
         sample = fh.read(_SAMPLE_BYTES)
     encoding = detect_encoding(sample)
-    rows = _sample_rows(path, encoding)
+    rows = _sample_rows(sample, encoding)
     if not rows:
         raise FileRejected("file has no rows")
     skip = _header_index(rows, contract)
     header = _unique_headers(rows[skip])
-    if skip == 0 and encoding == "utf-8" and header[0].startswith("\ufeff"):
-        header[0] = header[0][1:]
-    mapping, unknown = _check_columns(path, header, contract)
-    if encoding == "utf-8" and sample.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    return RawFile(path, contract, encoding, mapping, tuple(unknown),
-                   _csv_chunks(path, "utf-8" if encoding == "utf-8-sig" else encoding, skip, header, mapping,
-                               contract, chunk_rows))
+    mapping, unknown = _check_columns(header, contract)
+    # the BOM sits in the header line, which the chunk reader skips: it only matters for the report
+    reported = "utf-8-sig" if encoding == "utf-8" and sample.startswith(b"\xef\xbb\xbf") else encoding
+    return RawFile(path, contract, reported, mapping, tuple(unknown),
+                   _csv_chunks(path, encoding, skip, header, mapping, contract, chunk_rows))
 
 
 def _cell_text(value: object) -> str:
@@ -348,7 +341,7 @@ def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: in
     rows = _read_xlsx(path, sheet)
     skip = _header_index(rows[:_HEADER_SEARCH_ROWS], contract)
     header = _unique_headers(rows[skip])
-    mapping, unknown = _check_columns(path, header, contract)
+    mapping, unknown = _check_columns(header, contract)
     width = len(header)
     body = [r[:width] + [""] * (width - len(r)) for r in rows[skip + 1 :]]
     frame = pd.DataFrame(body, columns=header, dtype=object)
@@ -374,7 +367,7 @@ def _open_jsonl(path: Path, contract: Contract, chunk_rows: int) -> RawFile:
         raise FileRejected("file is empty")
     header = list(dict.fromkeys(k for r in records for k in r))
     if records:
-        mapping, unknown = _check_columns(path, header, contract)
+        mapping, unknown = _check_columns(header, contract)
     elif invalid:
         raise FileRejected(f"no line is a JSON object ({invalid[0].reason})")
     frame = pd.DataFrame.from_records(records, columns=header)
