@@ -72,8 +72,13 @@ class FileKeys:
         self.hashes = pd.Series(dtype=object)
 
     def add(self, keys: pd.Series, hashes: pd.Series) -> None:
-        new = pd.Series(hashes.to_numpy(), index=keys.to_numpy())
-        self.hashes = pd.concat([self.hashes, new[~new.index.duplicated()]]) if len(self.hashes) else new[~new.index.duplicated()]
+        """Record first occurrences (``keys`` unique, none seen before)."""
+        new = pd.Series(hashes.to_numpy(), index=keys.to_numpy(), dtype=object)
+        self.hashes = pd.concat([self.hashes, new]) if len(self.hashes) else new
+
+    def earlier(self, keys: pd.Series) -> pd.Series:
+        """The first row hash of each key seen in an earlier chunk (NaN for keys new to the file)."""
+        return pd.Series(self.hashes.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=object)
 
 
 def _reason(check: str, column: str, message: str) -> dict:
@@ -124,8 +129,7 @@ def split_chunk(contract: Contract, chunk: RawChunk, extra: list[str], salt: str
         reasons[row].append(_reason("parse", column, message))
 
     keys = key_text(frame, contract.key)
-    earlier = seen.hashes.reindex(keys.to_numpy()).to_numpy() if len(seen.hashes) else pd.Series(None, index=keys.index).to_numpy()
-    earlier = pd.Series(earlier, index=frame.index)
+    earlier = seen.earlier(keys)
     in_file_repeat = keys.duplicated(keep="first")
     first_here = frame.groupby(keys, sort=False)["row_hash"].transform("first") if in_file_repeat.any() else frame["row_hash"]
     first_hash = earlier.where(earlier.notna(), first_here)
