@@ -120,32 +120,11 @@ def template(control: FarringtonControl) -> tuple[np.ndarray, np.ndarray]:
     return offsets, np.array([factors[o] for o in offsets], dtype=int)
 
 
-def _designs(control: FarringtonControl, times: np.ndarray, with_trend: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Design matrices (periods x weeks x terms), prediction rows (periods x terms), and offsets."""
-    offsets, levels = template(control)
-    columns = [np.ones((len(times), len(offsets)))]
-    now = [np.ones(len(times))]
-    if with_trend:
-        columns.append((times[:, None] + offsets[None, :] + 1).astype(float))  # R's wtime: 1-based index
-        now.append((times + 1).astype(float))
-    if control.no_periods != 1:
-        for level in np.unique(levels)[1:]:  # treatment contrasts against the first level
-            columns.append(np.broadcast_to((levels == level).astype(float), (len(times), len(offsets))))
-            now.append(np.full(len(times), float(level == control.no_periods)))
-    return np.stack(columns, axis=-1), np.stack(now, axis=-1), offsets
-
-
 def _solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     try:
         return np.linalg.solve(a, rhs[..., None])[..., 0]
     except np.linalg.LinAlgError:
         return np.einsum("...ij,...j->...i", np.linalg.pinv(a), rhs)
-
-
-def _poisson_deviance(y: np.ndarray, mu: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0) - (y - mu)
-    return 2 * np.sum(weights * term, axis=-1)
 
 
 @dataclass
@@ -173,14 +152,27 @@ class _Design:
     codes: np.ndarray  # (n,) factor level of each week, 0 = the reference level
     levels: int
     offsets: np.ndarray  # (n,) week offsets
-    now: np.ndarray | None  # (B,) wtime of the evaluated week minus 0 offset, or None without trend
+    now: np.ndarray | None  # (B,) wtime of the evaluated week, or None without trend
+    now_code: int  # factor level of the evaluated week (noPeriods' level)
 
     @property
     def q(self) -> int:
         return 1 + (self.now is not None) + self.levels - 1
 
     def take(self, rows: np.ndarray) -> _Design:
-        return _Design(self.codes, self.levels, self.offsets, None if self.now is None else self.now[rows])
+        return _Design(self.codes, self.levels, self.offsets, None if self.now is None else self.now[rows], self.now_code)
+
+    def prediction_rows(self, count: int) -> np.ndarray:
+        """The design row of the evaluated week for each of ``count`` fits (R's newdata)."""
+        rows = np.zeros((count, self.q))
+        rows[:, 0] = 1.0
+        first = 1
+        if self.now is not None:
+            rows[:, 1] = self.now
+            first = 2
+        if self.now_code > 0:
+            rows[:, first + self.now_code - 1] = 1.0
+        return rows
 
     @property
     def trend(self) -> np.ndarray | None:
@@ -259,7 +251,8 @@ def _structured(control: FarringtonControl, times: np.ndarray, with_trend: bool)
     unique = np.unique(levels)
     codes = np.searchsorted(unique, levels)
     now = (times + 1).astype(float) if with_trend else None  # R's wtime: the 1-based index
-    return _Design(codes, len(unique), offsets.astype(float), now)
+    now_code = int(np.searchsorted(unique, control.no_periods)) if control.no_periods != 1 else 0
+    return _Design(codes, len(unique), offsets.astype(float), now, now_code)
 
 
 def _rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -430,9 +423,9 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
 
     use_trend = np.zeros(len(series), dtype=bool)
     if control.trend:  # as R: the model with trend first, the one without only where the trend is not kept
-        _, now1, _ = _designs(control, times, with_trend=True)
-        trended = _fit_model(control, _structured(control, times[k], with_trend=True), y, observed, offset)
-        eta1, se1 = predict(trended, now1[k], slice(None))
+        x1 = _structured(control, times[k], with_trend=True)
+        trended = _fit_model(control, x1, y, observed, offset)
+        eta1, se1 = predict(trended, x1.prediction_rows(len(series)), slice(None))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             t_stat = trended.beta[..., 1] / np.sqrt(trended.inference_dispersion * trended.inverse[..., 1, 1])
             p_trend = 2 * stats.t.sf(np.abs(t_stat), trended.df)
@@ -446,9 +439,9 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
         phi[use_trend], converged[use_trend] = np.maximum(trended.dispersion[use_trend], 1.0), trended.converged[use_trend]
     rest = ~use_trend
     if rest.any():
-        _, now0, _ = _designs(control, times, with_trend=False)
-        plain = _fit_model(control, _structured(control, times[k[rest]], with_trend=False), y[rest], observed[rest], offset[rest])
-        eta0[rest], se_eta[rest] = predict(plain, now0[k[rest]], rest)
+        x0 = _structured(control, times[k[rest]], with_trend=False)
+        plain = _fit_model(control, x0, y[rest], observed[rest], offset[rest])
+        eta0[rest], se_eta[rest] = predict(plain, x0.prediction_rows(int(rest.sum())), rest)
         phi[rest], converged[rest] = np.maximum(plain.dispersion, 1.0), plain.converged
     with np.errstate(over="ignore"):
         mu0 = np.exp(eta0)
