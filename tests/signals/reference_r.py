@@ -39,3 +39,12 @@ def weekly_count_files() -> list[Path]:
 
 def run_r(script: str, *args: str) -> None:
     subprocess.run([require_r(), str(HERE / "r" / script), *args], check=True, capture_output=True, text=True)
+
+
+def r_on_weekly_counts(tmp_path_factory, script: str, *args: str) -> Path:
+    """Run ``script`` on every shared weekly-counts file (``Rscript script IN_DIR OUT_DIR args...``);
+    returns the folder it wrote its CSVs to."""
+    weekly_count_files()
+    out = tmp_path_factory.mktemp(f"r-{Path(script).stem}")
+    run_r(script, str(WEEKLY_COUNTS), str(out), *args)
+    return out

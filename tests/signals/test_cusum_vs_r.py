@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from surveillance.signals.cusum import cusum
-from tests.signals.reference_r import WEEKLY_COUNTS, run_r, weekly_count_files
+from tests.signals.reference_r import r_on_weekly_counts, weekly_count_files
 
 pytestmark = pytest.mark.r
 LAST = 52
@@ -16,10 +16,7 @@ TRANSFORMS = ["standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin"]
 
 @pytest.fixture(scope="module")
 def r_results(tmp_path_factory) -> Path:
-    weekly_count_files()
-    out = tmp_path_factory.mktemp("r-cusum")
-    run_r("cusum.R", str(WEEKLY_COUNTS), str(out), str(LAST), *TRANSFORMS)
-    return out
+    return r_on_weekly_counts(tmp_path_factory, "cusum.R", str(LAST), *TRANSFORMS)
 
 
 @pytest.mark.parametrize("trans", TRANSFORMS)

@@ -7,17 +7,14 @@ import pandas as pd
 import pytest
 
 from surveillance.signals.ears import ears
-from tests.signals.reference_r import WEEKLY_COUNTS, run_r, weekly_count_files
+from tests.signals.reference_r import r_on_weekly_counts, weekly_count_files
 
 pytestmark = pytest.mark.r
 
 
 @pytest.fixture(scope="module")
 def r_results(tmp_path_factory) -> Path:
-    weekly_count_files()
-    out = tmp_path_factory.mktemp("r-earsc")
-    run_r("earsc.R", str(WEEKLY_COUNTS), str(out), "C1", "C2", "C3")
-    return out
+    return r_on_weekly_counts(tmp_path_factory, "earsc.R", "C1", "C2", "C3")
 
 
 @pytest.mark.parametrize("method", ["C1", "C2", "C3"])

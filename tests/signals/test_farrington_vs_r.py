@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from surveillance.signals.farrington import FarringtonControl, farrington_flexible
-from tests.signals.reference_r import WEEKLY_COUNTS, run_r, weekly_count_files
+from tests.signals.reference_r import r_on_weekly_counts, weekly_count_files
 
 pytestmark = pytest.mark.r
 LAST = 52  # the last year of every series long enough for b = 4 years
@@ -27,10 +27,7 @@ SETTINGS["improved-all"] = FarringtonControl(**{**IMPROVED, "limit54": (0, 4)})
 
 @pytest.fixture(scope="module")
 def r_results(tmp_path_factory) -> Path:
-    weekly_count_files()
-    out = tmp_path_factory.mktemp("r-farrington")
-    run_r("farrington.R", str(WEEKLY_COUNTS), str(out), str(LAST), *SETTINGS)
-    return out
+    return r_on_weekly_counts(tmp_path_factory, "farrington.R", str(LAST), *SETTINGS)
 
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
