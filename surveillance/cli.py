@@ -70,15 +70,38 @@ def cmd_detect(args: argparse.Namespace) -> int:
 def cmd_alert(args: argparse.Namespace) -> int:
     from surveillance.nightly import alert
 
-    print(json.dumps(alert(load_settings(), args.day, use_smtp=False if args.no_smtp else None),
-                     ensure_ascii=False))
+    settings = load_settings()
+    use_smtp = False if args.no_smtp else None
+    if args.resend:
+        from surveillance.alerts.run import resend
+        from surveillance.warehouse.db import get_engine
+
+        counts = resend(get_engine(settings.db_url), args.day, args.agency, use_smtp)
+        print(json.dumps({"day": args.day.isoformat(), **counts}, ensure_ascii=False))
+        if not counts["resent"] and not counts["failed"]:
+            print(f"no stored digest for {args.day}" + (f" and agency {args.agency}" if args.agency else ""), file=sys.stderr)
+            return 1
+        return 0 if not counts["failed"] else 1
+    print(json.dumps(alert(settings, args.day, use_smtp=use_smtp, catch_up=args.catch_up), ensure_ascii=False))
+    return 0
+
+
+def cmd_route_explain(args: argparse.Namespace) -> int:
+    from surveillance.alerts.routing import explain_signal
+    from surveillance.warehouse.db import get_engine
+
+    try:
+        print(explain_signal(get_engine(load_settings().db_url), args.signal_id))
+    except LookupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from surveillance.nightly import run_day
 
-    result = run_day(load_settings(), args.day, use_smtp=False if args.no_smtp else None)
+    result = run_day(load_settings(), args.day, use_smtp=False if args.no_smtp else None, catch_up=args.catch_up)
     rejected = [r for run in result["ingest"].values() for r in run["files"] if r["status"] == "rejected"]
     for source, run in result["ingest"].items():
         t = run["totals"]
@@ -88,6 +111,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"REJECTED {r['file']}: {r['error']}")
     print(json.dumps({"detect": result["detect"], "alert": result["alert"]}, ensure_ascii=False))
     return 2 if rejected else 0
+
+
+def _signal_id(text: str) -> int:
+    try:
+        return int(text.upper().removeprefix("S"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a signal id: {text!r} (expected S000123 or 123)") from None
+
+
+def _cusum_m(text: str) -> float | str:
+    if text == "glm":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--m must be a number or 'glm', not {text!r}") from None
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -107,7 +146,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_check(args: argparse.Namespace) -> int:
-    from surveillance.demo.check import check_events
+    from surveillance.demo.check import check_events, false_alarms
     from surveillance.warehouse.db import get_engine
 
     settings = load_settings()
@@ -119,6 +158,10 @@ def cmd_demo_check(args: argparse.Namespace) -> int:
         state = f"FOUND as signal(s) {e['signal_ids']}" if e["found"] else "NOT FOUND"
         missed += not e["found"]
         print(f"injected {e['event']} ({e['description']}, {e['series']}): {state}")
+    fa = false_alarms(get_engine(settings.db_url), settings.demo_truth, settings.reports)
+    print(f"false alarms (statistical signals no injected event explains): {fa['false_alarms']} over "
+          f"{fa['nights']} nights ({fa['per_night']} per night; expected {fa['expected_per_night']} per night)"
+          + (": " + ", ".join(f"{m} {n}" for m, n in fa["by_method"].items()) if fa["by_method"] else ""))
     return 1 if missed else 0
 
 
@@ -218,7 +261,19 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--day", type=_day, default=yesterday, help="YYYY-MM-DD (default: yesterday)")
         if name != "detect":
             sp.add_argument("--no-smtp", action="store_true", help="write .eml files only, even if SMTP is set up")
+            sp.add_argument("--catch-up", action="store_true",
+                            help="a backfilled day: digests never delivered before are sent marked 【补发】")
+        if name == "alert":
+            sp.add_argument("--resend", action="store_true",
+                            help="send the day's stored digests again, even those already delivered")
+            sp.add_argument("--agency", help="with --resend: only this agency's digest (agency id)")
         sp.set_defaults(func=func)
+
+    route = sub.add_parser("route", help="routing of signals to agencies")
+    rs = route.add_subparsers(dest="route_command", required=True)
+    rx = rs.add_parser("explain", help="why each agency got (or would get) a signal: every rule, matched or not")
+    rx.add_argument("signal_id", type=_signal_id, help="the signal id, as in the digest (S000123) or a number")
+    rx.set_defaults(func=cmd_route_explain)
 
     sub.add_parser("demo-check", help="are the demo's injected events among the signals?").set_defaults(
         func=cmd_demo_check)
@@ -269,9 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--no-trend", action="store_true", help="Farrington: trend = FALSE")
     ds.add_argument("--k", type=float, default=1.04, help="CUSUM: reference value k (default 1.04)")
     ds.add_argument("--h", type=float, default=2.26, help="CUSUM: decision boundary h (default 2.26)")
-    ds.add_argument("--m", type=float, help="CUSUM: reference mean (default: mean of the periods before --last)")
-    ds.add_argument("--trans", choices=("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "none"),
-                    default="standard", help="CUSUM: transformation of the counts (alpha is pearsonNegBin's dispersion)")
+    ds.add_argument("--m", type=_cusum_m, help="CUSUM: reference mean, a number or 'glm' (R's Poisson GLM with an annual "
+                    "harmonic fitted to the periods before --last); default: mean of the periods before --last")
+    ds.add_argument("--trans", choices=("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "anscombeNegBin", "none"),
+                    default="standard", help="CUSUM: transformation of the counts (alpha is the negative-binomial dispersion "
+                    "of pearsonNegBin and anscombeNegBin)")
     ds.add_argument("--harmonics", type=int, default=2, help="NB-GLM: Fourier harmonics of the year (default 2)")
     ds.add_argument("--baseline", type=int, default=7, help="R's baseline: periods in the reference window (default 7)")
     ds.add_argument("--min-sigma", type=float, default=0.0, help="R's minSigma: floor of the baseline sd (default 0)")

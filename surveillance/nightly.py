@@ -5,6 +5,7 @@ The Airflow DAG calls these same functions task by task; ``surveillance run`` ca
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlalchemy import func, select
@@ -22,9 +23,14 @@ def ingest_day(settings: Settings, source: str, day: date) -> IngestRun:
 
 
 def detect(settings: Settings, day: date, domains: tuple[str, ...] = SOURCES) -> dict:
+    """Detect, and keep the night's figures (tests made, expected false alarms) beside its reports."""
     from surveillance.signals.detect import detect_day
 
-    return detect_day(get_engine(settings.db_url), day, domains)
+    summary = detect_day(get_engine(settings.db_url), day, domains, settings.quiet_periods)
+    path = settings.detect_summary_path(day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return summary
 
 
 def alert(settings: Settings, day: date, use_smtp: bool | None = None, catch_up: bool = False) -> dict:
@@ -33,9 +39,9 @@ def alert(settings: Settings, day: date, use_smtp: bool | None = None, catch_up:
     return alert_day(get_engine(settings.db_url), settings, day, use_smtp, catch_up)
 
 
-def run_day(settings: Settings, day: date, use_smtp: bool | None = None) -> dict:
+def run_day(settings: Settings, day: date, use_smtp: bool | None = None, catch_up: bool = False) -> dict:
     ingested = {s: ingest_day(settings, s, day).as_dict() for s in SOURCES}
-    return {"ingest": ingested, "detect": detect(settings, day), "alert": alert(settings, day, use_smtp)}
+    return {"ingest": ingested, "detect": detect(settings, day), "alert": alert(settings, day, use_smtp, catch_up)}
 
 
 def warehouse_summary(settings: Settings) -> dict:

@@ -22,6 +22,7 @@ class Settings:
     contacts_file: Path
     pii_salt: str
     mail_from: str
+    quiet_periods: int = 2  # weeks without a signal before its episode is resolved (SURVEILLANCE_QUIET_PERIODS)
 
     @property
     def landing(self) -> Path:
@@ -50,6 +51,10 @@ class Settings:
         """Where one ingest run's GX Data Docs go: beside the day's other reports."""
         return self.reports / day.isoformat() / "data-docs" / f"{source}-{started:%Y%m%dT%H%M%S%f}"
 
+    def detect_summary_path(self, day: date) -> Path:
+        """The night's detection figures (JSON): signals by method, tests made, expected false alarms."""
+        return self.reports / day.isoformat() / "detect.json"
+
     def digest_dir(self, day: date) -> Path:
         return self.digests / day.isoformat()
 
@@ -63,4 +68,6 @@ def load_settings() -> Settings:
     )
     salt = os.environ.get("SURVEILLANCE_PII_SALT", "change-me-in-production")
     mail_from = os.environ.get("SURVEILLANCE_MAIL_FROM", "surveillance@warnings.shaanxi.example")
-    return Settings(home=home, db_url=db_url, contacts_file=contacts, pii_salt=salt, mail_from=mail_from)
+    quiet = int(os.environ.get("SURVEILLANCE_QUIET_PERIODS", "2"))
+    return Settings(home=home, db_url=db_url, contacts_file=contacts, pii_salt=salt, mail_from=mail_from,
+                    quiet_periods=quiet)

@@ -1,4 +1,5 @@
-"""Compose one agency's nightly email: Chinese subject and bodies, CSV digest attached."""
+"""Compose one agency's nightly email: Chinese subject with the date and counts by level, plain-text and
+HTML bodies listing new and escalated signals first (the HTML with a small chart of each), CSV attached."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import html
 from collections import Counter
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime, formataddr, make_msgid
 
-from surveillance.alerts.digest import DOMAINS, category_name
+from surveillance.alerts.charts import signal_chart
+from surveillance.alerts.digest import DOMAINS, category_name, ordered
 from surveillance.alerts.levels import LEVELS, label
+from surveillance.signals.episodes import STATUS_ZH
+
+MAX_CHARTS = 20  # charts in one email; the CSV lists every signal
 
 
 def header_safe(text: str) -> str:
@@ -24,14 +29,17 @@ def subject_for(day: date, agency_name: str, signals: list[dict], catch_up: bool
     return header_safe(f"{prefix}【质量安全风险预警】{day:%Y年%m月%d日} {agency_name}：共{len(signals)}条（{levels}）")
 
 
-def _ordered(signals: list[dict]) -> list[dict]:
-    return sorted(signals, key=lambda s: (s["level"], s["domain"], s["id"]))
+def _status(s: dict) -> str:
+    return STATUS_ZH.get(s.get("status") or "new", "")
 
 
-def text_body(day: date, agency_name: str, signals: list[dict]) -> str:
-    lines = [f"{agency_name}：", "", f"{day:%Y年%m月%d日}质量安全风险监测发现以下需要贵单位关注的信号（按预警级别排序）：", ""]
-    for s in _ordered(signals):
-        lines.append(f"[{label(s['level'])}] S{s['id']:06d} {DOMAINS[s['domain']]}｜{category_name(s['category_code'])}")
+def text_body(day: date, agency_name: str, signals: list[dict], catch_up: bool = False) -> str:
+    lines = [f"{agency_name}：", ""]
+    if catch_up:
+        lines += [f"本邮件为{day:%Y年%m月%d日}监测结果的补发（数据补录或系统补跑后首次发送）。", ""]
+    lines += [f"{day:%Y年%m月%d日}质量安全风险监测发现以下需要贵单位关注的信号（新发和升级的信号在前）：", ""]
+    for s in ordered(signals):
+        lines.append(f"[{label(s['level'])}][{_status(s)}] S{s['id']:06d} {DOMAINS[s['domain']]}｜{category_name(s['category_code'])}")
         lines.append(f"    {s['title']}")
         lines.append(f"    责任依据：{s['reason']}")
         lines.append("")
@@ -39,17 +47,23 @@ def text_body(day: date, agency_name: str, signals: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def html_body(day: date, agency_name: str, signals: list[dict]) -> str:
-    colours = {1: "#d32f2f", 2: "#f57c00", 3: "#fbc02d", 4: "#1976d2"}
-    rows = "".join(
-        f"<tr><td style='color:{colours[s['level']]};font-weight:bold'>{html.escape(label(s['level']))}</td>"
-        f"<td>S{s['id']:06d}</td><td>{html.escape(DOMAINS[s['domain']])}</td>"
-        f"<td>{html.escape(category_name(s['category_code']))}</td><td>{html.escape(s['title'])}</td></tr>"
-        for s in _ordered(signals))
-    return (f"<html><body><p>{html.escape(agency_name)}：</p>"
-            f"<p>{day:%Y年%m月%d日}质量安全风险监测发现以下需要贵单位关注的信号：</p>"
-            "<table border='1' cellspacing='0' cellpadding='4'><tr><th>级别</th><th>编号</th><th>领域</th>"
-            f"<th>类别</th><th>说明</th></tr>{rows}</table>"
+COLOURS = {1: "#d32f2f", 2: "#f57c00", 3: "#fbc02d", 4: "#1976d2"}
+
+
+def html_body(day: date, agency_name: str, signals: list[dict], charts: dict[int, str], catch_up: bool = False) -> str:
+    """``charts``: signal id -> the content id of its chart image (signals without one get none)."""
+    rows = []
+    for s in ordered(signals):
+        chart = f"<img src='cid:{charts[s['id']][1:-1]}' alt='趋势图' width='360'>" if s["id"] in charts else ""
+        rows.append(
+            f"<tr><td style='color:{COLOURS[s['level']]};font-weight:bold'>{html.escape(label(s['level']))}</td>"
+            f"<td>{html.escape(_status(s))}</td><td>S{s['id']:06d}</td><td>{html.escape(DOMAINS[s['domain']])}</td>"
+            f"<td>{html.escape(category_name(s['category_code']))}</td><td>{html.escape(s['title'])}</td><td>{chart}</td></tr>")
+    note = f"<p><b>本邮件为{day:%Y年%m月%d日}监测结果的补发。</b></p>" if catch_up else ""
+    return (f"<html><body><p>{html.escape(agency_name)}：</p>{note}"
+            f"<p>{day:%Y年%m月%d日}质量安全风险监测发现以下需要贵单位关注的信号（新发和升级的信号在前；图中红色为本期，虚线为预警阈值）：</p>"
+            "<table border='1' cellspacing='0' cellpadding='4'><tr><th>级别</th><th>状态</th><th>编号</th><th>领域</th>"
+            f"<th>类别</th><th>说明</th><th>趋势</th></tr>{''.join(rows)}</table>"
             "<p>详细清单见附件CSV。本邮件由系统自动发送，请勿直接回复。</p></body></html>")
 
 
@@ -61,8 +75,14 @@ def compose(day: date, agency_id: str, agency_name: str, recipients: list[str], 
     msg["To"] = ", ".join(header_safe(r) for r in recipients)
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = f"<digest.{day:%Y%m%d}.{agency_id}@surveillance.shaanxi.example>"
-    msg.set_content(text_body(day, agency_name, signals), charset="utf-8")
-    msg.add_alternative(html_body(day, agency_name, signals), subtype="html", charset="utf-8")
+    charted = ordered(signals)[:MAX_CHARTS]
+    charts = {s["id"]: make_msgid(f"chart.S{s['id']:06d}", domain="surveillance.shaanxi.example") for s in charted}
+    msg.set_content(text_body(day, agency_name, signals, catch_up), charset="utf-8")
+    msg.add_alternative(html_body(day, agency_name, signals, charts, catch_up), subtype="html", charset="utf-8")
+    html_part = msg.get_payload()[1]
+    for s in charted:
+        html_part.add_related(signal_chart(s), maintype="image", subtype="png", cid=charts[s["id"]],
+                              filename=f"S{s['id']:06d}.png")
     msg.add_attachment(csv_bytes, maintype="text", subtype="csv",
                        filename=f"风险预警_{day:%Y%m%d}_{agency_id}.csv")
     return msg

@@ -20,11 +20,18 @@ def label(level: int) -> str:
     return f"{roman}（{colour}，{meaning}）"
 
 
+SERIOUS_SHARE = 0.2  # serious cases (hospitalised, transferred, dead or graded severe) above the usual ~10%
+VULNERABLE_SHARE = 0.5  # children or elderly making most of the cases
+
+
 def injury_level(s: dict) -> int:
-    ev = s["evidence"]
-    if ev.get("deaths", 0) >= 1 and s["observed"] >= 5:
+    ev, n = s["evidence"], max(s["observed"], 1)
+    deaths = ev.get("deaths", 0)
+    serious = ev.get("serious", ev.get("severe", 0))
+    if deaths >= 1 and s["observed"] >= 5:
         return 1
-    if ev.get("deaths", 0) >= 1 or ev.get("severe", 0) >= 3 or ev.get("children", 0) >= 5:
+    if (deaths >= 1 or (serious >= 3 and serious / n >= SERIOUS_SHARE)
+            or any(ev.get(group, 0) >= 5 and ev.get(group, 0) / n >= VULNERABLE_SHARE for group in ("children", "elderly"))):
         return 2
     if s["observed"] >= 2 * max(s["threshold"] or 0, 1):
         return 3
@@ -32,6 +39,10 @@ def injury_level(s: dict) -> int:
 
 
 def inspection_level(s: dict) -> int:
+    if s["method"] == "failure-rate":
+        return 3 if (s["score"] or 0) >= 3 else 4
+    if s["method"] == "new-failed-item":
+        return 3 if s.get("category_group") == "G01" else 4  # children's products
     return 3 if s["observed"] >= 3 else 4
 
 
@@ -39,6 +50,10 @@ def food_level(s: dict) -> int:
     ev = s["evidence"]
     if s["method"] == "trend-mk":
         return 3 if ev.get("hazard_class", 3) <= 2 else 4
+    if s["method"] == "exceedance-rate":
+        return 2 if ev.get("hazard_class", 3) <= 1 else 3
+    if s["method"] == "unusual-profile":
+        return 4
     if ev.get("kind") == "pathogen" and (ev.get("ready_to_eat") or s.get("sampling_stage") == "学校食堂"):
         return 2
     if ev.get("kind") == "mycotoxin" and ev.get("infant"):

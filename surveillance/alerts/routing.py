@@ -38,3 +38,63 @@ def route(domain: str, category_group: str | None, sampling_stage: str | None,
         for agency_id in targets:
             reasons.setdefault(agency_id, []).append(rule.reason)
     return [Route(a, "；".join(dict.fromkeys(r))) for a, r in reasons.items()]
+
+
+def explain(domain: str, category_group: str | None, sampling_stage: str | None,
+            jurisdiction_code: str | None) -> list[dict]:
+    """Every routing rule of ``domain`` with whether it matched and, if not, which field did not."""
+    agencies = reference.agencies()
+    by_kind_city = {(a.kind, a.jurisdiction_code): a.agency_id for a in agencies.itertuples(index=False)}
+    out = []
+    for rule in reference.routing_rules().itertuples(index=False):
+        if rule.domain != domain:
+            continue
+        misses = [f"{field} {value or '-'} ≠ {want}" for field, want, value in
+                  (("category_group", rule.category_group, category_group), ("sampling_stage", rule.sampling_stage, sampling_stage))
+                  if not _matches(want, value)]
+        targets = []
+        if not misses:
+            targets.append(by_kind_city[(rule.agency_kind, "")])
+            city = by_kind_city.get((rule.agency_kind, jurisdiction_code or ""))
+            if jurisdiction_code and city:
+                targets.append(city)
+        out.append(dict(rule=rule._asdict(), matched=not misses, why_not="; ".join(misses), agencies=targets))
+    return out
+
+
+def explain_signal(engine, signal_id: int) -> str:
+    """Plain-text explanation of a stored signal's routing, with the alerts actually recorded."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from surveillance.warehouse.models import Alert, Delivery, Signal
+
+    with Session(engine) as conn:
+        s = conn.execute(select(Signal).where(Signal.id == signal_id)).scalars().first()
+        if s is None:
+            raise LookupError(f"no signal S{signal_id:06d} in the warehouse")
+        alerts = conn.execute(select(Alert.agency_id, Alert.level, Alert.status, Alert.routed_on,
+                                     Delivery.status.label("delivery_status"), Delivery.day)
+                              .outerjoin(Delivery, Delivery.id == Alert.delivery_id)
+                              .where(Alert.signal_id == signal_id).order_by(Alert.id)).all()
+    names = reference.agencies().set_index("agency_id")["name"]
+    lines = [f"signal S{s.id:06d}: {s.domain} / {s.method} / {s.series}",
+             f"  category_group={s.category_group or '-'} sampling_stage={s.sampling_stage or '-'} "
+             f"jurisdiction={s.jurisdiction_code or '- (province-wide)'} level={s.level} status={s.status or '-'}",
+             f"  {s.title}", "rules (surveillance/reference/data/routing_rules.csv):"]
+    for e in explain(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
+        r = e["rule"]
+        head = (f"  [{'MATCH' if e['matched'] else 'no   '}] {r['domain']} group={r['category_group']} "
+                f"stage={r['sampling_stage']} -> {r['agency_kind']}")
+        if e["matched"]:
+            who = ", ".join(f"{a} {names.get(a, '')}" for a in e["agencies"])
+            lines.append(f"{head}: {who} ({r['reason']})")
+        else:
+            lines.append(f"{head}: {e['why_not']}")
+    result = route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code)
+    lines.append("agencies (each once): " + ("; ".join(f"{r.agency_id} {names.get(r.agency_id, '')}" for r in result) or "none"))
+    lines.append("alerts recorded:" if alerts else "alerts recorded: none (an ongoing signal is not sent again)")
+    for a in alerts:
+        lines.append(f"  {a.agency_id} {names.get(a.agency_id, '')}: level {a.level}, {a.status or '-'}, routed {a.routed_on}, "
+                     f"digest {a.day or '-'} {a.delivery_status or 'not yet built'}")
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, update
@@ -21,7 +21,8 @@ from surveillance.alerts.compose import compose
 from surveillance.alerts.digest import digest_csv
 from surveillance.alerts.routing import route
 from surveillance.settings import Settings
-from surveillance.warehouse.models import Alert, Delivery, Signal
+from surveillance.signals.episodes import SENDABLE
+from surveillance.warehouse.models import Alert, Delivery, DeliveryAttempt, Signal
 
 log = logging.getLogger(__name__)
 
@@ -32,24 +33,28 @@ def load_contacts(path: Path) -> dict[str, list[str]]:
 
 
 def route_day(engine: Engine, day: date) -> int:
-    """Create the alerts for signals detected on ``day`` that are not routed yet."""
+    """Create the alerts for the signals of ``day`` that agencies must hear about (new, escalated, new
+    cases of an episode; an ongoing signal is not sent again), once per signal, agency and level."""
     created = 0
     with Session(engine) as conn, conn.begin():
-        signals = conn.execute(select(Signal).where(Signal.detected_on == day)).scalars().all()
+        signals = conn.execute(select(Signal).where(Signal.detected_on == day, Signal.status.in_(SENDABLE))).scalars().all()
         for s in signals:
-            known = set(conn.execute(select(Alert.agency_id).where(Alert.signal_id == s.id)).scalars())
+            known = set(conn.execute(select(Alert.agency_id).where(Alert.signal_id == s.id, Alert.level == s.level)).scalars())
             for r in route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
                 if r.agency_id not in known:
                     conn.execute(insert(Alert), dict(signal_id=s.id, agency_id=r.agency_id, reason=r.reason,
-                                                     routed_on=day))
+                                                     routed_on=day, level=s.level, status=s.status))
                     created += 1
     return created
 
 
-def _signal_dict(s: Signal, reason: str) -> dict:
+def _signal_dict(s: Signal, alert: Alert) -> dict:
+    """The signal as the agency hears of it: its level and status when the alert was routed."""
     row = {c.name: getattr(s, c.name) for c in Signal.__table__.columns}
     row["evidence"] = json.loads(s.evidence)
-    row["reason"] = reason
+    row["reason"] = alert.reason
+    row["level"] = alert.level or s.level
+    row["status"] = alert.status or s.status or "new"
     return row
 
 
@@ -76,7 +81,10 @@ def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool 
                 continue
             alerts = conn.execute(select(Alert, Signal).join(Signal, Alert.signal_id == Signal.id).where(
                 Alert.agency_id == agency_id, Alert.delivery_id.is_(None))).all()
-            signals = [_signal_dict(s, a.reason) for a, s in alerts]
+            by_signal: dict[int, dict] = {}  # an escalation routed before the first alert went: the latest level
+            for a, s in sorted(alerts, key=lambda pair: -(pair[0].level or 9)):
+                by_signal[s.id] = _signal_dict(s, a)
+            signals = list(by_signal.values())
             csv_bytes = digest_csv(signals, _departments(conn, [s["id"] for s in signals]))
             name = agencies.at[agency_id, "name"]
             message = compose(day, agency_id, name, recipients, settings.mail_from, signals, csv_bytes, catch_up)
@@ -90,44 +98,99 @@ def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool 
                 agency_id=agency_id, day=day, status="queued", recipients=", ".join(recipients),
                 subject=str(message["Subject"]), message_id=str(message["Message-ID"]), eml_path=str(eml_path),
                 csv_path=str(csv_path), signal_count=len(signals), attempts=0, created_at=datetime.now(),
+                catch_up=catch_up,
             )).scalar_one()
             conn.execute(update(Alert).where(Alert.id.in_([a.id for a, _ in alerts])).values(delivery_id=delivery_id))
             created.append(delivery_id)
     return created
 
 
-def deliver_queued(engine: Engine, use_smtp: bool | None = None) -> dict[str, int]:
-    """Send every queued digest; one that fails stays queued for the next run."""
+RETRY_BASE = timedelta(minutes=5)  # after the n-th failure, wait RETRY_BASE * 2**(n-1), at most RETRY_MAX
+RETRY_MAX = timedelta(hours=6)
+
+
+def next_attempt(failures: int, now: datetime) -> datetime:
+    """When a digest that failed ``failures`` times may be tried again (exponential back-off)."""
+    return now + min(RETRY_BASE * 2 ** max(failures - 1, 0), RETRY_MAX)
+
+
+def _send(delivery: Delivery, use_smtp: bool) -> str | None:
+    """Hand the stored .eml over; the error text, or None when it was accepted."""
+    if not use_smtp:
+        return None
+    try:
+        deliver.send_smtp(deliver.read_eml(Path(delivery.eml_path)))
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def deliver_queued(engine: Engine, use_smtp: bool | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Send every queued digest that is due; one that fails stays queued and waits (back-off) before the
+    next try. Every attempt goes into the ledger (delivery_attempts)."""
     use_smtp = deliver.smtp_configured() if use_smtp is None else use_smtp
-    counts = {"sent": 0, "failed": 0}
+    now = now or datetime.now()
+    counts = {"sent": 0, "failed": 0, "waiting": 0}
     with Session(engine) as conn:
         queued = conn.execute(select(Delivery).where(Delivery.status == "queued").order_by(Delivery.id)).scalars().all()
     for d in queued:
-        error, transport = None, "smtp" if use_smtp else "outbox"
-        if use_smtp:
-            try:
-                deliver.send_smtp(deliver.read_eml(Path(d.eml_path)))
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"
+        if d.next_attempt_at is not None and d.next_attempt_at > now:
+            counts["waiting"] += 1
+            continue
+        transport = "smtp" if use_smtp else "outbox"
+        error = _send(d, use_smtp)
         values = dict(attempts=d.attempts + 1, transport=transport)
         if error:
-            values["last_error"] = error
+            failures = d.attempts + 1
+            values.update(last_error=error, next_attempt_at=next_attempt(failures, now))
             counts["failed"] += 1
-            log.warning("digest %s for %s stays queued: %s", d.id, d.agency_id, error)
+            log.warning("digest %s for %s stays queued (attempt %d), next try after %s: %s", d.id, d.agency_id,
+                        failures, values["next_attempt_at"], error)
         else:
-            values.update(status="sent", sent_at=datetime.now(), last_error=None)
+            values.update(status="sent", sent_at=now, last_error=None, next_attempt_at=None)
             counts["sent"] += 1
         with engine.begin() as conn:
             conn.execute(update(Delivery).where(Delivery.id == d.id).values(**values))
+            conn.execute(insert(DeliveryAttempt), dict(delivery_id=d.id, attempted_at=now, transport=transport,
+                                                       outcome="failed" if error else "sent", error=error))
+    return counts
+
+
+def resend(engine: Engine, day: date, agency_id: str | None = None, use_smtp: bool | None = None) -> dict[str, int]:
+    """Send the stored digests of ``day`` again, delivered or not (an operator's ``--resend``)."""
+    use_smtp = deliver.smtp_configured() if use_smtp is None else use_smtp
+    now = datetime.now()
+    counts = {"resent": 0, "failed": 0}
+    with Session(engine) as conn:
+        stmt = select(Delivery).where(Delivery.day == day)
+        if agency_id:
+            stmt = stmt.where(Delivery.agency_id == agency_id)
+        deliveries = conn.execute(stmt.order_by(Delivery.id)).scalars().all()
+    for d in deliveries:
+        transport = "smtp" if use_smtp else "outbox"
+        error = _send(d, use_smtp)
+        counts["failed" if error else "resent"] += 1
+        with engine.begin() as conn:
+            if not error:
+                conn.execute(update(Delivery).where(Delivery.id == d.id).values(
+                    status="sent", sent_at=d.sent_at or now, attempts=d.attempts + 1, transport=transport))
+            conn.execute(insert(DeliveryAttempt), dict(delivery_id=d.id, attempted_at=now, transport=transport,
+                                                       outcome="failed" if error else "resent", error=error))
     return counts
 
 
 def alert_day(engine: Engine, settings: Settings, day: date, use_smtp: bool | None = None,
-              catch_up: bool = False) -> dict:
+              catch_up: bool = False, now: datetime | None = None) -> dict:
+    """Route the night's signals, store one digest per agency (marked 补发 when ``catch_up``: a backfilled
+    day), deliver what is queued and due, and write the run's HTML report."""
+    from surveillance.alerts.report import write_report
+
     routed = route_day(engine, day)
     digests = build_digests(engine, settings, day, catch_up)
-    sent = deliver_queued(engine, use_smtp)
+    sent = deliver_queued(engine, use_smtp, now)
+    report = write_report(engine, settings, day)
     summary = {"day": day.isoformat(), "alerts_routed": routed, "digests_built": len(digests), **sent,
-               "outbox": str(settings.outbox / day.isoformat()), "digests": str(settings.digest_dir(day))}
+               "catch_up": catch_up, "outbox": str(settings.outbox / day.isoformat()),
+               "digests": str(settings.digest_dir(day)), "report": str(report)}
     log.info("alert %s: %s", day, summary)
     return summary

@@ -26,6 +26,11 @@ SPRING_FESTIVAL = [date(2022, 2, 1), date(2023, 1, 22), date(2024, 2, 10), date(
 CLUSTER_PRODUCT, CLUSTER_CITY, CLUSTER_COUNTY = "P0401", "610300", "610302"  # e-bike batteries, 宝鸡市渭滨区
 FAILING_USCC_INDEX = 7
 TREND_ANALYTE, TREND_CATEGORY = "CD", "F01"  # cadmium in grain
+PATTERN_PRODUCT, PATTERN_NATURE = "P0101", "器官系统损伤"  # toys: magnets and button cells swallowed
+RATE_CATEGORY, RATE_CITY = "P0301", "610500"  # e-bikes sampled in 渭南市 failing far more often
+NEW_ITEM_CATEGORY, NEW_ITEM = "P0101", "邻苯二甲酸酯"  # a failed test item never seen for toys
+FOOD_RATE_CATEGORY, FOOD_RATE_ANALYTE, FOOD_RATE_CITY = "F02", "OMET", "610700"  # omethoate, 汉中市 greens
+PROFILE_CATEGORY, PROFILE_CITY = "F02", "610900"  # a greens sample high in every analyte, none over its limit
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class DemoSpec:
     injuries_per_day: float = 90.0
     inspections_per_day: float = 14.0
     food_samples_per_day: float = 9.0
+    inject: bool = True  # False: the same demo without the injected events (clean data)
 
     @property
     def start(self) -> date:
@@ -145,19 +151,42 @@ def _injuries(spec: DemoSpec, rng: np.random.Generator, hospitals: pd.DataFrame)
                 frames.append(pd.DataFrame(dict(visit_date=days[idx], hospital_code=h.hospital_code,
                                                 region_code=h.region_code, product_code="",
                                                 injury_cause=cause, injury_nature=nature, narrative="")))
+    if spec.inject:
+        frames.extend(_injected_injuries(spec, rng, hospitals))
+    df = pd.concat(frames, ignore_index=True)
+    df["cluster"] = df.get("cluster", False)
+    df["cluster"] = df["cluster"].fillna(False).astype(bool)
+    df["pattern"] = df.get("pattern", False)
+    df["pattern"] = df["pattern"].fillna(False).astype(bool)
+    return _injury_details(df, rng)
+
+
+def _injected_injuries(spec: DemoSpec, rng: np.random.Generator, hospitals: pd.DataFrame) -> list[pd.DataFrame]:
+    """A cluster in one city (counts) and a new injury pattern of one product across the province
+    (disproportionality: toys swallowed, organ injuries, no rise in the toy count to speak of)."""
     # injected cluster: lithium e-bike batteries catching fire in one city, rising over 17 days
     cluster_days = pd.date_range(spec.end - timedelta(days=16), spec.end, freq="D")
     baoji = hospitals[hospitals["region_code"].str.startswith(CLUSTER_CITY[:4])]
     counts = rng.poisson(np.linspace(2.0, 5.0, len(cluster_days)))
     idx = np.repeat(np.arange(len(cluster_days)), counts)
     hosp = baoji.iloc[rng.integers(0, len(baoji), len(idx))]
-    frames.append(pd.DataFrame(dict(visit_date=cluster_days[idx], hospital_code=hosp["hospital_code"].to_numpy(),
+    cluster = pd.DataFrame(dict(visit_date=cluster_days[idx], hospital_code=hosp["hospital_code"].to_numpy(),
                                     region_code=hosp["region_code"].to_numpy(), product_code=CLUSTER_PRODUCT,
                                     injury_cause="烧烫伤", injury_nature="烧烫伤",
-                                    narrative="电动自行车锂电池在楼道充电时起火，致烧伤", cluster=True)))
-    df = pd.concat(frames, ignore_index=True)
-    df["cluster"] = df.get("cluster", False)
-    df["cluster"] = df["cluster"].fillna(False).astype(bool)
+                                    narrative="电动自行车锂电池在楼道充电时起火，致烧伤", cluster=True))
+    pattern_days = pd.date_range(spec.end - timedelta(days=55), spec.end, freq="D")
+    idx = np.sort(rng.integers(0, len(pattern_days), 24))
+    hosp = hospitals.iloc[rng.integers(0, len(hospitals), len(idx))]
+    pattern = pd.DataFrame(dict(visit_date=pattern_days[idx], hospital_code=hosp["hospital_code"].to_numpy(),
+                                region_code=hosp["region_code"].to_numpy(), product_code=PATTERN_PRODUCT,
+                                injury_cause="其他", injury_nature=PATTERN_NATURE,
+                                narrative="儿童误吞玩具中的磁力珠，致肠穿孔", pattern=True))
+    return [cluster, pattern]
+
+
+def _injury_details(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Sex, age, intent, body part, severity, outcome, product name and report id of every visit."""
+    products = reference.product_categories().set_index("code")["name"]
     n = len(df)
     df["sex"] = rng.choice(["男", "女"], n, p=[0.58, 0.42])
     age = np.clip(rng.gamma(2.0, 17.0, n), 0.1, 95)
@@ -167,14 +196,16 @@ def _injuries(spec: DemoSpec, rng: np.random.Generator, hospitals: pd.DataFrame)
     df["injury_intent"] = rng.choice(["非故意", "故意(被他人伤害)", "自残/自杀", "不清楚"], n, p=[0.9, 0.05, 0.02, 0.03])
     df.loc[df["product_code"] != "", "injury_intent"] = "非故意"
     df["body_part"] = rng.choice(BODY_PARTS[:6], n, p=[0.25, 0.3, 0.3, 0.08, 0.05, 0.02])
-    severe = rng.random(n) < np.where(df["cluster"], 0.35, 0.08)
+    df.loc[df["pattern"], "body_part"] = "躯干"
+    severe = rng.random(n) < np.where(df["cluster"] | df["pattern"], 0.35, 0.08)
     df["severity"] = np.where(severe, "重度", rng.choice(["轻度", "中度"], n, p=[0.7, 0.3]))
     df["outcome"] = np.where(severe, rng.choice(["住院", "转院", "死亡"], n, p=[0.85, 0.13, 0.02]),
                              rng.choice(["处理后离院", "住院"], n, p=[0.93, 0.07]))
-    # a fifth of product-related reports name the product but carry no code (for the classifier)
+    # a fifth of product-related reports name the product but carry no code (for the classifier), the
+    # cluster's reports included: counted only if the classifier proposes their category
     names = df["product_code"].map(products).fillna("")
     df["product_name"] = names
-    drop_code = (df["product_code"] != "") & (rng.random(n) < 0.2) & ~df["cluster"]
+    drop_code = (df["product_code"] != "") & (rng.random(n) < 0.2) & ~df["pattern"]
     df.loc[drop_code, "product_code"] = ""
     df = df.sort_values(["visit_date", "hospital_code"], kind="stable").reset_index(drop=True)
     df["report_id"] = (df["hospital_code"] + "-" + df["visit_date"].dt.strftime("%Y%m%d") + "-"
@@ -202,10 +233,32 @@ def _inspections(spec: DemoSpec, rng: np.random.Generator, makers: pd.DataFrame)
         sampling_stage=rng.choice(["生产", "流通", "电商", "进口"], n, p=[0.45, 0.3, 0.2, 0.05]),
         inspection_agency=rng.choice(["陕西省产品质量监督检验研究院", "西安市产品质量监督检验院", "宝鸡市质量技术监督检验所"], n),
         verdict=np.where(failed, "不合格", "合格"),
-        failed_items=np.where(failed, rng.choice(["标志和说明", "输入功率和电流", "发热", "耐热和耐燃", "材料"], n), ""),
-        injected=False,
+        failed_items=np.where(failed, _failed_items(cat["group_code"], rng), ""),
+        injected="",
     ))
-    # injected: one manufacturer's electric heaters fail repeatedly in the last two months
+    if spec.inject:
+        df = pd.concat([df, *_injected_inspections(spec, rng, makers)], ignore_index=True)
+    df = df.sort_values("sampling_date", kind="stable").reset_index(drop=True)
+    df["sample_id"] = ["SC" + d.strftime("%Y%m%d") + f"{i:06d}" for i, d in enumerate(df["sampling_date"])]
+    return df
+
+
+# the test items each product group usually fails, the first more often
+FAILED_ITEMS = {"G01": ("小零件", "标识和使用说明"), "G02": ("发热", "耐热和耐燃"), "G03": ("材料", "制动性能"),
+                "G04": ("过充电保护", "标志和说明"), "G05": ("药量", "标志和说明"), "G06": ("稳定性", "甲醛释放量"),
+                "G07": ("熄火保护装置", "气密性"), "G08": ("结构安全", "标志和说明"), "G09": ("微生物指标", "标签标识"),
+                "G10": ("纤维含量", "pH值"), "G11": ("插头尺寸", "材料")}
+
+
+def _failed_items(groups: pd.Series, rng: np.random.Generator) -> np.ndarray:
+    first = rng.random(len(groups)) < 0.7
+    return np.array([FAILED_ITEMS[g][0 if f else 1] for g, f in zip(groups, first, strict=True)], dtype=object)
+
+
+def _injected_inspections(spec: DemoSpec, rng: np.random.Generator, makers: pd.DataFrame) -> list[pd.DataFrame]:
+    """One manufacturer failing again and again; one city's e-bikes failing far above the province's
+    rate (each from a different maker); toys failing a test item never failed by toys before."""
+    # one manufacturer's electric heaters fail repeatedly in the last two months
     bad = makers.iloc[FAILING_USCC_INDEX]
     fail_days = [spec.end - timedelta(days=d) for d in (55, 34, 20, 6)]
     extra = pd.DataFrame(dict(
@@ -213,11 +266,28 @@ def _inspections(spec: DemoSpec, rng: np.random.Generator, makers: pd.DataFrame)
         brand="暖阳", model="NY-2000", manufacturer_name=bad["manufacturer_name"],
         manufacturer_uscc=bad["manufacturer_uscc"], sampling_stage=["生产", "流通", "电商", "流通"],
         inspection_agency="陕西省产品质量监督检验研究院", verdict="不合格",
-        failed_items="耐热和耐燃;发热", injected=True,
+        failed_items="耐热和耐燃;发热", injected="repeat_failures",
     ))
-    df = pd.concat([df, extra], ignore_index=True).sort_values("sampling_date", kind="stable").reset_index(drop=True)
-    df["sample_id"] = ["SC" + d.strftime("%Y%m%d") + f"{i:06d}" for i, d in enumerate(df["sampling_date"])]
-    return df
+    counties = reference.regions().query("level == 'county' and jurisdiction_code == @RATE_CITY")["code"].tolist()
+    n = 14
+    failed = np.arange(n) < 9
+    rate = pd.DataFrame(dict(
+        sampling_date=[spec.end - timedelta(days=int(d)) for d in np.sort(rng.integers(0, 70, n))[::-1]],
+        region_code=[counties[i % len(counties)] for i in range(n)], product_category=RATE_CATEGORY,
+        product_name="电动自行车", brand="品牌07", model=[f"型号-{300 + i}" for i in range(n)],
+        manufacturer_name=makers.iloc[100 + np.arange(n)]["manufacturer_name"].to_numpy(),
+        manufacturer_uscc=makers.iloc[100 + np.arange(n)]["manufacturer_uscc"].to_numpy(),
+        sampling_stage="流通", inspection_agency="陕西省产品质量监督检验研究院",
+        verdict=np.where(failed, "不合格", "合格"), failed_items=np.where(failed, "材料", ""), injected="failure_rate",
+    ))
+    new_item = pd.DataFrame(dict(
+        sampling_date=[spec.end - timedelta(days=3), spec.end - timedelta(days=1)], region_code="610104",
+        product_category=NEW_ITEM_CATEGORY, product_name="儿童玩具", brand="童趣", model=["TQ-01", "TQ-02"],
+        manufacturer_name=makers.iloc[[200, 201]]["manufacturer_name"].to_numpy(),
+        manufacturer_uscc=makers.iloc[[200, 201]]["manufacturer_uscc"].to_numpy(), sampling_stage="电商",
+        inspection_agency="西安市产品质量监督检验院", verdict="不合格", failed_items=NEW_ITEM, injected="new_failed_item",
+    ))
+    return [extra, rate, new_item]
 
 
 FOOD_PLAN = [  # category, analytes, sampling stages, food names
@@ -256,23 +326,54 @@ def _food(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
                 if a in ("SALM", "LIST"):
                     detected = rng.random() < 0.01
                     rows.append(dict(sample, analyte=a, value=1.0 if detected else 0.0, detected=detected,
-                                     lod=np.nan, limit=0.0, injected=False))
+                                     lod=np.nan, limit=0.0, injected=""))
                     continue
                 median = limit * 0.15
-                injected = False
-                if a == TREND_ANALYTE and cat == TREND_CATEGORY:
+                injected = ""
+                if spec.inject and a == TREND_ANALYTE and cat == TREND_CATEGORY:
                     months_to_end = (end_ts - day).days / 30.4
-                    if months_to_end < 8:  # cadmium in grain rising over the last 8 months
-                        median *= 1 + 0.6 * (8 - months_to_end)
-                        injected = True
+                    if months_to_end < 11:  # cadmium in grain rising over the last 11 months
+                        median *= 1 + 0.5 * (11 - months_to_end)
+                        injected = "contaminant_trend"
                 value = float(rng.lognormal(np.log(median), 0.6))
-                lod = LODS.get(a, 0.01)
-                if a == "AFB1" and cat == "F09":
-                    lod = 0.05
-                rows.append(dict(sample, analyte=a, value=value, detected=value >= lod, lod=lod, limit=limit,
-                                 injected=injected))
-    df = pd.DataFrame(rows)
-    return df
+                rows.append(dict(sample, analyte=a, value=value, detected=value >= _lod(a, cat), lod=_lod(a, cat),
+                                 limit=limit, injected=injected))
+    if spec.inject:
+        rows.extend(_injected_food(spec, rng, sample_no, limits))
+    return pd.DataFrame(rows)
+
+
+def _lod(analyte: str, category: str) -> float:
+    return 0.05 if (analyte, category) == ("AFB1", "F09") else LODS.get(analyte, 0.01)
+
+
+def _injected_food(spec: DemoSpec, rng: np.random.Generator, sample_no: int, limits: pd.Series) -> list[dict]:
+    """One city's leafy greens over the omethoate limit again and again (an exceedance rate far above
+    the province's), and one greens sample high in every analyte though none is over its limit."""
+    regions = reference.regions().query("level == 'county'")
+    rows = []
+    _cat, analytes, _stages, _names = next(p for p in FOOD_PLAN if p[0] == FOOD_RATE_CATEGORY)
+    rate_counties = regions.loc[regions["jurisdiction_code"] == FOOD_RATE_CITY, "code"].tolist()
+    for i, back in enumerate(np.sort(rng.integers(0, 35, 14))[::-1]):
+        day = spec.end - timedelta(days=int(back))
+        sample_no += 1
+        sample = dict(sample_id=f"FS{day:%Y%m%d}{sample_no:06d}", sampling_date=day, food_category=FOOD_RATE_CATEGORY,
+                      region_code=rate_counties[i % len(rate_counties)], food_name="韭菜", sampling_stage="流通")
+        for a in analytes:
+            limit = float(limits[(a, FOOD_RATE_CATEGORY)])
+            factor = rng.uniform(2, 4) if a == FOOD_RATE_ANALYTE and i % 7 < 4 else rng.lognormal(np.log(0.15), 0.6)
+            value = limit * factor
+            rows.append(dict(sample, analyte=a, value=value, detected=value >= _lod(a, FOOD_RATE_CATEGORY),
+                             lod=_lod(a, FOOD_RATE_CATEGORY), limit=limit, injected="food_exceedance_rate"))
+    day = spec.end - timedelta(days=2)
+    sample = dict(sample_id=f"FS{day:%Y%m%d}{sample_no + 1:06d}", sampling_date=day, food_category=PROFILE_CATEGORY,
+                  region_code=regions.loc[regions["jurisdiction_code"] == PROFILE_CITY, "code"].iloc[0],
+                  food_name="菠菜", sampling_stage="种植养殖")
+    for a, factor in zip(analytes, (0.85, 0.8, 0.9, 0.75, 0.8), strict=True):
+        limit = float(limits[(a, PROFILE_CATEGORY)])
+        rows.append(dict(sample, analyte=a, value=limit * factor, detected=True, lod=_lod(a, PROFILE_CATEGORY),
+                         limit=limit, injected="unusual_profile"))
+    return rows
 
 
 def _food_strings(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -393,22 +494,37 @@ def _corrupt(part: pd.DataFrame, source: str) -> pd.DataFrame:
 
 def _write_truth(spec: DemoSpec, path: Path, inj: pd.DataFrame, insp: pd.DataFrame, food: pd.DataFrame,
                  makers: pd.DataFrame) -> None:
+    """One row per injected event, with the series its signal carries (empty when ``spec.inject`` is off)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    cluster = inj[inj["cluster"]]
-    failing = insp[insp["injected"]]
-    trend = food[food["injected"]]
-    rows = [
-        dict(event="injury_cluster", domain="injury", series=f"{CLUSTER_PRODUCT}|{CLUSTER_CITY}",
-             start=cluster["visit_date"].min(), end=cluster["visit_date"].max(), cases=len(cluster),
-             description="宝鸡市电动自行车锂离子电池充电起火烧伤聚集"),
-        dict(event="repeat_failures", domain="inspection", series=makers.iloc[FAILING_USCC_INDEX]["manufacturer_uscc"],
-             start=failing["sampling_date"].min(), end=failing["sampling_date"].max(), cases=len(failing),
-             description="同一生产企业电暖器多次抽检不合格"),
-        dict(event="contaminant_trend", domain="food", series=f"{TREND_CATEGORY}|{TREND_ANALYTE}",
-             start=trend["sampling_date"].min(), end=trend["sampling_date"].max(), cases=len(trend),
-             description="谷物中镉含量持续上升"),
+
+    def event(name: str, domain: str, series: str, part: pd.DataFrame, date_col: str, description: str) -> dict:
+        cases = part["sample_id"].nunique() if "sample_id" in part else len(part)
+        return dict(event=name, domain=domain, series=series, start=part[date_col].min(), end=part[date_col].max(),
+                    cases=cases, description=description)
+
+    def injected(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+        return frame[frame["injected"] == name]
+
+    profile = injected(food, "unusual_profile")
+    rows = [] if not spec.inject else [
+        event("injury_cluster", "injury", f"{CLUSTER_PRODUCT}|{CLUSTER_CITY}", inj[inj["cluster"]], "visit_date",
+              "宝鸡市电动自行车锂离子电池充电起火烧伤聚集"),
+        event("injury_pattern", "injury", f"{PATTERN_PRODUCT}|nature:{PATTERN_NATURE}", inj[inj["pattern"]], "visit_date",
+              "儿童玩具磁力珠误吞致器官损伤（伤害类型异常）"),
+        event("repeat_failures", "inspection", makers.iloc[FAILING_USCC_INDEX]["manufacturer_uscc"],
+              injected(insp, "repeat_failures"), "sampling_date", "同一生产企业电暖器多次抽检不合格"),
+        event("failure_rate", "inspection", f"{RATE_CATEGORY}|{RATE_CITY}", injected(insp, "failure_rate"),
+              "sampling_date", "渭南市电动自行车抽检不合格率显著高于全省"),
+        event("new_failed_item", "inspection", f"{NEW_ITEM_CATEGORY}|{NEW_ITEM}", injected(insp, "new_failed_item"),
+              "sampling_date", "儿童玩具首次出现邻苯二甲酸酯项目不合格"),
+        event("contaminant_trend", "food", f"{TREND_CATEGORY}|{TREND_ANALYTE}", injected(food, "contaminant_trend"),
+              "sampling_date", "谷物中镉含量持续上升"),
+        event("exceedance_rate", "food", f"{FOOD_RATE_CATEGORY}|{FOOD_RATE_CITY}", injected(food, "food_exceedance_rate"),
+              "sampling_date", "汉中市叶菜类氧乐果超标率显著升高"),
+        event("unusual_profile", "food", f"{PROFILE_CATEGORY}|{profile['sample_id'].iloc[0]}", profile,
+              "sampling_date", "叶菜样品多项指标同时接近限量"),
     ]
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(f, fieldnames=["event", "domain", "series", "start", "end", "cases", "description"])
         writer.writeheader()
         writer.writerows(rows)

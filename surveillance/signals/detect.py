@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 from collections import Counter
@@ -10,9 +11,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, insert, select, update
 
 from surveillance.alerts.levels import level_of
-from surveillance.signals.food import detect_exceedances, detect_trends
+from surveillance.signals.episodes import QUIET_PERIODS, place, resolve_quiet
+from surveillance.signals.food import (
+    detect_exceedance_rates,
+    detect_exceedances,
+    detect_trends,
+    detect_unusual_profiles,
+)
 from surveillance.signals.injury import detect_injury
-from surveillance.signals.inspection import detect_repeat_failures
+from surveillance.signals.injury_patterns import detect_patterns
+from surveillance.signals.inspection import detect_failure_rates, detect_new_failed_items, detect_repeat_failures
 from surveillance.signals.periods import last_complete_week
 from surveillance.warehouse.models import RevisedDay, Signal
 
@@ -20,52 +28,80 @@ log = logging.getLogger(__name__)
 
 RECOMPUTE_DAYS = 56  # late data older than this revise the record, not the warnings
 
+# method -> detector; a detector taking ``stats`` reports its night's figures (tests made, expected false alarms)
 DETECTORS = {
-    "injury": [detect_injury],
-    "inspection": [detect_repeat_failures],
-    "food": [detect_exceedances, detect_trends],
+    "injury": {"counts": detect_injury, "disproportionality": detect_patterns},
+    "inspection": {"repeat-failure": detect_repeat_failures, "failure-rate": detect_failure_rates,
+                   "new-failed-item": detect_new_failed_items},
+    "food": {"exceedance": detect_exceedances, "exceedance-rate": detect_exceedance_rates, "trend-mk": detect_trends,
+             "unusual-profile": detect_unusual_profiles},
 }
+STATISTICAL = {"counts", "disproportionality", "failure-rate", "exceedance-rate", "unusual-profile", "trend-mk"}
 
 
 def store_signals(engine: Engine, day: date, signals: list[dict]) -> dict[str, int]:
-    """Upsert by ``signal_key``: a recomputed signal is updated, never duplicated."""
+    """Upsert by ``signal_key`` (a recomputed signal is updated, never duplicated) and place each signal in
+    its episode (signals/episodes.py), which sets its status: new, escalated, new-cases or ongoing."""
     counts = {"new": 0, "updated": 0}
     with engine.begin() as conn:
         for s in signals:
-            row = dict(s, evidence=json.dumps(s["evidence"], ensure_ascii=False, default=str),
-                       level=level_of(s), detected_on=day)
-            existing = conn.execute(select(Signal.id).where(Signal.signal_key == s["signal_key"])).scalar()
+            level = level_of(s)
+            row = dict(s, evidence=json.dumps(s["evidence"], ensure_ascii=False, default=str), level=level, detected_on=day)
+            existing = conn.execute(select(Signal.id, Signal.episode_id, Signal.status, Signal.detected_on)
+                                    .where(Signal.signal_key == s["signal_key"])).first()
+            known = None if existing is None else existing._asdict()
+            row["episode_id"], row["status"] = place(conn, day, s, level, known)
             if existing is None:
                 conn.execute(insert(Signal), dict(row, first_detected_on=day))
                 counts["new"] += 1
             else:
-                conn.execute(update(Signal).where(Signal.id == existing).values(**row))
+                conn.execute(update(Signal).where(Signal.id == existing.id).values(**row))
                 counts["updated"] += 1
     return counts
 
 
-def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", "inspection", "food")) -> dict:
-    """All detectors of ``domains`` for ``day``; returns counts by domain and by level."""
+def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", "inspection", "food"),
+               quiet_periods: int = QUIET_PERIODS) -> dict:
+    """All detectors of ``domains`` for ``day``, their signals placed in episodes; episodes quiet for
+    ``quiet_periods`` weeks resolved. Returns counts by domain, method, level and status."""
     found: list[dict] = []
-    injury_stats: dict = {}
+    figures: dict[str, dict] = {}
     with engine.connect() as conn:
         for domain in domains:
-            for detector in DETECTORS[domain]:
-                found.extend(detector(conn, day, stats=injury_stats) if detector is detect_injury else detector(conn, day))
+            for name, detector in DETECTORS[domain].items():
+                stats: dict = {}
+                takes_stats = "stats" in inspect.signature(detector).parameters
+                signals = detector(conn, day, stats=stats) if takes_stats else detector(conn, day)
+                found.extend(signals)
+                figures[f"{domain}/{name}"] = dict(stats, signals=len(signals))
     stored = store_signals(engine, day, found)
     summary = {
         "day": day.isoformat(),
         "signals": len(found),
         **stored,
         "by_domain": dict(Counter(s["domain"] for s in found)),
+        "by_method": dict(Counter(s["method"] for s in found)),
         "by_level": {str(k): v for k, v in sorted(Counter(level_of(s) for s in found).items())},
+        "detectors": figures,
+        "expected_false_alarms": expected_false_alarms_tonight(figures),
     }
-    if injury_stats:
-        summary["injury_series"] = injury_stats
+    if "injury/counts" in figures:
+        summary["injury_series"] = figures["injury/counts"]
     if "injury" in domains:
         summary["revisions"] = recompute_revised(engine, day)
+    with engine.begin() as conn:
+        summary["episodes_resolved"] = resolve_quiet(conn, day, quiet_periods)
+        statuses = conn.execute(select(Signal.status).where(Signal.detected_on == day)).scalars().all()
+    summary["by_status"] = dict(Counter(statuses))
     log.info("detect %s: %s", day, summary)
     return summary
+
+
+def expected_false_alarms_tonight(figures: dict[str, dict]) -> float:
+    """The night's expected number of false alarms: under FDR control, q times the discoveries; for
+    fixed-level tests, alpha times the tests made. Exceedances, repeat failures and new failed items
+    are facts in the records, not statistical tests, and add none."""
+    return round(sum(f.get("expected_false_alarms", 0.0) for f in figures.values()), 2)
 
 
 def recompute_revised(engine: Engine, day: date) -> dict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import chi2 as chi2_dist
 from scipy.stats import norm
 
 EVANS = {"prr": 2.0, "chi2": 4.0, "a": 3}
@@ -46,6 +47,8 @@ def disproportionality(reports: pd.DataFrame, product: str = "product_code", pat
         "prr": prr.ravel(), "chi2": chi2.ravel(), "ror": ror.ravel(), "ror_low": ror_low.ravel(), "ror_high": ror_high.ravel(),
         "ic": ic.ravel(), "ic025": ic025.ravel(),
     })
+    # one-sided p-value of an excess, from the Yates chi-square: for false-discovery control across pairs
+    out["p_value"] = np.where(out["a"] > out["expected"], chi2_dist.sf(out["chi2"], 1) / 2, 1.0)
     out["evans"] = (out["prr"] >= EVANS["prr"]) & (out["chi2"] >= EVANS["chi2"]) & (out["a"] >= EVANS["a"])
     out["ror_signal"] = (out["ror_low"] > 1) & (out["a"] >= EVANS["a"])
     out["ic_signal"] = out["ic025"] > 0

@@ -1,4 +1,6 @@
-"""Food signals: results above their legal limit, and rising concentrations (Mann-Kendall)."""
+"""Food signals: every result above its legal limit (ranked by hazard), exceedance rates of a food
+category in a city out of line with the province and its own history, rising concentrations
+(Mann-Kendall on monthly medians, non-detects censored), and unusual analyte profiles."""
 
 from __future__ import annotations
 
@@ -6,17 +8,29 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy.stats import kendalltau, theilslopes
 from sqlalchemy import Connection, select
 
 from surveillance import reference
+from surveillance.signals.funnel import ALPHA, RATE_WEEKS, out_of_line, rate_window
 from surveillance.signals.periods import month_start
+from surveillance.signals.profiles import unusual_against_history
+from surveillance.signals.trend import censored_median, mann_kendall
 from surveillance.warehouse.models import FoodResult
 
 LOOKBACK_DAYS = 30  # exceedances sampled this recently (late files included) are signalled
 TREND_MONTHS = 12
 TREND_P = 0.01
 MIN_SAMPLES_PER_MONTH = 5
+HISTORY_YEARS = 2
+PROFILE_QUANTILE = 0.001  # a profile more isolated than all but this share of two years' samples
+
+
+def hazard_rank(kind: str, hazard_class: int, ready_to_eat: bool, infant: bool, stage: str | None) -> int:
+    """1 = pathogens in ready-to-eat food or school canteens, aflatoxins (mycotoxins) in infant food;
+    2 = other hazard-class-1 agents; 3 = class 2 (heavy metals, most pesticides); 4 = the rest."""
+    if (kind == "pathogen" and (ready_to_eat or stage == "学校食堂")) or (kind == "mycotoxin" and infant):
+        return 1
+    return min(int(hazard_class) + 1, 4)
 
 
 def _categories() -> pd.DataFrame:
@@ -37,6 +51,7 @@ def detect_exceedances(conn: Connection, day: date) -> list[dict]:
     for r in rows.itertuples(index=False):
         a = analytes.loc[r.analyte]
         pathogen = a["kind"] == "pathogen"
+        rte, infant = cats.at[r.food_category, "ready_to_eat"] == "1", cats.at[r.food_category, "infant"] == "1"
         ratio = np.inf if pathogen or not r.limit_value else r.result_value / r.limit_value
         value = "检出" if pathogen else f"{r.result_value:g}{r.unit}（限量{r.limit_value:g}{r.unit}）"
         signals.append(dict(
@@ -50,21 +65,16 @@ def detect_exceedances(conn: Connection, day: date) -> list[dict]:
             title=f"{names.get(r.jurisdiction_code, '')}{r.sampling_stage}环节{r.food_name}（样品{r.sample_id}）"
                   f"{a['name']}超标：{value}，依据{r.limit_standard}",
             evidence=dict(sample_id=r.sample_id, analyte=r.analyte, kind=a["kind"],
-                          hazard_class=int(a["hazard_class"]),
-                          ready_to_eat=cats.at[r.food_category, "ready_to_eat"] == "1",
-                          infant=cats.at[r.food_category, "infant"] == "1", ratio_to_limit=float(min(ratio, 1e6))),
+                          hazard_class=int(a["hazard_class"]), ready_to_eat=rte, infant=infant,
+                          hazard_rank=hazard_rank(a["kind"], a["hazard_class"], rte, infant, r.sampling_stage),
+                          ratio_to_limit=float(min(ratio, 1e6))),
         ))
-    return signals
+    return sorted(signals, key=lambda s: (s["evidence"]["hazard_rank"], -s["score"]))
 
 
-def mann_kendall(values: np.ndarray) -> tuple[float, float]:
-    """Kendall's tau of values against time and its two-sided p-value (the Mann-Kendall test)."""
-    tau, p = kendalltau(np.arange(len(values)), values)
-    return float(tau), float(p)
-
-
-def detect_trends(conn: Connection, day: date) -> list[dict]:
-    """Monthly medians over the last 12 complete months; non-detects count as half their LOD."""
+def detect_trends(conn: Connection, day: date, stats: dict | None = None) -> list[dict]:
+    """Monthly medians over the last 12 complete months, a month's median censored when non-detects
+    reach the middle; Mann-Kendall for censored data, Sen's slope over the detected medians."""
     end = month_start(day)
     start = (pd.Timestamp(end) - pd.DateOffset(months=TREND_MONTHS)).date()
     cols = [FoodResult.food_category, FoodResult.analyte, FoodResult.sampling_date, FoodResult.result_value,
@@ -75,22 +85,24 @@ def detect_trends(conn: Connection, day: date) -> list[dict]:
     if rows.empty:
         return []
     rows = rows[~rows["unit"].str.startswith("/")]
-    rows["value"] = np.where(rows["censored"], rows["result_value"] / 2, rows["result_value"])
     rows["month"] = pd.to_datetime(rows["sampling_date"]).dt.to_period("M")
-    monthly = rows.groupby(["food_category", "analyte", "month"])["value"].agg(["median", "size"])
+    monthly = rows.groupby(["food_category", "analyte", "month"]).apply(_month_median, include_groups=False)
     cats = _categories()
     analytes = reference.analytes().set_index("code")
     last_month = pd.Period(pd.Timestamp(end) - pd.DateOffset(days=1), "M")
     signals = []
+    tested = 0
     for (cat, analyte), grp in monthly.groupby(level=[0, 1]):
         grp = grp[grp["size"] >= MIN_SAMPLES_PER_MONTH]
         if len(grp) < TREND_MONTHS - 2:
             continue
-        medians = grp["median"].to_numpy()
-        tau, p = mann_kendall(medians)
+        tested += 1
+        medians = grp["median"].to_numpy(dtype=float)
+        result = mann_kendall(medians, grp["censored"].to_numpy(dtype=bool))
+        tau, p = result.tau, result.p_value
         if not (tau > 0 and p < TREND_P):
             continue
-        slope = theilslopes(medians).slope
+        slope = result.sen_slope
         unit = rows.loc[rows["analyte"] == analyte, "unit"].iloc[0]
         cname, aname = cats.at[cat, "name"], analytes.at[analyte, "name"]
         signals.append(dict(
@@ -99,10 +111,110 @@ def detect_trends(conn: Connection, day: date) -> list[dict]:
             category_group=cats.at[cat, "group_code"], sampling_stage=None, jurisdiction_code=None,
             period_start=start, period_end=end - timedelta(days=1),
             observed=float(medians[-1]), expected=float(medians[0]), threshold=None, score=float(tau),
-            title=f"{cname}中{aname}含量呈上升趋势：月中位数由{medians[0]:.3g}升至{medians[-1]:.3g}{unit}"
+            title=f"{cname}中{aname}含量呈上升趋势：月中位数由{_shown(grp.iloc[0])}升至{_shown(grp.iloc[-1])}{unit}"
                   f"（Mann-Kendall τ={tau:.2f}，p={p:.1e}，Sen斜率{slope:.3g}{unit}/月）",
             evidence=dict(months=[str(m) for m in grp.index.get_level_values(2)], medians=medians.tolist(),
+                          censored_months=grp["censored"].astype(bool).tolist(),
                           samples=grp["size"].astype(int).tolist(), tau=tau, p_value=p, sen_slope=float(slope),
                           hazard_class=int(analytes.at[analyte, "hazard_class"])),
+        ))
+    if stats is not None:  # a rising trend at two-sided p < TREND_P: TREND_P / 2 per series under no trend
+        stats.update(series_tested=tested, p_threshold=TREND_P, expected_false_alarms=round(tested * TREND_P / 2, 2))
+    return signals
+
+
+def _shown(month: pd.Series) -> str:
+    return ("<" if month["censored"] else "") + f"{month['median']:.3g}"
+
+
+def _month_median(month: pd.DataFrame) -> pd.Series:
+    median, censored = censored_median(month["result_value"].to_numpy(), month["censored"].to_numpy())
+    return pd.Series({"median": median, "censored": censored, "size": len(month)})
+
+
+def _samples(conn: Connection, start: date, end: date) -> pd.DataFrame:
+    cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.food_category,
+            FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte, FoodResult.result_value,
+            FoodResult.censored, FoodResult.lod, FoodResult.limit_value, FoodResult.exceeds_limit]
+    stmt = select(*cols).where(FoodResult.sampling_date.between(start, end))
+    return pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
+
+
+def detect_exceedance_rates(conn: Connection, day: date, alpha: float = ALPHA, stats: dict | None = None) -> list[dict]:
+    """Food category x city cells whose share of samples with any result over its limit, over the last
+    13 complete weeks, is above the 99.9% funnel limit of the province's share and of the cell's own
+    share in the two years before."""
+    week_start, start, week_end = rate_window(day)
+    rows = _samples(conn, start - timedelta(days=365 * HISTORY_YEARS), week_end)
+    if rows.empty:
+        return []
+    samples = rows.groupby("sample_id").agg(food_category=("food_category", "first"), sampling_date=("sampling_date", "first"),
+                                            jurisdiction_code=("jurisdiction_code", "first"), failed=("exceeds_limit", "any"))
+    hits = out_of_line(samples, start, "food_category", alpha, stats)
+    cats, names = _categories(), reference.jurisdiction_names()
+    analytes = reference.analytes().set_index("code")
+    signals = []
+    for c in hits.itertuples(index=False):
+        cat, city = c.food_category, c.jurisdiction_code
+        over = rows[(rows["food_category"] == cat) & (rows["jurisdiction_code"] == city) & rows["exceeds_limit"]
+                    & (rows["sampling_date"] >= start)]
+        by_analyte = over["analyte"].map(analytes["name"]).value_counts()
+        expected = c.n * c.province_rate
+        signals.append(dict(
+            signal_key=f"food|exceedance-rate|{cat}|{city}|{week_start.isoformat()}",
+            domain="food", method="exceedance-rate", series=f"{cat}|{city}", category_code=cat,
+            category_group=cats.at[cat, "group_code"], sampling_stage=None, jurisdiction_code=city,
+            period_start=start, period_end=week_end,
+            observed=float(c.failures), expected=float(expected), threshold=float(c.upper_limit * c.n),
+            score=float(c.failures / max(expected, 1e-9)),
+            title=f"{names.get(city, city)}{cats.at[cat, 'name']}超标率异常：近{RATE_WEEKS}周{int(c.n)}批次中{int(c.failures)}批次超标"
+                  f"（{c.rate:.0%}），全省同类{c.province_rate:.1%}；超标项目："
+                  + "、".join(f"{k}{v}次" for k, v in by_analyte.items()),
+            evidence=dict(samples=int(c.n), exceeding=int(c.failures), rate=float(c.rate), province_rate=float(c.province_rate),
+                          p_province=float(c.p_province), history_rate=float(c.history_rate),
+                          p_history=float(c.p_history), alpha=alpha, exceeding_samples=sorted(over["sample_id"].unique()),
+                          analytes=by_analyte.to_dict(),
+                          hazard_class=int(analytes.loc[over["analyte"].unique(), "hazard_class"].min()) if len(over) else 3),
+        ))
+    return signals
+
+
+def detect_unusual_profiles(conn: Connection, day: date, stats: dict | None = None) -> list[dict]:
+    """Samples of the last 30 days, none of whose results exceeds its limit, whose combination of results
+    is more isolated (IsolationForest fitted on the category's two years before) than all but 0.1% of
+    those years' samples, and higher overall than 99% of them."""
+    start = day - timedelta(days=LOOKBACK_DAYS - 1)
+    rows = _samples(conn, start - timedelta(days=365 * HISTORY_YEARS), day)
+    rows = rows[rows["result_value"].notna()]
+    if rows.empty:
+        return []
+    exceeding = set(rows.loc[rows["exceeds_limit"], "sample_id"])
+    recent = rows[(rows["sampling_date"] >= start) & ~rows["sample_id"].isin(exceeding)]
+    scored = unusual_against_history(rows[rows["sampling_date"] < start], recent, quantile=PROFILE_QUANTILE)
+    if stats is not None:
+        stats.update(samples_scored=len(scored), quantile=PROFILE_QUANTILE,
+                     expected_false_alarms=round(PROFILE_QUANTILE * len(scored), 2))
+    cats, names = _categories(), reference.jurisdiction_names()
+    analytes = reference.analytes().set_index("code")
+    signals = []
+    for u in scored[scored["unusual"]].itertuples(index=False):
+        sample = recent[recent["sample_id"] == u.sample_id]
+        first = sample.iloc[0]
+        ratios = (sample.set_index("analyte")["result_value"] / sample.set_index("analyte")["limit_value"]).dropna()
+        listed = "、".join(f"{analytes.at[a, 'name']}为限量的{r:.0%}" for a, r in ratios.sort_values(ascending=False).items())
+        signals.append(dict(
+            signal_key=f"food|unusual-profile|{u.sample_id}",
+            domain="food", method="unusual-profile", series=f"{u.food_category}|{u.sample_id}",
+            category_code=u.food_category, category_group=cats.at[u.food_category, "group_code"],
+            sampling_stage=first["sampling_stage"], jurisdiction_code=first["jurisdiction_code"],
+            period_start=first["sampling_date"], period_end=first["sampling_date"],
+            observed=float(-u.score), expected=None, threshold=float(-u.threshold), score=float(u.threshold - u.score),
+            title=f"{names.get(first['jurisdiction_code'], '')}{first['food_name']}（样品{u.sample_id}）多项指标组合异常"
+                  f"（均未超标）：{listed}",
+            evidence=dict(sample_id=u.sample_id, anomaly_score=float(u.score), threshold=float(u.threshold),
+                          high_analytes=int(u.high_analytes),
+                          level_sum=float(u.level), level_threshold=float(u.level_threshold),
+                          ratios_to_limit={k: float(v) for k, v in ratios.items()},
+                          hazard_class=int(analytes.loc[sample["analyte"], "hazard_class"].min())),
         ))
     return signals

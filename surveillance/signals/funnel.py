@@ -9,9 +9,13 @@ smallest count whose p-value falls below alpha, so small cells need proportional
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import numpy as np
 import pandas as pd
 from scipy.stats import binom
+
+from surveillance.signals.periods import last_complete_week
 
 ALPHA = 0.001  # the 99.9% funnel limit
 MIN_FAILURES = 2
@@ -26,7 +30,9 @@ def funnel(recent: pd.DataFrame, history: pd.DataFrame | None = None, category: 
     cells = cells.join(province, on=category)
     # the province's rate without the cell itself, so a large city cannot hide in its own reference
     others_n = cells["p_n"] - cells["n"]
-    cells["province_rate"] = np.where(others_n > 0, (cells["p_failures"] - cells["failures"]) / others_n.where(others_n > 0, 1),
+    # and half a failure when the others had none, so one failure is not infinitely unlikely
+    others_failures = cells["p_failures"] - cells["failures"]
+    cells["province_rate"] = np.where(others_n > 0, np.maximum(others_failures, 0.5) / (others_n.where(others_n > 0, 1) + 1),
                                       cells["p_failures"] / cells["p_n"])
     cells["rate"] = cells["failures"] / cells["n"]
     cells["upper_limit"] = (binom.isf(alpha, cells["n"], cells["province_rate"]) + 1) / cells["n"]
@@ -41,3 +47,30 @@ def funnel(recent: pd.DataFrame, history: pd.DataFrame | None = None, category: 
         cells["p_history"] = binom.sf(cells["failures"] - 1, cells["n"], h_rate)
         cells["above_history"] = (cells["p_history"] < alpha) & (cells["failures"] >= MIN_FAILURES)
     return cells.drop(columns=["p_n", "p_failures"])
+
+
+RATE_WEEKS = 13  # rates are compared over the last quarter of complete weeks
+
+
+def rate_window(day: date) -> tuple[date, date, date]:
+    """(Monday of the week evaluated, first day of the 13-week window, its last day) for ``day``."""
+    week_start, week_end = last_complete_week(day)
+    return week_start, week_end - timedelta(weeks=RATE_WEEKS) + timedelta(days=1), week_end
+
+
+def out_of_line(samples: pd.DataFrame, start: date, category: str, alpha: float = ALPHA,
+                stats: dict | None = None) -> pd.DataFrame:
+    """Cells of ``samples`` (one row per sample: ``category``, jurisdiction_code, sampling_date, failed)
+    whose rate since ``start`` is above the province's funnel limit and above their own rate before
+    ``start``: a city that has always failed more is a known problem, not news. Without history
+    nothing is news. ``stats`` gets the cells tested and the expected false alarms (alpha per cell, an
+    upper bound as both tests must pass)."""
+    if stats is not None:
+        stats.update(cells_tested=0)
+    recent, history = samples[samples["sampling_date"] >= start], samples[samples["sampling_date"] < start]
+    if recent.empty or history.empty:
+        return pd.DataFrame()
+    cells = funnel(recent, history, category=category, alpha=alpha)
+    if stats is not None:
+        stats.update(cells_tested=len(cells), alpha=alpha, expected_false_alarms=round(alpha * len(cells), 2))
+    return cells[cells["above_province"] & cells["above_history"].fillna(False).astype(bool)]

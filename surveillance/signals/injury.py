@@ -14,13 +14,14 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from surveillance import reference
 from surveillance.signals.ears import ears
 from surveillance.signals.farrington import FarringtonControl, farrington_flexible
 from surveillance.signals.fdr import Q, benjamini_hochberg, expected_false_alarms
 from surveillance.signals.periods import last_complete_week
+from surveillance.signals.product_classifier import propose_categories
 from surveillance.warehouse.models import InjuryReport
 
 WEEKS = 12  # C2 needs 7 baseline weeks + 2 guard weeks + the week evaluated
@@ -74,6 +75,24 @@ def _first_report(conn: Connection) -> date | None:
     return conn.execute(select(func.min(InjuryReport.visit_date))).scalar()
 
 
+def _product_cases(conn: Connection, start: date, end: date, stats: dict) -> pd.DataFrame:
+    """Reports with a product category: coded by the hospital, or proposed by the text classifier for
+    reports that name a product but carry no code (``proposed`` True)."""
+    cols = [InjuryReport.product_code, InjuryReport.jurisdiction_code, InjuryReport.visit_date, InjuryReport.severity,
+            InjuryReport.outcome, InjuryReport.age, InjuryReport.hospital_code, InjuryReport.report_id,
+            InjuryReport.product_name, InjuryReport.narrative]
+    stmt = select(*cols).where(InjuryReport.visit_date.between(start, end),
+                               or_(InjuryReport.product_code.is_not(None), InjuryReport.product_name.is_not(None)))
+    reports = pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
+    coded = reports[reports["product_code"].notna()]
+    uncoded = reports[reports["product_code"].isna() & (reports["product_name"].fillna("").str.strip() != "")]
+    proposed, figures = propose_categories(coded, uncoded)
+    stats["classifier"] = figures
+    found = uncoded.assign(product_code=proposed)[proposed.notna()]
+    cases = pd.concat([coded.assign(proposed=False), found.assign(proposed=True)], ignore_index=True)
+    return cases.drop(columns=["product_name", "narrative"])
+
+
 def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict | None = None) -> list[dict]:
     """Signals for the last complete week on or before ``day``; ``stats`` receives the night's figures
     (method, series tested, too short, expected false alarms)."""
@@ -88,13 +107,7 @@ def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict
         return []
     weeks = 52 * years + 3 + 1 if method == "farrington-flexible" else WEEKS
     first_monday = week_start - timedelta(weeks=weeks - 1)
-    stmt = select(InjuryReport.product_code, InjuryReport.jurisdiction_code, InjuryReport.visit_date,
-                  InjuryReport.severity, InjuryReport.outcome, InjuryReport.age,
-                  InjuryReport.hospital_code, InjuryReport.report_id).where(
-        InjuryReport.visit_date.between(first_monday, week_end), InjuryReport.product_code.is_not(None))
-    cases = pd.DataFrame(conn.execute(stmt).all(),
-                         columns=["product_code", "jurisdiction_code", "visit_date", "severity", "outcome",
-                                  "age", "hospital_code", "report_id"])
+    cases = _product_cases(conn, first_monday, week_end, stats)
     if cases.empty:
         stats.update(tested=0, signals=0, expected_false_alarms=0.0)
         return []
@@ -146,7 +159,8 @@ def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict
                   f"预期{expected[i]:.1f}例",
             evidence=dict(weekly_counts=recent.astype(int).tolist(), first_week=(week_start - timedelta(weeks=11)).isoformat(),
                           method=method, years_of_history=years, p_value=float(pvalues[i]), fdr_q=Q,
-                          severe=int((mine["severity"] == "重度").sum()),
+                          proposed_by_classifier=int(mine["proposed"].sum()),
+                          severe=int((mine["severity"] == "重度").sum()), serious=int(is_severe(mine).sum()),
                           hospitalised=int(mine["outcome"].isin(["住院", "转院"]).sum()),
                           deaths=int((mine["outcome"] == "死亡").sum()),
                           children=int((mine["age"] < 14).sum()), elderly=int((mine["age"] >= 65).sum()),

@@ -1,28 +1,45 @@
-"""Inspection signals: manufacturers failing sampling inspection repeatedly within 12 months."""
+"""Inspection signals: manufacturers failing repeatedly within 12 months; failure rates of a product
+category in a city out of line with the province and with the cell's own history (funnel limits); a
+test item failed for the first time by a product category."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import Connection, select
 
 from surveillance import reference
+from surveillance.signals.funnel import ALPHA, RATE_WEEKS, out_of_line, rate_window
 from surveillance.warehouse.models import InspectionResult
 
 WINDOW_DAYS = 365
-RECENT_DAYS = 7  # a repeat failure is news when its latest failure is this recent
+RECENT_DAYS = 7  # a repeat failure or a new failed item is news when its failure is this recent
 MIN_FAILURES = 2
+HISTORY_YEARS = 3  # a cell's own history: the three years before the 13 weeks compared
+MIN_CATEGORY_FAILURES = 8  # a category needs this many past failures before an item can count as new
+ITEM_SEPARATORS = re.compile(r"[;；、,，/]")
+
+
+def _group(products: pd.DataFrame, cat: str) -> str | None:
+    return products.at[cat, "group_code"] if cat in products.index else None
+
+
+def _samples(conn: Connection, start: date, end: date, failed_only: bool = False) -> pd.DataFrame:
+    cols = [InspectionResult.manufacturer_uscc, InspectionResult.manufacturer_name, InspectionResult.sample_id,
+            InspectionResult.sampling_date, InspectionResult.product_category, InspectionResult.product_name,
+            InspectionResult.sampling_stage, InspectionResult.jurisdiction_code, InspectionResult.failed,
+            InspectionResult.failed_items]
+    stmt = select(*cols).where(InspectionResult.sampling_date.between(start, end))
+    if failed_only:
+        stmt = stmt.where(InspectionResult.failed.is_(True))
+    return pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
 
 
 def detect_repeat_failures(conn: Connection, day: date) -> list[dict]:
-    start = day - timedelta(days=WINDOW_DAYS - 1)
-    cols = [InspectionResult.manufacturer_uscc, InspectionResult.manufacturer_name, InspectionResult.sample_id,
-            InspectionResult.sampling_date, InspectionResult.product_category, InspectionResult.product_name,
-            InspectionResult.sampling_stage, InspectionResult.jurisdiction_code, InspectionResult.failed_items]
-    stmt = select(*cols).where(InspectionResult.failed.is_(True),
-                               InspectionResult.sampling_date.between(start, day))
-    fails = pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
+    """Manufacturers (by USCC) with two or more failed samples in 12 months, the latest in the last week."""
+    fails = _samples(conn, day - timedelta(days=WINDOW_DAYS - 1), day, failed_only=True)
     if fails.empty:
         return []
     products = reference.product_categories().set_index("code")
@@ -35,7 +52,7 @@ def detect_repeat_failures(conn: Connection, day: date) -> list[dict]:
         signals.append(dict(
             signal_key=f"inspection|repeat-failure|{uscc}|{latest['sampling_date'].isoformat()}",
             domain="inspection", method="repeat-failure", series=uscc, category_code=cat,
-            category_group=products.at[cat, "group_code"] if cat in products.index else None,
+            category_group=_group(products, cat),
             sampling_stage=latest["sampling_stage"], jurisdiction_code=latest["jurisdiction_code"],
             period_start=group["sampling_date"].min(), period_end=latest["sampling_date"],
             observed=float(len(group)), expected=None, threshold=float(MIN_FAILURES), score=float(len(group)),
@@ -44,5 +61,87 @@ def detect_repeat_failures(conn: Connection, day: date) -> list[dict]:
             evidence=dict(samples=group["sample_id"].tolist(),
                           dates=[d.isoformat() for d in group["sampling_date"]],
                           stages=group["sampling_stage"].tolist(), failed_items=group["failed_items"].tolist()),
+        ))
+    return signals
+
+
+def detect_failure_rates(conn: Connection, day: date, alpha: float = ALPHA, stats: dict | None = None) -> list[dict]:
+    """Category x city cells whose failure rate over the last 13 complete weeks is above the 99.9% funnel
+    limit of the province's rate (other cities, same category, same weeks) and above the cell's own
+    rate of the three years before: a city that has always failed more is a known problem, not news."""
+    week_start, start, week_end = rate_window(day)
+    samples = _samples(conn, start - timedelta(days=365 * HISTORY_YEARS), week_end)
+    if samples.empty:
+        return []
+    recent = samples[samples["sampling_date"] >= start]
+    hits = out_of_line(samples, start, "product_category", alpha, stats)
+    products = reference.product_categories().set_index("code")
+    names = reference.jurisdiction_names()
+    signals = []
+    for c in hits.itertuples(index=False):
+        cat, city = c.product_category, c.jurisdiction_code
+        mine = recent[(recent["product_category"] == cat) & (recent["jurisdiction_code"] == city)]
+        failed = mine[mine["failed"]]
+        expected = c.n * c.province_rate
+        pname = products.at[cat, "name"] if cat in products.index else cat
+        signals.append(dict(
+            signal_key=f"inspection|failure-rate|{cat}|{city}|{week_start.isoformat()}",
+            domain="inspection", method="failure-rate", series=f"{cat}|{city}", category_code=cat,
+            category_group=_group(products, cat), sampling_stage=None, jurisdiction_code=city,
+            period_start=start, period_end=week_end,
+            observed=float(c.failures), expected=float(expected), threshold=float(c.upper_limit * c.n),
+            score=float(c.failures / max(expected, 1e-9)),
+            title=f"{names.get(city, city)}{pname}抽检不合格率异常：近{RATE_WEEKS}周{int(c.n)}批次中{int(c.failures)}批次不合格"
+                  f"（{c.rate:.0%}），全省同类{c.province_rate:.1%}，本地既往{c.history_rate:.1%}",
+            evidence=dict(samples=int(c.n), failures=int(c.failures), rate=float(c.rate),
+                          province_rate=float(c.province_rate), p_province=float(c.p_province),
+                          history_rate=float(c.history_rate), p_history=float(c.p_history), alpha=alpha,
+                          failed_samples=failed["sample_id"].tolist(),
+                          manufacturers=failed["manufacturer_uscc"].tolist(), failed_items=failed["failed_items"].tolist()),
+        ))
+    return signals
+
+
+def split_items(items: pd.Series) -> pd.Series:
+    """One failed test item per row (the senders separate items with ; ； 、 , ， or /)."""
+    parts = items.fillna("").map(lambda s: [p.strip() for p in ITEM_SEPARATORS.split(s) if p.strip()])
+    return parts.explode().dropna()
+
+
+def detect_new_failed_items(conn: Connection, day: date) -> list[dict]:
+    """A test item failed in the last week by a category that never failed it in three years, among
+    categories with at least ``MIN_CATEGORY_FAILURES`` past failures (so their usual items are known)."""
+    start = day - timedelta(days=RECENT_DAYS - 1)
+    fails = _samples(conn, start - timedelta(days=365 * HISTORY_YEARS), day, failed_only=True)
+    if fails.empty:
+        return []
+    items = split_items(fails["failed_items"])
+    exploded = fails.loc[items.index].assign(item=items.to_numpy())
+    recent = exploded[exploded["sampling_date"] >= start]
+    past = exploded[exploded["sampling_date"] < start]
+    past_failures = fails[fails["sampling_date"] < start].groupby("product_category").size()
+    known = set(zip(past["product_category"], past["item"], strict=True))
+    products = reference.product_categories().set_index("code")
+    names = reference.jurisdiction_names()
+    signals = []
+    for (cat, item), group in recent.groupby(["product_category", "item"]):
+        if (cat, item) in known or past_failures.get(cat, 0) < MIN_CATEGORY_FAILURES:
+            continue
+        usual = past[past["product_category"] == cat]["item"].value_counts()
+        latest = group.sort_values("sampling_date").iloc[-1]
+        pname = products.at[cat, "name"] if cat in products.index else cat
+        signals.append(dict(
+            signal_key=f"inspection|new-failed-item|{cat}|{item}",
+            domain="inspection", method="new-failed-item", series=f"{cat}|{item}", category_code=cat,
+            category_group=_group(products, cat), sampling_stage=latest["sampling_stage"],
+            jurisdiction_code=latest["jurisdiction_code"],
+            period_start=group["sampling_date"].min(), period_end=group["sampling_date"].max(),
+            observed=float(len(group)), expected=0.0, threshold=None, score=float(len(group)),
+            title=f"{pname}首次出现“{item}”项目不合格：{len(group)}批次（最近一次{names.get(latest['jurisdiction_code'], '')}"
+                  f"{latest['manufacturer_name']}），近{HISTORY_YEARS}年该类产品不合格项目为"
+                  f"{'、'.join(usual.index[:5])}",
+            evidence=dict(samples=group["sample_id"].tolist(), manufacturers=group["manufacturer_uscc"].tolist(),
+                          dates=[d.isoformat() for d in group["sampling_date"]],
+                          past_failures=int(past_failures.get(cat, 0)), usual_items=usual.head(10).to_dict()),
         ))
     return signals

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -53,3 +54,37 @@ class ProductClassifier:
         return {"held_out": len(test_y), "accuracy": float((overall == truth).mean()),
                 "coverage": float(confident.mean()),
                 "accuracy_confident": float((proposed[confident] == truth[confident]).mean()) if confident.any() else None}
+
+
+MIN_ACCURACY = 0.95  # proposals are used only when the confident ones were this accurate on held-out reports
+MAX_TRAINING = 20_000
+
+
+def report_text(reports: pd.DataFrame) -> list[str]:
+    """The free text a category is proposed from: product name and narrative."""
+    return (reports["product_name"].fillna("") + " " + reports["narrative"].fillna("")).str.strip().tolist()
+
+
+def propose_categories(coded: pd.DataFrame, uncoded: pd.DataFrame, min_confidence: float = 0.8,
+                       min_accuracy: float = MIN_ACCURACY, seed: int = 0) -> tuple[pd.Series, dict]:
+    """Proposed ``product_code`` for each ``uncoded`` report (None where not confident, or everywhere when
+    the classifier fell short of ``min_accuracy`` on held-out coded reports), and the held-out figures."""
+    none = pd.Series([None] * len(uncoded), index=uncoded.index, dtype=object)
+    if uncoded.empty or coded["product_code"].nunique() < 2 or len(coded) < 100:
+        return none, {"used": False, "reason": "too few coded reports", "uncoded": len(uncoded)}
+    train = coded.sample(min(len(coded), MAX_TRAINING), random_state=seed)
+    counts = train["product_code"].value_counts()
+    train = train[train["product_code"].isin(counts[counts >= 4].index)]  # stratified split needs a few each
+    texts, labels = report_text(train), train["product_code"].tolist()
+    x_fit, x_test, y_fit, y_test = train_test_split(texts, labels, test_size=0.25, random_state=seed, stratify=labels)
+    model = ProductClassifier(min_confidence=min_confidence).fit(x_fit, y_fit)
+    held, _ = model.predict(x_test)
+    confident = held != None  # noqa: E711 - elementwise on an object array
+    accuracy = float((held[confident] == np.asarray(y_test, dtype=object)[confident]).mean()) if confident.any() else 0.0
+    figures = {"held_out": len(y_test), "coverage": round(float(confident.mean()), 4), "accuracy_confident": round(accuracy, 4),
+               "min_confidence": min_confidence, "uncoded": len(uncoded)}
+    if accuracy < min_accuracy:
+        return none, {**figures, "used": False, "reason": f"held-out accuracy below {min_accuracy}"}
+    proposed, _ = model.predict(report_text(uncoded))
+    out = pd.Series(proposed, index=uncoded.index, dtype=object)
+    return out, {**figures, "used": True, "proposed": int(out.notna().sum())}

@@ -32,7 +32,7 @@ class SeriesControl:
     farrington: FarringtonControl | None = None
     k: float = 1.04  # cusum
     h: float = 2.26
-    m: float | None = None
+    m: float | str | None = None  # a number, or "glm" (R's seasonal Poisson GLM)
     trans: str = "standard"
     harmonics: int = 2  # nb-glm
 
@@ -72,8 +72,9 @@ def detect_series(wide: pd.DataFrame, method: str, control: SeriesControl) -> pd
         elif method == "cusum":
             if control.last is None:
                 raise SeriesInputError("cusum needs --last N: the periods before them give the reference mean m")
+            start = int(pd.Timestamp(wide.index[0]).isocalendar().week)  # the week R's sts would start at
             result = cusum(counts, control.last, k=control.k, h=control.h, m=control.m, trans=control.trans,
-                           alpha=0.1 if control.alpha is None else control.alpha)
+                           alpha=0.1 if control.alpha is None else control.alpha, start=start)
         else:
             result = ears(counts, METHODS[method], alpha=control.alpha, baseline=control.baseline,
                           min_sigma=control.min_sigma, last=control.last)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -195,13 +196,33 @@ class Signal(Base):
     evidence: Mapped[str] = mapped_column(Text)  # JSON
     first_detected_on: Mapped[date] = mapped_column(Date)
     detected_on: Mapped[date] = mapped_column(Date, index=True)
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", name="fk_signals_episode"), nullable=True,
+                                                   index=True)
+    status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # new | escalated | new-cases | ongoing
+
+
+class Episode(Base):
+    """One problem over time: the signals of a series (any period) while it stays active. Opened by its
+    first signal, escalated when a signal's level rises, resolved after quiet nights (alerts/lifecycle.py)."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_key: Mapped[str] = mapped_column(String(300), index=True)  # domain|method family|series
+    domain: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), index=True)  # new | ongoing | escalated | resolved
+    level: Mapped[int] = mapped_column(Integer)  # the most severe level reached
+    opened_on: Mapped[date] = mapped_column(Date)
+    last_detected_on: Mapped[date] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    signals: Mapped[int] = mapped_column(Integer)
 
 
 class Alert(Base):
     """A signal routed to one responsible agency, with the rule that sent it there."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("signal_id", "agency_id", name="uq_alert_signal_agency"),)
+    __table_args__ = (UniqueConstraint("signal_id", "agency_id", "level", name="uq_alert_signal_agency_level"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)
@@ -209,6 +230,8 @@ class Alert(Base):
     reason: Mapped[str] = mapped_column(Text)
     routed_on: Mapped[date] = mapped_column(Date, index=True)
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), nullable=True)
+    level: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the signal's level when routed
+    status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # the signal's status when routed
 
 
 class Delivery(Base):
@@ -232,3 +255,18 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    catch_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 补发: a backfilled day
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # back-off after a failure
+
+
+class DeliveryAttempt(Base):
+    """Every hand-over of a digest to the mail system, successful or not: the delivery ledger."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime)
+    transport: Mapped[str] = mapped_column(String(20))  # smtp | outbox
+    outcome: Mapped[str] = mapped_column(String(10))  # sent | failed | resent
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)

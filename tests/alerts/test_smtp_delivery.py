@@ -6,7 +6,7 @@ import json
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -100,7 +100,10 @@ def test_one_email_per_agency_rerun_sends_nothing_and_queued_digest_is_delivered
         queued = conn.execute(select(Delivery.id).where(Delivery.status == "queued")).all()
     assert len(queued) == down["failed"]
 
-    # back up (on another port, as after a restart): the next run delivers what was queued
+    # back up (on another port, as after a restart): a run right away waits (back-off) ...
     with smtp_server(monkeypatch) as inbox2:
-        later = alert_day(engine, settings, date(2026, 11, 22), use_smtp=True)
+        soon = alert_day(engine, settings, date(2026, 11, 21), use_smtp=True)
+        assert soon["sent"] == 0 and soon["waiting"] == len(queued) and inbox2.messages == []
+        # ... and the next night's run delivers what was queued
+        later = alert_day(engine, settings, date(2026, 11, 22), use_smtp=True, now=datetime.now() + timedelta(days=1))
         assert later["sent"] == len(queued) == len(inbox2.messages)

@@ -23,6 +23,13 @@ SETTINGS = {  # as in the examples of ?farringtonFlexible (control1, control2) a
 # without limit54, every series-week has a fitted model: the GLM itself is compared everywhere
 SETTINGS["original-all"] = FarringtonControl(**{**SETTINGS["original"].__dict__, "limit54": (0, 4)})
 SETTINGS["improved-all"] = FarringtonControl(**{**IMPROVED, "limit54": (0, 4)})
+SETTINGS["improved-pop"] = FarringtonControl(**{**IMPROVED, "limit54": (0, 4), "population_offset": True})
+
+
+def population(counts: np.ndarray) -> np.ndarray:
+    """The population the R script gives each series j and period t (both from 1): 1000 + 10 t + 100 j."""
+    j, t = np.indices(counts.shape) + 1
+    return 1000.0 + 10 * t + 100 * j
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +45,16 @@ def test_same_thresholds_and_alarms_as_r(r_results: Path, setting: str) -> None:
     for path in weekly_count_files():
         if path.stem in too_short:
             counts = pd.read_csv(path).drop(columns="date").to_numpy(dtype=float).T
-            with pytest.raises(ValueError, match="needs"):  # reported as too short, not silently skipped
-                farrington_flexible(counts, SETTINGS[setting], last=LAST)
+            with pytest.raises(ValueError, match=r"needs .* periods"):  # reported as too short, not skipped
+                farrington_flexible(counts, SETTINGS[setting], last=LAST, population=population(counts))
             continue
         files += 1
         counts = pd.read_csv(path).drop(columns="date").to_numpy(dtype=float).T
         r_upper = pd.read_csv(r_results / f"{path.stem}_{setting}_upperbound.csv").drop(columns="date").to_numpy(dtype=float).T
         r_alarm = pd.read_csv(r_results / f"{path.stem}_{setting}_alarm.csv").drop(columns="date").to_numpy(dtype=float).T
         r_expected = pd.read_csv(r_results / f"{path.stem}_{setting}_expected.csv").drop(columns="date").to_numpy(dtype=float).T
-        ours = farrington_flexible(counts, SETTINGS[setting], last=LAST)
+        pop = population(counts) if setting.endswith("-pop") else None
+        ours = farrington_flexible(counts, SETTINGS[setting], last=LAST, population=pop)
         assert (np.isnan(r_upper) == np.isnan(ours.threshold)).all(), path.name  # undefined in the same places
         both = ~np.isnan(r_upper)
         rel = np.abs(ours.threshold[both] - r_upper[both]) / np.maximum(np.abs(r_upper[both]), 1e-9)

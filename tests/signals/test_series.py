@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from surveillance.cli import main
 from surveillance.signals.ears import ears
@@ -87,6 +88,14 @@ def test_cusum_through_the_command_line(tmp_path: Path) -> None:
     ref = cusum(wide[["A"]].to_numpy(float).T, 8, trans="rossi")
     np.testing.assert_allclose(table.query("series == 'A'")["score"].to_numpy(), ref.score[0])
     assert main(["detect-series", str(src), "--method", "cusum", "--output", str(out)]) == 2  # needs --last
+    # m = "glm" with the negative-binomial Anscombe residuals; the GLM's weeks count from the first date's ISO week
+    assert main(["detect-series", str(src), "--method", "cusum", "--output", str(out), "--last", "8",
+                 "--m", "glm", "--trans", "anscombeNegBin"]) == 0
+    start = int(pd.Timestamp(wide["date"].iloc[0]).isocalendar().week)
+    ref = cusum(wide[["A"]].to_numpy(float).T, 8, m="glm", trans="anscombeNegBin", start=start)
+    np.testing.assert_allclose(pd.read_csv(out).query("series == 'A'")["score"].to_numpy(), ref.score[0])
+    with pytest.raises(SystemExit):
+        main(["detect-series", str(src), "--method", "cusum", "--output", str(out), "--last", "8", "--m", "mean"])
 
 
 def test_nb_glm_through_the_command_line(tmp_path: Path) -> None:

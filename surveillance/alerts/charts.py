@@ -1,0 +1,58 @@
+"""A small chart of a signal's series against its threshold, as PNG bytes for emails and reports."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+CHART_SIZE = (3.6, 1.5)  # inches; 100 dpi: a thumbnail beside the signal's line in an email
+
+
+def _series(signal: dict) -> tuple[list[str], list[float], str]:
+    """Labels, values and what they are, from the signal's evidence (counts, medians) or its figures."""
+    ev = signal["evidence"]
+    if "weekly_counts" in ev:
+        first = date.fromisoformat(ev["first_week"]) if ev.get("first_week") else None
+        labels = [(first + timedelta(weeks=i)).strftime("%m-%d") if first else str(i) for i in range(len(ev["weekly_counts"]))]
+        return labels, [float(v) for v in ev["weekly_counts"]], "weekly cases"
+    if "medians" in ev:
+        return [m[2:] for m in ev["months"]], [float(v) for v in ev["medians"]], "monthly median"
+    return [], [], ""
+
+
+def signal_chart(signal: dict) -> bytes:
+    """Bars of the series with the threshold (dashed) and expected value (dotted) of the last period;
+    a signal without a series (one result, one rate) shows observed, expected and threshold as bars."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    labels, values, _what = _series(signal)
+    fig, ax = plt.subplots(figsize=CHART_SIZE, dpi=100)
+    try:
+        if values:
+            colours = ["#9e9e9e"] * (len(values) - 1) + ["#d32f2f"]
+            ax.bar(range(len(values)), values, color=colours, width=0.8)
+            step = max(1, len(labels) // 4)
+            ax.set_xticks(range(0, len(labels), step), labels[::step], fontsize=6)
+            last = len(values) - 1
+            if signal.get("threshold") is not None and "weekly_counts" in signal["evidence"]:
+                ax.hlines(signal["threshold"], last - 0.45, last + 0.45, colors="black", linestyles="dashed", lw=1.2)
+            if signal.get("expected") is not None and "weekly_counts" in signal["evidence"]:
+                ax.hlines(signal["expected"], last - 0.45, last + 0.45, colors="#1976d2", linestyles="dotted", lw=1.2)
+        else:
+            bars = [(name, v, c) for name, v, c in (("obs", signal.get("observed"), "#d32f2f"),
+                                                     ("exp", signal.get("expected"), "#1976d2"),
+                                                     ("thr", signal.get("threshold"), "black")) if v is not None]
+            ax.bar(range(len(bars)), [v for _, v, _ in bars], color=[c for _, _, c in bars], width=0.6)
+            ax.set_xticks(range(len(bars)), [name for name, _, _ in bars], fontsize=6)
+        ax.tick_params(axis="y", labelsize=6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        fig.tight_layout(pad=0.3)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)
