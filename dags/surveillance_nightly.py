@@ -1,13 +1,22 @@
 """Nightly surveillance run: ingest the day's landed files, detect, warn the responsible agencies.
 
 Thin wiring only: each task calls the ``surveillance`` package, which also runs without Airflow.
-Tasks pass the day (a string) and small count summaries; data moves through the warehouse.
+Tasks pass the day and file paths (strings) and small count summaries; data moves through the warehouse.
+
+- one mapped ingest task per landed file, so a bad file fails alone;
+- detection per domain, and alerting, run whatever happened upstream (trigger rule ``all_done``);
+- ``verdict`` fails the run if any ingest or detection failed, after the rest has run;
+- tasks that touch the database, files or SMTP retry with exponential back-off;
+- a run that finally fails sends one email to the operator (``SURVEILLANCE_OPERATOR_EMAIL``);
+- a backfill run (``airflow backfill create``) marks its digests 补发.
 """
 
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import TriggerRule, dag, get_current_context, task
+
+from surveillance.airflow_support import notify_operator
 
 SOURCES = ("injury", "inspection", "food")
 
@@ -18,57 +27,88 @@ SOURCES = ("injury", "inspection", "food")
     start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
     catchup=False,
     tags=["surveillance", "nightly"],
-    default_args={"owner": "surveillance", "retries": 2, "retry_delay": pendulum.duration(minutes=2),
-                  "retry_exponential_backoff": True},
+    default_args={"owner": "surveillance", "retries": 3, "retry_delay": pendulum.duration(minutes=1),
+                  "retry_exponential_backoff": True, "max_retry_delay": pendulum.duration(minutes=30)},
+    on_failure_callback=notify_operator,
     doc_md=__doc__,
 )
 def surveillance_nightly():
-    @task
+    @task(retries=0)
     def resolve_day() -> str:
         """The day to process: conf['day'] if given, else the day before the run's (Shanghai) date."""
         from surveillance.airflow_support import day_for_run
 
-        context = get_current_context()
-        day, why = day_for_run(context)
+        day, why = day_for_run(get_current_context())
         print(f"processing {day} ({why})")
         return day.isoformat()
 
     @task
-    def ingest(source: str, day: str) -> dict:
+    def landed(source: str, day: str) -> list[str]:
+        """The files landed for ``source`` on ``day``, one mapped ingest task each."""
         from datetime import date
 
-        from surveillance.nightly import ingest_day
+        from surveillance.ingest.pipeline import landed_files
         from surveillance.settings import load_settings
 
-        run = ingest_day(load_settings(), source, date.fromisoformat(day))
+        paths = [str(p) for p in landed_files(load_settings().landing_dir(source, date.fromisoformat(day)))]
+        print(f"{len(paths)} {source} file(s) landed for {day}")
+        return paths
+
+    @task(map_index_template="{{ path.split('/')[-1] }}")
+    def ingest(source: str, day: str, path: str) -> dict:
+        """One file; a file that cannot be read fails this task (no retry: it will not get better)."""
+        from datetime import date
+        from pathlib import Path
+
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from surveillance.ingest.run import ingest_files
+        from surveillance.settings import load_settings
+
+        run = ingest_files(load_settings(), source, [Path(path)], day=date.fromisoformat(day))
         for r in run.results:
             print(r.line())
         print(f"GX Data Docs: {run.data_docs or 'no rows validated'}")
+        if run.rejected:
+            raise AirflowFailException(f"rejected: {run.results[0].line()}")
         return run.totals()
 
-    @task
-    def detect(day: str) -> dict:
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def detect(domain: str, day: str) -> dict:
         from datetime import date
 
         from surveillance.nightly import detect as run_detect
         from surveillance.settings import load_settings
 
-        return run_detect(load_settings(), date.fromisoformat(day))
+        return run_detect(load_settings(), date.fromisoformat(day), (domain,))
 
-    @task
+    @task(trigger_rule=TriggerRule.ALL_DONE)
     def alert(day: str) -> dict:
         from datetime import date
 
+        from surveillance.airflow_support import is_backfill
         from surveillance.nightly import alert as run_alert
         from surveillance.settings import load_settings
 
-        return run_alert(load_settings(), date.fromisoformat(day))
+        catch_up = is_backfill(get_current_context())
+        if catch_up:
+            print("backfill run: digests not delivered before are sent marked 补发")
+        return run_alert(load_settings(), date.fromisoformat(day), catch_up=catch_up)
+
+    @task(trigger_rule=TriggerRule.NONE_FAILED, retries=0)
+    def verdict() -> None:
+        """Reached only if no ingest or detection failed; otherwise upstream_failed, and the run fails."""
+        print("every file and every domain went through")
 
     day = resolve_day()
-    loads = [ingest.override(task_id=f"ingest_{source}")(source, day) for source in SOURCES]
-    detected = detect(day)
-    loads >> detected
-    detected >> alert(day)
+    loads = [ingest.override(task_id=f"ingest_{source}").partial(source=source, day=day)
+             .expand(path=landed.override(task_id=f"landed_{source}")(source, day)) for source in SOURCES]
+    detects = [detect.override(task_id=f"detect_{domain}")(domain, day) for domain in SOURCES]
+    for load in loads:
+        load >> detects
+    sent = alert(day)
+    detects >> sent
+    [*loads, *detects, sent] >> verdict()
 
 
 surveillance_nightly()

@@ -24,3 +24,33 @@ def day_for_run(context: dict[str, Any], now: datetime | None = None) -> tuple[d
         return stamp.astimezone(TZ).date() - timedelta(days=1), f"the day before the run's date {stamp.isoformat()}"
     now = now or datetime.now(TZ)
     return now.astimezone(TZ).date() - timedelta(days=1), "no logical date: the day before today"
+
+
+def is_backfill(context: dict[str, Any]) -> bool:
+    """A run created by ``airflow backfill create``: its digests are catch-up (补发) digests."""
+    dag_run = context.get("dag_run")
+    return str(getattr(dag_run, "run_type", "") or "").lower().endswith("backfill")
+
+
+def notify_operator(context: dict[str, Any]) -> None:
+    """The DAG's ``on_failure_callback``: when a run finally fails (after its retries), one email to
+    ``SURVEILLANCE_OPERATOR_EMAIL`` through Airflow's SmtpNotifier and the ``smtp_default`` connection;
+    nothing when the variable is unset. Subject and body are rendered here, not by the notifier's Jinja,
+    which ``airflow dags test`` cannot run on a serialized DAG."""
+    import os
+
+    to = os.environ.get("SURVEILLANCE_OPERATOR_EMAIL")
+    if not to:
+        return
+    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+    dag_run, ti = context.get("dag_run"), context.get("ti")
+    run_id = getattr(dag_run, "run_id", None) or context.get("run_id", "?")
+    dag_id = getattr(context.get("dag"), "dag_id", "surveillance_nightly")
+    task = getattr(ti, "task_id", None) or "see the run"
+    SmtpNotifier(
+        to=to, from_email=os.environ.get("SURVEILLANCE_MAIL_FROM", "surveillance@warnings.shaanxi.example"),
+        smtp_conn_id="smtp_default", subject=f"[surveillance] run {run_id} of {dag_id} failed",
+        html_content=(f"<p>The run {run_id} of {dag_id} ended failed ({context.get('reason', 'task failure')}).</p>"
+                      f"<p>Last failed task: {task}. The other tasks ran; see the run's logs in Airflow.</p>"),
+    ).notify(context)

@@ -27,7 +27,7 @@ def detect(settings: Settings, day: date, domains: tuple[str, ...] = SOURCES) ->
     from surveillance.signals.detect import detect_day
 
     summary = detect_day(get_engine(settings.db_url), day, domains, settings.quiet_periods)
-    path = settings.detect_summary_path(day)
+    path = settings.detect_summary_path(day, None if set(domains) == set(SOURCES) else domains)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return summary

@@ -51,9 +51,10 @@ class Settings:
         """Where one ingest run's GX Data Docs go: beside the day's other reports."""
         return self.reports / day.isoformat() / "data-docs" / f"{source}-{started:%Y%m%dT%H%M%S%f}"
 
-    def detect_summary_path(self, day: date) -> Path:
-        """The night's detection figures (JSON): signals by method, tests made, expected false alarms."""
-        return self.reports / day.isoformat() / "detect.json"
+    def detect_summary_path(self, day: date, domains: tuple[str, ...] | None = None) -> Path:
+        """The night's detection figures (JSON): signals by method, tests made, expected false alarms;
+        ``detect-DOMAIN.json`` when domains ran as separate tasks (the DAG)."""
+        return self.reports / day.isoformat() / ("detect.json" if not domains else f"detect-{'-'.join(domains)}.json")
 
     def digest_dir(self, day: date) -> Path:
         return self.digests / day.isoformat()

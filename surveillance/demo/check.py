@@ -56,8 +56,9 @@ def false_alarms(engine: Engine, truth_path: Path, reports: Path) -> dict:
     signals = _signals(engine)
     signals = signals[signals["method"].isin(STATISTICAL)]
     unexplained = signals[[not explained(s, truth) for _, s in signals.iterrows()]] if len(signals) else signals
-    summaries = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(reports.glob("*/detect.json"))]
-    nights = len(summaries)
+    files = sorted(reports.glob("*/detect*.json"))  # detect.json, or one per domain when the DAG ran them apart
+    summaries = [json.loads(p.read_text(encoding="utf-8")) for p in files]
+    nights = len({p.parent for p in files})
     expected = sum(s.get("expected_false_alarms", 0.0) for s in summaries)
     return {"nights": nights, "false_alarms": len(unexplained),
             "per_night": round(len(unexplained) / nights, 2) if nights else None,

@@ -36,31 +36,77 @@ def test_dag_file_imports_fast_without_heavy_modules() -> None:
     assert heavy == "[]"
 
 
-@pytest.mark.airflow
-def test_dagbag_and_one_night_through_airflow(tmp_path: Path) -> None:
+def airflow_env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ, AIRFLOW_HOME=str(tmp_path / "airflow"), AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
                AIRFLOW__CORE__LOAD_EXAMPLES="False", SURVEILLANCE_HOME=str(tmp_path / "var"),
                SURVEILLANCE_DB_URL=f"sqlite:///{tmp_path / 'var' / 'warehouse.db'}", SURVEILLANCE_SMTP="off")
     env.pop("AIRFLOW_CONN_SMTP_DEFAULT", None)
-    bin_ = Path(sys.executable).parent
-    run = lambda *args: subprocess.run([str(bin_ / args[0]), *args[1:]], env=env, capture_output=True,  # noqa: E731
-                                       text=True, timeout=600)
-    assert run("airflow", "db", "migrate").returncode == 0
+    env.pop("SURVEILLANCE_OPERATOR_EMAIL", None)
+    return env
+
+
+def run_in(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / args[0]), *args[1:]], env=env, capture_output=True,
+                          text=True, timeout=600, cwd=ROOT)
+
+
+FOOD = "样品编号,采样日期,行政区划代码,食品类别,食品名称,采样环节,检测项目,检测结果,单位\nS1,2026-11-20,610102,F01,大米,流通,镉,0.5,mg/kg\n"
+
+
+def land(tmp_path: Path, source: str, name: str, content: bytes) -> None:
+    folder = tmp_path / "var" / "landing" / source / "2026-11-20"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+
+
+@pytest.mark.airflow
+def test_dagbag_and_one_night_through_airflow(tmp_path: Path) -> None:
+    env = airflow_env(tmp_path)
+    assert run_in(env, "airflow", "db", "migrate").returncode == 0
     errors = subprocess.run([sys.executable, "-c", (
         "from airflow.dag_processing.dagbag import DagBag; b=DagBag(); "
         "print(b.import_errors); d=b.get_dag('surveillance_nightly'); "
         "print(sorted(d.tags), d.default_args['owner'], d.default_args['retries'], len(d.tasks))")],
         env=env, capture_output=True, text=True, cwd=ROOT)
     lines = errors.stdout.strip().splitlines()
-    assert lines[-2] == "{}" and lines[-1] == "['nightly', 'surveillance'] surveillance 2 6", errors.stderr[-2000:]
-    assert run("surveillance", "db", "upgrade").returncode == 0
-    header = "样品编号,采样日期,行政区划代码,食品类别,食品名称,采样环节,检测项目,检测结果,单位\n"
-    landing = tmp_path / "var" / "landing" / "food" / "2026-11-20"
-    landing.mkdir(parents=True)
-    (landing / "lab.csv").write_text(header + "S1,2026-11-20,610102,F01,大米,流通,镉,0.5,mg/kg\n", encoding="utf-8")
+    # resolve_day, landed x3, ingest x3 (mapped per file), detect x3 (per domain), alert, verdict
+    assert lines[-2] == "{}" and lines[-1] == "['nightly', 'surveillance'] surveillance 3 12", errors.stderr[-2000:]
+    assert run_in(env, "surveillance", "db", "upgrade").returncode == 0
+    land(tmp_path, "food", "lab.csv", FOOD.encode())
     started = time.time()
-    result = run("airflow", "dags", "test", "surveillance_nightly", "2026-11-21")
+    result = run_in(env, "airflow", "dags", "test", "surveillance_nightly", "2026-11-21")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "processing 2026-11-20" in result.stdout + result.stderr
     emails = list((tmp_path / "var" / "outbox" / "2026-11-20").glob("*.eml"))
     assert emails, f"no email after {time.time() - started:.0f}s"
+
+
+@pytest.mark.airflow
+@pytest.mark.smtp
+def test_a_bad_file_fails_alone_the_run_ends_failed_and_the_operator_gets_one_email(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.alerts.test_smtp_delivery import smtp_server
+
+    env = airflow_env(tmp_path)
+    assert run_in(env, "airflow", "db", "migrate").returncode == 0
+    assert run_in(env, "surveillance", "db", "upgrade").returncode == 0
+    land(tmp_path, "food", "lab.csv", FOOD.encode())
+    land(tmp_path, "inspection", "broken.csv", b"%PDF-1.4 not a table")
+    land(tmp_path, "injury", "empty.csv", b"")  # two tasks fail: still one email
+    with smtp_server(monkeypatch) as inbox:
+        env.update(AIRFLOW_CONN_SMTP_DEFAULT=os.environ["AIRFLOW_CONN_SMTP_DEFAULT"],
+                   SURVEILLANCE_OPERATOR_EMAIL="operator@warnings.shaanxi.example")
+        result = run_in(env, "airflow", "dags", "test", "surveillance_nightly", "2026-11-21")
+        log = result.stdout + result.stderr
+        assert result.returncode != 0, log[-3000:]  # the run ends failed ...
+        assert "REJECTED" in log and "broken.csv" in log
+        # ... after the good file, every domain's detection and the alerting went through
+        assert list((tmp_path / "var" / "outbox" / "2026-11-20").glob("*.eml"))
+        for domain in ("injury", "inspection", "food"):
+            assert (tmp_path / "var" / "reports" / "2026-11-20" / f"detect-{domain}.json").exists()
+        deadline = time.time() + 10
+        while not inbox.messages and time.time() < deadline:
+            time.sleep(0.2)
+        assert len(inbox.messages) == 1, [m["Subject"] for _, m in inbox.messages]  # one, not one per task or retry
+        rcpt, message = inbox.messages[0]
+        assert rcpt == ["operator@warnings.shaanxi.example"] and "failed" in message["Subject"]
