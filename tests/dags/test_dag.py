@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -36,13 +38,37 @@ def test_dag_file_imports_fast_without_heavy_modules() -> None:
     assert heavy == "[]"
 
 
-def airflow_env(tmp_path: Path) -> dict[str, str]:
+METADATA = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+def airflow_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Airflow's home in ``tmp_path``, its metadata DB on SQLite or on the machine's PostgreSQL (a fresh
+    database, LocalExecutor) as the test's ``metadata`` parameter says."""
     env = dict(os.environ, AIRFLOW_HOME=str(tmp_path / "airflow"), AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
                AIRFLOW__CORE__LOAD_EXAMPLES="False", SURVEILLANCE_HOME=str(tmp_path / "var"),
                SURVEILLANCE_DB_URL=f"sqlite:///{tmp_path / 'var' / 'warehouse.db'}", SURVEILLANCE_SMTP="off")
     env.pop("AIRFLOW_CONN_SMTP_DEFAULT", None)
     env.pop("SURVEILLANCE_OPERATOR_EMAIL", None)
-    return env
+    if request.param == "sqlite":
+        yield env
+        return
+    url = os.environ.get("SURVEILLANCE_TEST_PG_URL")
+    if not url:
+        pytest.skip("SURVEILLANCE_TEST_PG_URL is not set: Airflow on PostgreSQL needs a server (CI sets it)")
+    import psycopg
+
+    name = f"airflow_meta_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    base = url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    env.update(AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"{base}/{name}", AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC=f"{base}/{name}",
+               AIRFLOW__CORE__EXECUTOR="LocalExecutor")
+    try:
+        yield env
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def run_in(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -60,8 +86,9 @@ def land(tmp_path: Path, source: str, name: str, content: bytes) -> None:
 
 
 @pytest.mark.airflow
-def test_dagbag_and_one_night_through_airflow(tmp_path: Path) -> None:
-    env = airflow_env(tmp_path)
+@pytest.mark.parametrize("airflow_env", METADATA, indirect=True)
+def test_dagbag_and_one_night_through_airflow(airflow_env: dict[str, str], tmp_path: Path) -> None:
+    env = airflow_env
     assert run_in(env, "airflow", "db", "migrate").returncode == 0
     errors = subprocess.run([sys.executable, "-c", (
         "from airflow.dag_processing.dagbag import DagBag; b=DagBag(); "
@@ -83,11 +110,12 @@ def test_dagbag_and_one_night_through_airflow(tmp_path: Path) -> None:
 
 @pytest.mark.airflow
 @pytest.mark.smtp
+@pytest.mark.parametrize("airflow_env", METADATA, indirect=True)
 def test_a_bad_file_fails_alone_the_run_ends_failed_and_the_operator_gets_one_email(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        airflow_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.alerts.test_smtp_delivery import smtp_server
 
-    env = airflow_env(tmp_path)
+    env = airflow_env
     assert run_in(env, "airflow", "db", "migrate").returncode == 0
     assert run_in(env, "surveillance", "db", "upgrade").returncode == 0
     land(tmp_path, "food", "lab.csv", FOOD.encode())
