@@ -48,8 +48,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"[{n}/{len(args.paths)}] {result.line()}", flush=True)
 
+    def rows_so_far(n: int) -> None:  # a long file reports each chunk as it goes
+        print(f"  ... {n:,} rows", file=sys.stderr, flush=True)
+
     run = ingest_files(load_settings(), args.source, [Path(p) for p in args.paths], day=args.day, today=args.today,
-                       sheet=args.sheet, on_result=progress)
+                       sheet=args.sheet, on_result=progress, progress=rows_so_far)
     if args.json:
         print(json.dumps(run.as_dict(), ensure_ascii=False, indent=2))
     else:
