@@ -34,16 +34,17 @@ def load_contacts(path: Path) -> dict[str, list[str]]:
 
 def route_day(engine: Engine, day: date) -> int:
     """Create the alerts for the signals of ``day`` that agencies must hear about (new, escalated, new
-    cases of an episode; an ongoing signal is not sent again), once per signal, agency and level."""
+    cases of an episode; an ongoing signal is not sent again), once per signal, agency, level and count."""
     created = 0
     with Session(engine) as conn, conn.begin():
         signals = conn.execute(select(Signal).where(Signal.detected_on == day, Signal.status.in_(SENDABLE))).scalars().all()
         for s in signals:
-            known = set(conn.execute(select(Alert.agency_id).where(Alert.signal_id == s.id, Alert.level == s.level)).scalars())
+            known = set(conn.execute(select(Alert.agency_id).where(
+                Alert.signal_id == s.id, Alert.level == s.level, Alert.observed == s.observed)).scalars())
             for r in route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
                 if r.agency_id not in known:
                     conn.execute(insert(Alert), dict(signal_id=s.id, agency_id=r.agency_id, reason=r.reason,
-                                                     routed_on=day, level=s.level, status=s.status))
+                                                     routed_on=day, level=s.level, status=s.status, observed=s.observed))
                     created += 1
     return created
 

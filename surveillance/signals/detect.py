@@ -47,7 +47,7 @@ def store_signals(engine: Engine, day: date, signals: list[dict]) -> dict[str, i
         for s in signals:
             level = level_of(s)
             row = dict(s, evidence=json.dumps(s["evidence"], ensure_ascii=False, default=str), level=level, detected_on=day)
-            existing = conn.execute(select(Signal.id, Signal.episode_id, Signal.status, Signal.detected_on)
+            existing = conn.execute(select(Signal.id, Signal.episode_id, Signal.status, Signal.detected_on, Signal.observed)
                                     .where(Signal.signal_key == s["signal_key"])).first()
             known = None if existing is None else existing._asdict()
             row["episode_id"], row["status"] = place(conn, day, s, level, known)

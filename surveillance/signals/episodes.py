@@ -2,7 +2,8 @@
 
 new -> ongoing -> escalated -> resolved. An episode opens with its first signal (status "new"); a later
 signal of a more severe level escalates it ("escalated"); a signal of a new period or sample joins it
-("new-cases"); the same signal found again on a later night is "ongoing". An episode with no signal for
+("new-cases"), as do late cases raising a known signal's count; the same signal found again on a later
+night with no more cases is "ongoing". An episode with no signal for
 ``quiet_periods`` weeks is resolved; a signal after that opens a new episode. Only new, escalated and
 new-cases signals are sent to agencies again (docs/warning-levels.md).
 """
@@ -36,14 +37,16 @@ class Transition:
     episode_level: int
 
 
-def transition(episode_status: str | None, episode_level: int | None, known_signal: bool, level: int) -> Transition:
+def transition(episode_status: str | None, episode_level: int | None, known_signal: bool, level: int,
+               more_cases: bool = False) -> Transition:
     """The signal's and its episode's status when a signal of ``level`` arrives (1 = most severe).
-    ``episode_status`` None: no open episode; ``known_signal``: the same signal key was found before."""
+    ``episode_status`` None: no open episode; ``known_signal``: the same signal key was found before;
+    ``more_cases``: it was, with a smaller count (late reports joined its period)."""
     if episode_status is None or episode_level is None:
         return Transition("new", "new", level)
     if level < episode_level:
         return Transition("escalated", "escalated", level)
-    if not known_signal:
+    if not known_signal or more_cases:
         return Transition("new-cases", "ongoing", episode_level)
     return Transition("ongoing", "ongoing", episode_level)
 
@@ -64,8 +67,10 @@ def place(conn: Connection, day: date, signal: dict, level: int, known: dict | N
         conn.execute(update(Episode).where(Episode.id == known["episode_id"]).values(last_detected_on=day))
         return known["episode_id"], known["status"]
     episode = open_episode(conn, key)
+    known_here = known is not None and episode is not None and known["episode_id"] == episode.id
+    more = known_here and signal["observed"] > (known.get("observed") or 0)
     step = transition(None if episode is None else episode.status, None if episode is None else episode.level,
-                      known is not None and episode is not None and known["episode_id"] == episode.id, level)
+                      known_here, level, more)
     if episode is None:
         episode_id = conn.execute(insert(Episode).returning(Episode.id), dict(
             episode_key=key, domain=signal["domain"], status=step.episode_status, level=step.episode_level,

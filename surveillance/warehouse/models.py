@@ -222,7 +222,7 @@ class Alert(Base):
     """A signal routed to one responsible agency, with the rule that sent it there."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("signal_id", "agency_id", "level", name="uq_alert_signal_agency_level"),)
+    __table_args__ = (UniqueConstraint("signal_id", "agency_id", "level", "observed", name="uq_alert_signal_agency_level"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)
@@ -232,6 +232,7 @@ class Alert(Base):
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), nullable=True)
     level: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the signal's level when routed
     status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # the signal's status when routed
+    observed: Mapped[float | None] = mapped_column(Float, nullable=True)  # its count when routed (late cases: again)
 
 
 class Delivery(Base):

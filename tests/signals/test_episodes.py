@@ -31,10 +31,16 @@ def statuses(engine) -> list[tuple]:
                             .order_by(Signal.id)).all()
 
 
+def test_late_cases_raising_a_known_signal_are_new_cases() -> None:
+    assert transition("ongoing", 3, True, 3, more_cases=True).signal_status == "new-cases"
+    assert transition("ongoing", 3, True, 2, more_cases=True).signal_status == "escalated"
+
+
 @pytest.mark.parametrize(("episode", "level", "known", "new_level", "expected"), [
     (None, None, False, 3, ("new", "new", 3)),
     ("new", 3, True, 3, ("ongoing", "ongoing", 3)),
     ("ongoing", 3, True, 2, ("escalated", "escalated", 2)),
+    ("ongoing", 3, True, 3, ("ongoing", "ongoing", 3)),
     ("escalated", 2, True, 3, ("ongoing", "ongoing", 2)),  # a milder night does not lower the episode
     ("ongoing", 2, False, 3, ("new-cases", "ongoing", 2)),
     ("ongoing", 3, False, 1, ("escalated", "escalated", 1)),  # a worse new period escalates
@@ -99,3 +105,14 @@ def test_quiet_periods_are_configurable(engine) -> None:
     store_signals(engine, DAY, [injury_signal(date(2026, 11, 16), 6)])
     with engine.begin() as conn:
         assert resolve_quiet(conn, DAY + timedelta(days=8), quiet_periods=1) == 1
+
+
+def test_late_reports_adding_cases_to_a_sent_signal_send_it_again(engine) -> None:
+    week = date(2026, 11, 16)
+    store_signals(engine, DAY, [injury_signal(week, 4)])
+    route_day(engine, DAY)
+    later = DAY + timedelta(days=2)
+    store_signals(engine, later, [injury_signal(week, 6)])  # two late reports for the same week
+    assert statuses(engine)[0].status == "new-cases"
+    assert route_day(engine, later) > 0  # sent again with its new count
+    assert route_day(engine, later) == 0  # once

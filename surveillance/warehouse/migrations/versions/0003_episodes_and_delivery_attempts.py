@@ -1,4 +1,4 @@
-"""signal episodes (lifecycle), alert per level, delivery attempts with back-off and catch-up marking
+"""signal episodes (lifecycle), alert per level and count, delivery attempts with back-off and catch-up marking
 
 Revision ID: 0003
 Revises: 0002
@@ -37,9 +37,11 @@ def upgrade() -> None:
     with op.batch_alter_table("alerts") as batch:
         batch.add_column(sa.Column("level", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("status", sa.String(length=12), nullable=True))
+        batch.add_column(sa.Column("observed", sa.Float(), nullable=True))
         batch.drop_constraint("uq_alert_signal_agency", type_="unique")
-        batch.create_unique_constraint("uq_alert_signal_agency_level", ["signal_id", "agency_id", "level"])
-    op.execute("UPDATE alerts SET level = (SELECT level FROM signals WHERE signals.id = alerts.signal_id)")
+        batch.create_unique_constraint("uq_alert_signal_agency_level", ["signal_id", "agency_id", "level", "observed"])
+    op.execute("UPDATE alerts SET level = (SELECT level FROM signals WHERE signals.id = alerts.signal_id), "
+               "observed = (SELECT observed FROM signals WHERE signals.id = alerts.signal_id)")
     with op.batch_alter_table("deliveries") as batch:
         batch.add_column(sa.Column("catch_up", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("next_attempt_at", sa.DateTime(), nullable=True))
@@ -65,6 +67,7 @@ def downgrade() -> None:
     with op.batch_alter_table("alerts") as batch:
         batch.drop_constraint("uq_alert_signal_agency_level", type_="unique")
         batch.create_unique_constraint("uq_alert_signal_agency", ["signal_id", "agency_id"])
+        batch.drop_column("observed")
         batch.drop_column("status")
         batch.drop_column("level")
     with op.batch_alter_table("signals") as batch:
