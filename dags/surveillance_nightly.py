@@ -8,15 +8,17 @@ Tasks pass the day and file paths (strings) and small count summaries; data move
 - ``verdict`` fails the run if any ingest or detection failed, after the rest has run;
 - tasks that touch the database, files or SMTP retry with exponential back-off;
 - a run that finally fails sends one email to the operator (``SURVEILLANCE_OPERATOR_EMAIL``);
-- a backfill run (``airflow backfill create``) marks its digests 补发.
+- a backfill run (``airflow backfill create``) marks its digests 补发;
+- the warehouse tables are Assets: ingest updates its source's table, detection the signals (with the
+  day in the event's extra), which schedules the weekly summary DAG.
 """
 
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import TriggerRule, dag, get_current_context, task
+from airflow.sdk import Asset, TriggerRule, dag, get_current_context, task
 
-from surveillance.airflow_support import notify_operator
+from surveillance.airflow_support import ASSET_URIS, notify_operator
 
 SOURCES = ("injury", "inspection", "food")
 
@@ -55,7 +57,7 @@ def surveillance_nightly():
         return paths
 
     @task(map_index_template="{{ path.split('/')[-1] }}")
-    def ingest(source: str, day: str, path: str) -> dict:
+    def ingest(source: str, day: str, path: str, outlet_events=None) -> dict:
         """One file; a file that cannot be read fails this task (no retry: it will not get better)."""
         from datetime import date
         from pathlib import Path
@@ -71,16 +73,19 @@ def surveillance_nightly():
         print(f"GX Data Docs: {run.data_docs or 'no rows validated'}")
         if run.rejected:
             raise AirflowFailException(f"rejected: {run.results[0].line()}")
+        outlet_events[Asset(ASSET_URIS[source])].extra = {"day": day, "file": Path(path).name}
         return run.totals()
 
-    @task(trigger_rule=TriggerRule.ALL_DONE)
-    def detect(domain: str, day: str) -> dict:
+    @task(trigger_rule=TriggerRule.ALL_DONE, outlets=[Asset(ASSET_URIS["signals"])])
+    def detect(domain: str, day: str, outlet_events=None) -> dict:
         from datetime import date
 
         from surveillance.nightly import detect as run_detect
         from surveillance.settings import load_settings
 
-        return run_detect(load_settings(), date.fromisoformat(day), (domain,))
+        summary = run_detect(load_settings(), date.fromisoformat(day), (domain,))
+        outlet_events[Asset(ASSET_URIS["signals"])].extra = {"day": day, "domain": domain}
+        return summary
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
     def alert(day: str) -> dict:
@@ -101,7 +106,7 @@ def surveillance_nightly():
         print("every file and every domain went through")
 
     day = resolve_day()
-    loads = [ingest.override(task_id=f"ingest_{source}").partial(source=source, day=day)
+    loads = [ingest.override(task_id=f"ingest_{source}", outlets=[Asset(ASSET_URIS[source])]).partial(source=source, day=day)
              .expand(path=landed.override(task_id=f"landed_{source}")(source, day)) for source in SOURCES]
     detects = [detect.override(task_id=f"detect_{domain}")(domain, day) for domain in SOURCES]
     for load in loads:

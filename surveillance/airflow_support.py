@@ -7,6 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
+# the warehouse tables as Airflow Assets: the nightly DAG updates them, the weekly DAG is scheduled on them
+ASSET_URIS = {"injury": "surveillance://warehouse/injury_reports", "inspection": "surveillance://warehouse/inspection_results",
+              "food": "surveillance://warehouse/food_results", "signals": "surveillance://warehouse/signals"}
 
 
 def day_for_run(context: dict[str, Any], now: datetime | None = None) -> tuple[date, str]:
@@ -54,3 +57,14 @@ def notify_operator(context: dict[str, Any]) -> None:
         html_content=(f"<p>The run {run_id} of {dag_id} ended failed ({context.get('reason', 'task failure')}).</p>"
                       f"<p>Last failed task: {task}. The other tasks ran; see the run's logs in Airflow.</p>"),
     ).notify(context)
+
+
+def day_from_asset_events(context: dict[str, Any], uri: str) -> date | None:
+    """The ``day`` the latest triggering event of the asset ``uri`` carries in its extra, if any."""
+    events = context.get("triggering_asset_events") or {}
+    for asset, items in events.items():
+        if getattr(asset, "uri", None) == uri and items:
+            day = (items[-1].extra or {}).get("day")
+            if day:
+                return date.fromisoformat(str(day))
+    return None

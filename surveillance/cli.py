@@ -89,6 +89,13 @@ def cmd_alert(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_weekly(args: argparse.Namespace) -> int:
+    from surveillance.nightly import weekly
+
+    print(json.dumps(weekly(load_settings(), args.day, use_smtp=False if args.no_smtp else None), ensure_ascii=False))
+    return 0
+
+
 def cmd_route_explain(args: argparse.Namespace) -> int:
     from surveillance.alerts.routing import explain_signal
     from surveillance.warehouse.db import get_engine
@@ -271,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
                             help="send the day's stored digests again, even those already delivered")
             sp.add_argument("--agency", help="with --resend: only this agency's digest (agency id)")
         sp.set_defaults(func=func)
+
+    wk = sub.add_parser("weekly", help="the weekly risk summary for the provincial coordinating office (once a week)")
+    wk.add_argument("--day", type=_day, default=yesterday,
+                    help="summarise the last complete Monday-Sunday week on or before this day (default: yesterday)")
+    wk.add_argument("--no-smtp", action="store_true", help="write the .eml only, even if SMTP is set up")
+    wk.set_defaults(func=cmd_weekly)
 
     route = sub.add_parser("route", help="routing of signals to agencies")
     rs = route.add_subparsers(dest="route_command", required=True)

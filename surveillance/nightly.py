@@ -39,6 +39,13 @@ def alert(settings: Settings, day: date, use_smtp: bool | None = None, catch_up:
     return alert_day(get_engine(settings.db_url), settings, day, use_smtp, catch_up)
 
 
+def weekly(settings: Settings, day: date, use_smtp: bool | None = None) -> dict:
+    """The weekly summary of the last complete week on or before ``day`` (built and sent once)."""
+    from surveillance.alerts.weekly import send_weekly
+
+    return send_weekly(get_engine(settings.db_url), settings, day, use_smtp)
+
+
 def run_day(settings: Settings, day: date, use_smtp: bool | None = None, catch_up: bool = False) -> dict:
     ingested = {s: ingest_day(settings, s, day).as_dict() for s in SOURCES}
     return {"ingest": ingested, "detect": detect(settings, day), "alert": alert(settings, day, use_smtp, catch_up)}

@@ -29,8 +29,9 @@ def test_day_for_run() -> None:
     assert day == date(2026, 11, 26) and "no logical date" in why
 
 
-def test_dag_file_imports_fast_without_heavy_modules() -> None:
-    code = ("import sys,time; t=time.time(); import runpy; runpy.run_path('dags/surveillance_nightly.py'); "
+@pytest.mark.parametrize("dag_file", ["dags/surveillance_nightly.py", "dags/surveillance_weekly.py"])
+def test_dag_file_imports_fast_without_heavy_modules(dag_file: str) -> None:
+    code = (f"import sys,time; t=time.time(); import runpy; runpy.run_path('{dag_file}'); "
             "heavy=[m for m in ('great_expectations','pandas','sklearn','surveillance.ingest.pipeline') if m in sys.modules];"
             "print(heavy); print(time.time()-t)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
@@ -93,11 +94,15 @@ def test_dagbag_and_one_night_through_airflow(airflow_env: dict[str, str], tmp_p
     errors = subprocess.run([sys.executable, "-c", (
         "from airflow.dag_processing.dagbag import DagBag; b=DagBag(); "
         "print(b.import_errors); d=b.get_dag('surveillance_nightly'); "
-        "print(sorted(d.tags), d.default_args['owner'], d.default_args['retries'], len(d.tasks))")],
+        "print(sorted(d.tags), d.default_args['owner'], d.default_args['retries'], len(d.tasks)); "
+        "w=b.get_dag('surveillance_weekly'); print(sorted(w.tags), w.default_args['retries'], "
+        "sorted(a.uri for a in w.timetable.asset_condition.iter_assets().values() if hasattr(a, 'uri')) "
+        "if hasattr(w.timetable.asset_condition, 'iter_assets') else w.timetable.asset_condition)")],
         env=env, capture_output=True, text=True, cwd=ROOT)
     lines = errors.stdout.strip().splitlines()
     # resolve_day, landed x3, ingest x3 (mapped per file), detect x3 (per domain), alert, verdict
-    assert lines[-2] == "{}" and lines[-1] == "['nightly', 'surveillance'] surveillance 3 12", errors.stderr[-2000:]
+    assert lines[-3] == "{}" and lines[-2] == "['nightly', 'surveillance'] surveillance 3 12", errors.stderr[-2000:]
+    assert lines[-1].startswith("['surveillance', 'weekly'] 3") and "surveillance://warehouse/signals" in lines[-1]
     assert run_in(env, "surveillance", "db", "upgrade").returncode == 0
     land(tmp_path, "food", "lab.csv", FOOD.encode())
     started = time.time()
@@ -106,6 +111,11 @@ def test_dagbag_and_one_night_through_airflow(airflow_env: dict[str, str], tmp_p
     assert "processing 2026-11-20" in result.stdout + result.stderr
     emails = list((tmp_path / "var" / "outbox" / "2026-11-20").glob("*.eml"))
     assert emails, f"no email after {time.time() - started:.0f}s"
+    # the weekly summary (a manual run: the week before the run's day) for the coordinating office
+    weekly = run_in(env, "airflow", "dags", "test", "surveillance_weekly", "2026-11-24")
+    assert weekly.returncode == 0, weekly.stdout[-3000:] + weekly.stderr[-3000:]
+    assert (tmp_path / "var" / "reports" / "2026-11-22" / "weekly.html").exists()
+    assert (tmp_path / "var" / "outbox" / "2026-11-22" / "SX-ZLB-WEEKLY.eml").exists()
 
 
 @pytest.mark.airflow
