@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from surveillance.airflow_support import day_for_run
+from surveillance.airflow_support import day_for_run, day_from_asset_events, is_backfill
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +27,19 @@ def test_day_for_run() -> None:
     now = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
     day, why = day_for_run({"logical_date": None, "data_interval_end": None}, now=now)
     assert day == date(2026, 11, 26) and "no logical date" in why
+
+
+def test_backfill_runs_and_asset_days() -> None:
+    assert is_backfill({"dag_run": SimpleNamespace(run_type="backfill")})
+    assert not is_backfill({"dag_run": SimpleNamespace(run_type="scheduled")})
+    assert not is_backfill({"dag_run": None})
+    from airflow.sdk import Asset
+
+    event = SimpleNamespace(extra={"day": "2026-11-22", "domain": "food"})
+    signals, other = Asset("surveillance://warehouse/signals"), Asset("surveillance://warehouse/food_results")
+    assert day_from_asset_events({"triggering_asset_events": {other: [SimpleNamespace(extra={"day": "2026-01-01"})],
+                                                              signals: [event]}}, signals.uri) == date(2026, 11, 22)
+    assert day_from_asset_events({}, signals.uri) is None
 
 
 @pytest.mark.parametrize("dag_file", ["dags/surveillance_nightly.py", "dags/surveillance_weekly.py"])
