@@ -175,7 +175,7 @@ def _injected_injuries(spec: DemoSpec, rng: np.random.Generator, hospitals: pd.D
                                     injury_cause="烧烫伤", injury_nature="烧烫伤",
                                     narrative="电动自行车锂电池在楼道充电时起火，致烧伤", cluster=True))
     pattern_days = pd.date_range(spec.end - timedelta(days=55), spec.end, freq="D")
-    idx = np.sort(rng.integers(0, len(pattern_days), 24))
+    idx = np.sort(rng.integers(0, len(pattern_days), 45))
     hosp = hospitals.iloc[rng.integers(0, len(hospitals), len(idx))]
     pattern = pd.DataFrame(dict(visit_date=pattern_days[idx], hospital_code=hosp["hospital_code"].to_numpy(),
                                 region_code=hosp["region_code"].to_numpy(), product_code=PATTERN_PRODUCT,
