@@ -36,7 +36,6 @@ DETECTORS = {
     "food": {"exceedance": detect_exceedances, "exceedance-rate": detect_exceedance_rates, "trend-mk": detect_trends,
              "unusual-profile": detect_unusual_profiles},
 }
-STATISTICAL = {"counts", "disproportionality", "failure-rate", "exceedance-rate", "unusual-profile", "trend-mk"}
 
 
 def store_signals(engine: Engine, day: date, signals: list[dict]) -> dict[str, int]:
