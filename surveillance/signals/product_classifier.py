@@ -44,6 +44,12 @@ class ProductClassifier:
 
     def evaluate(self, texts: list[str], labels: list[str], test_size: float = 0.25, seed: int = 0) -> dict:
         """Fit on part of the labelled reports, score the rest: accuracy overall and of confident proposals."""
+        return self.fit_held_out(texts, labels, test_size, seed)[1]
+
+    def fit_held_out(self, texts: list[str], labels: list[str], test_size: float = 0.25,
+                     seed: int = 0) -> tuple[ProductClassifier, dict]:
+        """A classifier with these parameters fitted on part of the labelled reports, and its figures on the
+        rest (``evaluate``'s): held out, accuracy, coverage, accuracy of the confident proposals."""
         train_x, test_x, train_y, test_y = train_test_split(texts, labels, test_size=test_size, random_state=seed,
                                                             stratify=labels)
         model = ProductClassifier(self.min_confidence, self.ngram_range, self.max_iter).fit(train_x, train_y)
@@ -51,9 +57,9 @@ class ProductClassifier:
         truth = np.asarray(test_y, dtype=object)
         overall = model.pipeline_.classes_[model.pipeline_.predict_proba(test_x).argmax(axis=1)]
         confident = proposed != None  # noqa: E711 - elementwise on an object array
-        return {"held_out": len(test_y), "accuracy": float((overall == truth).mean()),
-                "coverage": float(confident.mean()),
-                "accuracy_confident": float((proposed[confident] == truth[confident]).mean()) if confident.any() else None}
+        return model, {"held_out": len(test_y), "accuracy": float((overall == truth).mean()),
+                       "coverage": float(confident.mean()),
+                       "accuracy_confident": float((proposed[confident] == truth[confident]).mean()) if confident.any() else None}
 
 
 MIN_ACCURACY = 0.95  # proposals are used only when the confident ones were this accurate on held-out reports
@@ -75,13 +81,10 @@ def propose_categories(coded: pd.DataFrame, uncoded: pd.DataFrame, min_confidenc
     train = coded.sample(min(len(coded), MAX_TRAINING), random_state=seed)
     counts = train["product_code"].value_counts()
     train = train[train["product_code"].isin(counts[counts >= 4].index)]  # stratified split needs a few each
-    texts, labels = report_text(train), train["product_code"].tolist()
-    x_fit, x_test, y_fit, y_test = train_test_split(texts, labels, test_size=0.25, random_state=seed, stratify=labels)
-    model = ProductClassifier(min_confidence=min_confidence).fit(x_fit, y_fit)
-    held, _ = model.predict(x_test)
-    confident = held != None  # noqa: E711 - elementwise on an object array
-    accuracy = float((held[confident] == np.asarray(y_test, dtype=object)[confident]).mean()) if confident.any() else 0.0
-    figures = {"held_out": len(y_test), "coverage": round(float(confident.mean()), 4), "accuracy_confident": round(accuracy, 4),
+    model, held = ProductClassifier(min_confidence=min_confidence).fit_held_out(
+        report_text(train), train["product_code"].tolist(), seed=seed)
+    accuracy = held["accuracy_confident"] or 0.0
+    figures = {"held_out": held["held_out"], "coverage": round(held["coverage"], 4), "accuracy_confident": round(accuracy, 4),
                "min_confidence": min_confidence, "uncoded": len(uncoded)}
     if accuracy < min_accuracy:
         return none, {**figures, "used": False, "reason": f"held-out accuracy below {min_accuracy}"}
