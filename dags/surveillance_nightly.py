@@ -18,7 +18,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, TriggerRule, dag, get_current_context, task
 
-from surveillance.airflow_support import ASSET_URIS, notify_operator
+from surveillance.airflow_support import ASSET_URIS, DEFAULT_ARGS, notify_operator
 
 SOURCES = ("injury", "inspection", "food")
 
@@ -29,8 +29,7 @@ SOURCES = ("injury", "inspection", "food")
     start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
     catchup=False,
     tags=["surveillance", "nightly"],
-    default_args={"owner": "surveillance", "retries": 3, "retry_delay": pendulum.duration(minutes=1),
-                  "retry_exponential_backoff": True, "max_retry_delay": pendulum.duration(minutes=30)},
+    default_args=DEFAULT_ARGS,
     on_failure_callback=notify_operator,
     doc_md=__doc__,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 
-from surveillance.airflow_support import ASSET_URIS, notify_operator
+from surveillance.airflow_support import ASSET_URIS, DEFAULT_ARGS, notify_operator
 
 
 @dag(
@@ -20,8 +20,7 @@ from surveillance.airflow_support import ASSET_URIS, notify_operator
     start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
     catchup=False,
     tags=["surveillance", "weekly"],
-    default_args={"owner": "surveillance", "retries": 3, "retry_delay": pendulum.duration(minutes=1),
-                  "retry_exponential_backoff": True, "max_retry_delay": pendulum.duration(minutes=30)},
+    default_args=DEFAULT_ARGS,
     on_failure_callback=notify_operator,
     doc_md=__doc__,
 )

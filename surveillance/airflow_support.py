@@ -7,6 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
+# both DAGs' task defaults: tasks touch the database, files or SMTP, so they retry with exponential back-off
+DEFAULT_ARGS = {"owner": "surveillance", "retries": 3, "retry_delay": timedelta(minutes=1),
+                "retry_exponential_backoff": True, "max_retry_delay": timedelta(minutes=30)}
 # the warehouse tables as Airflow Assets: the nightly DAG updates them, the weekly DAG is scheduled on them
 ASSET_URIS = {"injury": "surveillance://warehouse/injury_reports", "inspection": "surveillance://warehouse/inspection_results",
               "food": "surveillance://warehouse/food_results", "signals": "surveillance://warehouse/signals"}
