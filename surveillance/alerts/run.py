@@ -10,6 +10,7 @@ import json
 import logging
 import tomllib
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, update
@@ -94,16 +95,22 @@ def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool 
             csv_path.parent.mkdir(parents=True, exist_ok=True)
             eml_path.parent.mkdir(parents=True, exist_ok=True)
             csv_path.write_bytes(csv_bytes)
-            eml_path.write_bytes(message.as_bytes())
-            delivery_id = conn.execute(insert(Delivery).returning(Delivery.id), dict(
-                agency_id=agency_id, day=day, status="queued", recipients=", ".join(recipients),
-                subject=str(message["Subject"]), message_id=str(message["Message-ID"]), eml_path=str(eml_path),
-                csv_path=str(csv_path), signal_count=len(signals), attempts=0, created_at=datetime.now(),
-                catch_up=catch_up,
-            )).scalar_one()
+            delivery_id = queue_message(conn, agency_id, day, message, recipients, eml_path, csv_path, len(signals), catch_up)
             conn.execute(update(Alert).where(Alert.id.in_([a.id for a, _ in alerts])).values(delivery_id=delivery_id))
             created.append(delivery_id)
     return created
+
+
+def queue_message(conn, ledger_id: str, day: date, message: EmailMessage, recipients: list[str], eml_path: Path,
+                  attachment_path: Path, signal_count: int, catch_up: bool = False) -> int:
+    """Store a message before it is sent: its .eml, and its row in the deliveries ledger (queued)."""
+    eml_path.parent.mkdir(parents=True, exist_ok=True)
+    eml_path.write_bytes(message.as_bytes())
+    return conn.execute(insert(Delivery).returning(Delivery.id), dict(
+        agency_id=ledger_id, day=day, status="queued", recipients=", ".join(recipients),
+        subject=str(message["Subject"]), message_id=str(message["Message-ID"]), eml_path=str(eml_path),
+        csv_path=str(attachment_path), signal_count=signal_count, attempts=0, created_at=datetime.now(),
+        catch_up=catch_up)).scalar_one()
 
 
 RETRY_BASE = timedelta(minutes=5)  # after the n-th failure, wait RETRY_BASE * 2**(n-1), at most RETRY_MAX

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from surveillance import reference
@@ -85,7 +85,7 @@ def render(summary: dict, image: dict[int, str]) -> str:
 def send_weekly(engine: Engine, settings: Settings, day: date, use_smtp: bool | None = None) -> dict:
     """Write and queue the summary of the last complete week on or before ``day``, once per week, then
     deliver whatever is queued (as the nightly alerting does)."""
-    from surveillance.alerts.run import deliver_queued, load_contacts
+    from surveillance.alerts.run import deliver_queued, load_contacts, queue_message
 
     week_start, week_end = last_complete_week(day)
     with engine.connect() as conn:
@@ -116,16 +116,13 @@ def send_weekly(engine: Engine, settings: Settings, day: date, use_smtp: bool | 
         msg.get_payload()[1].add_related(png, maintype="image", subtype="png", cid=cids[k])
     msg.add_attachment(report.read_bytes(), maintype="text", subtype="html", filename=f"质量安全风险周报_{week_end:%Y%m%d}.html")
     eml = settings.outbox / week_end.isoformat() / f"{LEDGER_ID}.eml"
-    eml.parent.mkdir(parents=True, exist_ok=True)
-    eml.write_bytes(msg.as_bytes())
     if not recipients:
         log.warning("no email address for %s in %s: the weekly summary is written but not sent", OFFICE, settings.contacts_file)
+        eml.parent.mkdir(parents=True, exist_ok=True)
+        eml.write_bytes(msg.as_bytes())
     else:
         with engine.begin() as conn:
-            conn.execute(insert(Delivery), dict(
-                agency_id=LEDGER_ID, day=week_end, status="queued", recipients=", ".join(recipients),
-                subject=str(msg["Subject"]), message_id=str(msg["Message-ID"]), eml_path=str(eml), csv_path=str(report),
-                signal_count=summary["signals"], attempts=0, created_at=datetime.now(), catch_up=False))
+            queue_message(conn, LEDGER_ID, week_end, msg, recipients, eml, report, summary["signals"])
     return {"week_end": week_end.isoformat(), "built": True, "report": str(report), "signals": summary["signals"],
             **deliver_queued(engine, use_smtp)}
 
