@@ -28,6 +28,7 @@ SOURCES = ("injury", "inspection", "food")
     schedule="0 2 * * *",
     start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
     catchup=False,
+    max_active_runs=1,  # days build on each other (episodes, revisions): one at a time, in order
     tags=["surveillance", "nightly"],
     default_args=DEFAULT_ARGS,
     on_failure_callback=notify_operator,

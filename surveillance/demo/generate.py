@@ -43,6 +43,7 @@ class DemoSpec:
     inspections_per_day: float = 14.0
     food_samples_per_day: float = 9.0
     inject: bool = True  # False: the same demo without the injected events (clean data)
+    one_file_per_source: bool = False  # True: each day's records of a source in one file, not one per sender
 
     @property
     def start(self) -> date:
@@ -453,8 +454,8 @@ def generate(spec: DemoSpec, landing: Path, truth_path: Path) -> dict[str, int]:
         for source, frame, date_col in (("injury", inj, "visit_date"), ("inspection", insp, "sampling_date"),
                                         ("food", food, "sampling_date")):
             todays = frame[frame[date_col] == day]
-            key = senders[source]
-            groups = todays.groupby(key, sort=True) if key else [("市疾控中心实验室", todays)]
+            key = None if spec.one_file_per_source else senders[source]
+            groups = todays.groupby(key, sort=True) if key else [("all" if spec.one_file_per_source else "市疾控中心实验室", todays)]
             for n, (sender, part) in enumerate(groups):
                 part = part.copy()
                 h = zlib.crc32(f"{sender}|{offset}".encode()) % 7

@@ -18,10 +18,12 @@ from surveillance.signals.food import (
     detect_trends,
     detect_unusual_profiles,
 )
-from surveillance.signals.injury import detect_injury
+from surveillance.signals.injury import detect_injury, window
+from surveillance.signals.injury_counts import daily_counts
 from surveillance.signals.injury_patterns import detect_patterns
 from surveillance.signals.inspection import detect_failure_rates, detect_new_failed_items, detect_repeat_failures
 from surveillance.signals.periods import last_complete_week
+from surveillance.signals.product_proposals import propose_pending
 from surveillance.warehouse.models import RevisedDay, Signal
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,9 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
     ``quiet_periods`` weeks resolved. Returns counts by domain, method, level and status."""
     found: list[dict] = []
     figures: dict[str, dict] = {}
+    if "injury" in domains:  # before the counts: tonight's uncoded reports get their proposed category
+        with engine.begin() as conn:
+            figures["injury/classifier"] = propose_pending(conn, day)
     with engine.connect() as conn:
         for domain in domains:
             for name, detector in DETECTORS[domain].items():
@@ -89,7 +94,7 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
     if "injury" in domains:
         summary["revisions"] = recompute_revised(engine, day)
     with engine.begin() as conn:
-        summary["episodes_resolved"] = resolve_quiet(conn, day, quiet_periods)
+        summary["episodes_resolved"] = resolve_quiet(conn, day, quiet_periods, domains)
         statuses = conn.execute(select(Signal.status).where(Signal.detected_on == day)).scalars().all()
     summary["by_status"] = dict(Counter(statuses))
     log.info("detect %s: %s", day, summary)
@@ -115,9 +120,12 @@ def recompute_revised(engine: Engine, day: date) -> dict:
     weeks = sorted({d - timedelta(days=d.weekday()) for _, source, d in pending
                     if source == "injury" and day - timedelta(days=RECOMPUTE_DAYS) <= d < this_week})
     found: list[dict] = []
-    with engine.connect() as conn:
-        for monday in weeks:
-            found.extend(detect_injury(conn, monday + timedelta(days=6)))
+    if weeks:
+        with engine.connect() as conn:
+            spans = [window(conn, monday + timedelta(days=6)) for monday in weeks]
+            daily = daily_counts(conn, min(w.first_monday for w in spans), spans[-1].week_end)  # read once for all
+            for monday in weeks:
+                found.extend(detect_injury(conn, monday + timedelta(days=6), daily=daily))
     stored = store_signals(engine, day, found)
     if pending:
         with engine.begin() as conn:

@@ -21,9 +21,14 @@ from scipy.stats import norm
 EVANS = {"prr": 2.0, "chi2": 4.0, "a": 3}
 
 
-def disproportionality(reports: pd.DataFrame, product: str = "product_code", pattern: str = "injury_nature") -> pd.DataFrame:
-    """One row per product x pattern seen: a, b, c, d, PRR, chi2, ROR and its CI, IC, IC025, and the signal flags."""
-    table = pd.crosstab(reports[product], reports[pattern])
+def disproportionality(reports: pd.DataFrame, product: str = "product_code", pattern: str = "injury_nature",
+                       count: str | None = None) -> pd.DataFrame:
+    """One row per product x pattern seen: a, b, c, d, PRR, chi2, ROR and its CI, IC, IC025, and the signal
+    flags. ``reports``: one row per report, or counts of reports in the column ``count``."""
+    if count is None:
+        table = pd.crosstab(reports[product], reports[pattern])
+    else:
+        table = reports.pivot_table(index=product, columns=pattern, values=count, aggfunc="sum", fill_value=0)
     a = table.to_numpy(dtype=float)
     row = a.sum(axis=1, keepdims=True)
     col = a.sum(axis=0, keepdims=True)

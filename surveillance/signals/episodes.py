@@ -82,9 +82,14 @@ def place(conn: Connection, day: date, signal: dict, level: int, known: dict | N
     return episode.id, step.signal_status
 
 
-def resolve_quiet(conn: Connection, day: date, quiet_periods: int = QUIET_PERIODS) -> int:
-    """Resolve the open episodes with no signal in the last ``quiet_periods`` weeks; returns how many."""
+def resolve_quiet(conn: Connection, day: date, quiet_periods: int = QUIET_PERIODS,
+                  domains: tuple[str, ...] | None = None) -> int:
+    """Resolve the open episodes (of ``domains``; None: all) with no signal in the last ``quiet_periods``
+    weeks; returns how many. Only the domains detected tonight: another domain's detection, perhaps
+    still running in its own task, may yet place tonight's signal in its episode."""
     cutoff = day - timedelta(days=PERIOD_DAYS * quiet_periods)
-    result = conn.execute(update(Episode).where(Episode.status != "resolved", Episode.last_detected_on < cutoff)
-                          .values(status="resolved", resolved_on=day))
+    stmt = update(Episode).where(Episode.status != "resolved", Episode.last_detected_on < cutoff)
+    if domains is not None:
+        stmt = stmt.where(Episode.domain.in_(domains))
+    result = conn.execute(stmt.values(status="resolved", resolved_on=day))
     return int(result.rowcount or 0)

@@ -10,18 +10,19 @@ false alarms among the signals under ``fdr.Q``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, func, select
 
 from surveillance import reference
 from surveillance.signals.ears import ears
 from surveillance.signals.farrington import FarringtonControl, farrington_flexible
 from surveillance.signals.fdr import Q, benjamini_hochberg, expected_false_alarms
+from surveillance.signals.injury_counts import SERIOUS_OUTCOMES, SEVERE_GRADE, daily_counts, product_reports
 from surveillance.signals.periods import last_complete_week
-from surveillance.signals.product_classifier import propose_categories
 from surveillance.warehouse.models import InjuryReport
 
 WEEKS = 12  # C2 needs 7 baseline weeks + 2 guard weeks + the week evaluated
@@ -33,7 +34,9 @@ ALL, SEVERE = "all", "severe"  # the two series of each product x area: every ca
 
 def is_severe(cases: pd.DataFrame) -> pd.Series:
     """Hospitalised, transferred or dead, or graded severe."""
-    return cases["outcome"].isin(["住院", "转院", "死亡"]) | (cases["severity"] == "重度")
+    return cases["outcome"].isin(list(SERIOUS_OUTCOMES)) | (cases["severity"] == SEVERE_GRADE)
+
+
 ALPHA = 0.01  # per-series threshold; the night's false alarms are then controlled by FDR
 
 
@@ -53,12 +56,13 @@ def choose_method(history_weeks: int) -> tuple[str, int]:
     return "too-short", 0
 
 
-def weekly_counts(cases: pd.DataFrame, first_monday: date, weeks: int) -> pd.DataFrame:
-    """Series (product, jurisdiction) x week matrix, zero-filled, province-wide rows included."""
-    week = ((pd.to_datetime(cases["visit_date"]) - pd.Timestamp(first_monday)).dt.days // 7).astype(int)
-    cases = cases.assign(week=week)
-    city = cases.groupby(["product_code", "jurisdiction_code", "week"]).size()
-    prov = cases.groupby(["product_code", "week"]).size()
+def weekly_counts(counts: pd.DataFrame, first_monday: date, weeks: int) -> pd.DataFrame:
+    """Series (product, jurisdiction) x week matrix of ``counts`` (``daily_counts``' rows), zero-filled,
+    province-wide rows included."""
+    week = ((pd.to_datetime(counts["visit_date"]) - pd.Timestamp(first_monday)).dt.days // 7).astype(int)
+    counts = counts.assign(week=week)
+    city = counts.groupby(["product_code", "jurisdiction_code", "week"])["n"].sum()
+    prov = counts.groupby(["product_code", "week"])["n"].sum()
     prov.index = pd.MultiIndex.from_arrays(
         [prov.index.get_level_values(0), [PROVINCE] * len(prov), prov.index.get_level_values(1)],
         names=city.index.names)
@@ -69,50 +73,51 @@ def weekly_counts(cases: pd.DataFrame, first_monday: date, weeks: int) -> pd.Dat
     return series.reindex(index=full, columns=range(weeks), fill_value=0)
 
 
-def _first_report(conn: Connection) -> date | None:
-    from sqlalchemy import func
+@dataclass(frozen=True)
+class Window:
+    """What one week's evaluation needs from the history: the method, its years, and the weeks read."""
 
-    return conn.execute(select(func.min(InjuryReport.visit_date))).scalar()
-
-
-def _product_cases(conn: Connection, start: date, end: date, stats: dict) -> pd.DataFrame:
-    """Reports with a product category: coded by the hospital, or proposed by the text classifier for
-    reports that name a product but carry no code (``proposed`` True)."""
-    cols = [InjuryReport.product_code, InjuryReport.jurisdiction_code, InjuryReport.visit_date, InjuryReport.severity,
-            InjuryReport.outcome, InjuryReport.age, InjuryReport.hospital_code, InjuryReport.report_id,
-            InjuryReport.product_name, InjuryReport.narrative]
-    stmt = select(*cols).where(InjuryReport.visit_date.between(start, end),
-                               or_(InjuryReport.product_code.is_not(None), InjuryReport.product_name.is_not(None)))
-    reports = pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
-    coded = reports[reports["product_code"].notna()]
-    uncoded = reports[reports["product_code"].isna() & (reports["product_name"].fillna("").str.strip() != "")]
-    proposed, figures = propose_categories(coded, uncoded)
-    stats["classifier"] = figures
-    found = uncoded.assign(product_code=proposed)[proposed.notna()]
-    cases = pd.concat([coded.assign(proposed=False), found.assign(proposed=True)], ignore_index=True)
-    return cases.drop(columns=["product_name", "narrative"])
+    method: str
+    years: int
+    history_weeks: int
+    week_start: date
+    week_end: date
+    first_monday: date
 
 
-def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict | None = None) -> list[dict]:
-    """Signals for the last complete week on or before ``day``; ``stats`` receives the night's figures
-    (method, series tested, too short, expected false alarms)."""
-    stats = {} if stats is None else stats
+def window(conn: Connection, day: date) -> Window:
+    """The window evaluated for the last complete week on or before ``day``."""
     week_start, week_end = last_complete_week(day)
-    first = _first_report(conn)
+    first = conn.execute(select(func.min(InjuryReport.visit_date))).scalar()
     history = 0 if first is None else (week_start - (first - timedelta(days=first.weekday()))).days // 7 + 1
     method, years = choose_method(history)
-    stats.update(method=method, history_weeks=history)
+    weeks = 52 * years + 3 + 1 if method == "farrington-flexible" else WEEKS
+    return Window(method, years, history, week_start, week_end, week_start - timedelta(weeks=weeks - 1))
+
+
+def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict | None = None,
+                  daily: pd.DataFrame | None = None) -> list[dict]:
+    """Signals for the last complete week on or before ``day``; ``stats`` receives the night's figures
+    (method, series tested, too short, expected false alarms). ``daily``: ``daily_counts`` already read
+    for a span covering the window (recomputing several weeks reads them once)."""
+    stats = {} if stats is None else stats
+    w = window(conn, day)
+    method, years, week_start, week_end, first_monday = w.method, w.years, w.week_start, w.week_end, w.first_monday
+    stats.update(method=method, history_weeks=w.history_weeks)
     if method == "too-short":
         stats.update(series_too_short=len(reference.product_categories()) * (len(reference.jurisdictions()) + 1), tested=0)
         return []
-    weeks = 52 * years + 3 + 1 if method == "farrington-flexible" else WEEKS
-    first_monday = week_start - timedelta(weeks=weeks - 1)
-    cases = _product_cases(conn, first_monday, week_end, stats)
-    if cases.empty:
+    weeks = (week_start - first_monday).days // 7 + 1
+    if daily is None:
+        daily = daily_counts(conn, first_monday, week_end)
+    else:
+        daily = daily[(daily["visit_date"] >= first_monday) & (daily["visit_date"] <= week_end)]
+    if daily.empty:
         stats.update(tested=0, signals=0, expected_false_alarms=0.0)
         return []
-    all_cases = weekly_counts(cases, first_monday, weeks)
-    severe_cases = weekly_counts(cases[is_severe(cases)], first_monday, weeks) if is_severe(cases).any() else all_cases * 0
+    all_cases = weekly_counts(daily, first_monday, weeks)
+    severe = daily[daily["severe"] == 1]
+    severe_cases = weekly_counts(severe, first_monday, weeks) if len(severe) else all_cases * 0
     matrix = pd.concat([all_cases.assign(kind=ALL).set_index("kind", append=True),
                         severe_cases.assign(kind=SEVERE).set_index("kind", append=True)])
     counts = matrix.to_numpy(dtype=float)
@@ -134,7 +139,7 @@ def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict
                  expected_false_alarms_without_fdr=round(float(alpha * testable.sum()), 2))
     products = reference.product_categories().set_index("code")
     names = reference.jurisdiction_names()
-    this_week = cases[(cases["visit_date"] >= week_start) & (cases["visit_date"] <= week_end)]
+    this_week = product_reports(conn, week_start, week_end) if len(hits) else None
     signals = []
     for i in hits:
         product, juris, kind = matrix.index[i]

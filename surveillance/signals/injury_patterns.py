@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from surveillance import reference
 from surveillance.signals.disproportionality import EVANS, disproportionality
 from surveillance.signals.fdr import Q, benjamini_hochberg, expected_false_alarms
 from surveillance.signals.injury import is_severe
+from surveillance.signals.injury_counts import pattern_counts, product_reports
 from surveillance.signals.periods import last_complete_week
-from surveillance.warehouse.models import InjuryReport
 
 RECENT_WEEKS = 13
 BASELINE_YEARS = 2
@@ -27,10 +27,11 @@ UNINFORMATIVE = {"其他", "不清楚"}
 
 def pair_table(recent: pd.DataFrame, baseline: pd.DataFrame, pattern: str) -> pd.DataFrame:
     """Every product x ``pattern`` pair of ``recent`` with its measures, and whether it met Evans'
-    criteria in ``baseline`` (``baseline_evans``) and is new (``new``: Evans now, not before)."""
+    criteria in ``baseline`` (``baseline_evans``) and is new (``new``: Evans now, not before).
+    ``recent`` and ``baseline`` hold report counts (column ``n``) by product and pattern."""
     known = recent[~recent[pattern].isin(UNINFORMATIVE)]
-    now = disproportionality(known, "product_code", pattern)
-    before = disproportionality(baseline[~baseline[pattern].isin(UNINFORMATIVE)], "product_code", pattern) \
+    now = disproportionality(known, "product_code", pattern, count="n")
+    before = disproportionality(baseline[~baseline[pattern].isin(UNINFORMATIVE)], "product_code", pattern, count="n") \
         if len(baseline) else now.iloc[0:0]
     before = before.set_index(["product_code", pattern])[["a", "prr", "evans"]].add_prefix("baseline_")
     now = now.join(before, on=["product_code", pattern])
@@ -42,17 +43,12 @@ def pair_table(recent: pd.DataFrame, baseline: pd.DataFrame, pattern: str) -> pd
 def detect_patterns(conn: Connection, day: date, stats: dict | None = None) -> list[dict]:
     week_start, week_end = last_complete_week(day)
     start = week_end - timedelta(weeks=RECENT_WEEKS) + timedelta(days=1)
-    cols = [InjuryReport.product_code, InjuryReport.injury_nature, InjuryReport.body_part, InjuryReport.visit_date,
-            InjuryReport.severity, InjuryReport.outcome, InjuryReport.age, InjuryReport.hospital_code,
-            InjuryReport.report_id, InjuryReport.jurisdiction_code]
-    stmt = select(*cols).where(InjuryReport.visit_date.between(start - timedelta(days=365 * BASELINE_YEARS), week_end),
-                               InjuryReport.product_code.is_not(None))
-    reports = pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
+    counts = pattern_counts(conn, start - timedelta(days=365 * BASELINE_YEARS), start, week_end)
     if stats is not None:
         stats.update(pairs_tested=0)
-    if reports.empty:
+    if counts.empty:
         return []
-    recent, baseline = reports[reports["visit_date"] >= start], reports[reports["visit_date"] < start]
+    recent, baseline = counts[counts["recent"] == 1], counts[counts["recent"] == 0]
     products = reference.product_categories().set_index("code")
     pairs = pd.concat([pair_table(recent, baseline, column) for column, _ in PATTERNS.values()], ignore_index=True)
     # the night's hypotheses: pairs with cases that were not already disproportionate (the usual patterns)
@@ -64,7 +60,8 @@ def detect_patterns(conn: Connection, day: date, stats: dict | None = None) -> l
     for r in hits.itertuples(index=False):
         product, value, column = r.product_code, r.value, r.pattern
         kind, label = labels[column]
-        mine = recent[(recent["product_code"] == product) & (recent[column] == value)]
+        mine = product_reports(conn, start, week_end, product_code=product, **{column: value})
+        mine = mine[~mine["proposed"]]  # the tables count coded reports only
         serious = is_severe(mine)
         pname = products.at[product, "name"] if product in products.index else product
         share_other = r.c / (r.c + r.d)

@@ -71,13 +71,13 @@ def report_text(reports: pd.DataFrame) -> list[str]:
     return (reports["product_name"].fillna("") + " " + reports["narrative"].fillna("")).str.strip().tolist()
 
 
-def propose_categories(coded: pd.DataFrame, uncoded: pd.DataFrame, min_confidence: float = 0.8,
-                       min_accuracy: float = MIN_ACCURACY, seed: int = 0) -> tuple[pd.Series, dict]:
-    """Proposed ``product_code`` for each ``uncoded`` report (None where not confident, or everywhere when
-    the classifier fell short of ``min_accuracy`` on held-out coded reports), and the held-out figures."""
-    none = pd.Series([None] * len(uncoded), index=uncoded.index, dtype=object)
-    if uncoded.empty or coded["product_code"].nunique() < 2 or len(coded) < 100:
-        return none, {"used": False, "reason": "too few coded reports", "uncoded": len(uncoded)}
+def fit_proposer(coded: pd.DataFrame, min_confidence: float = 0.8, min_accuracy: float = MIN_ACCURACY,
+                 seed: int = 0) -> tuple[ProductClassifier | None, dict]:
+    """A classifier fitted on ``coded`` reports (``product_code``, ``product_name``, ``narrative``) and its
+    held-out figures; None when there are too few coded reports or its confident proposals fell short
+    of ``min_accuracy`` on held-out reports."""
+    if coded["product_code"].nunique() < 2 or len(coded) < 100:
+        return None, {"used": False, "reason": "too few coded reports"}
     train = coded.sample(min(len(coded), MAX_TRAINING), random_state=seed)
     counts = train["product_code"].value_counts()
     train = train[train["product_code"].isin(counts[counts >= 4].index)]  # stratified split needs a few each
@@ -85,9 +85,7 @@ def propose_categories(coded: pd.DataFrame, uncoded: pd.DataFrame, min_confidenc
         report_text(train), train["product_code"].tolist(), seed=seed)
     accuracy = held["accuracy_confident"] or 0.0
     figures = {"held_out": held["held_out"], "coverage": round(held["coverage"], 4), "accuracy_confident": round(accuracy, 4),
-               "min_confidence": min_confidence, "uncoded": len(uncoded)}
+               "min_confidence": min_confidence}
     if accuracy < min_accuracy:
-        return none, {**figures, "used": False, "reason": f"held-out accuracy below {min_accuracy}"}
-    proposed, _ = model.predict(report_text(uncoded))
-    out = pd.Series(proposed, index=uncoded.index, dtype=object)
-    return out, {**figures, "used": True, "proposed": int(out.notna().sum())}
+        return None, {**figures, "used": False, "reason": f"held-out accuracy below {min_accuracy}"}
+    return model, {**figures, "used": True}

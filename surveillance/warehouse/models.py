@@ -119,6 +119,20 @@ class InjuryReport(Base):
     extra: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON of columns outside the contract
 
 
+class ProductProposal(Base):
+    """The product category the text classifier proposed for an injury report that named a product but
+    carried no code, proposed once per version of the report (``row_hash``: a corrected report is
+    proposed again). ``product_code`` is None where the classifier was not confident."""
+
+    __tablename__ = "product_proposals"
+
+    injury_report_id: Mapped[int] = mapped_column(ForeignKey("injury_reports.id"), primary_key=True)
+    row_hash: Mapped[str] = mapped_column(String(32))
+    product_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    confidence: Mapped[float] = mapped_column(Float)
+    proposed_on: Mapped[date] = mapped_column(Date)
+
+
 class InspectionResult(Base):
     __tablename__ = "inspection_results"
     __table_args__ = (UniqueConstraint("sample_id", name="uq_inspection_key"),)

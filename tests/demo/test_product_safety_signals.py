@@ -4,6 +4,7 @@ the demo's false alarms are counted and set beside the nights' expected figure."
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -62,9 +63,12 @@ def test_classifier_puts_uncoded_reports_into_the_cluster(demo) -> None:
     cluster = found[(found["series"] == "P0401|610300") & found["method"].isin(["farrington-flexible", "ears-c2"])]
     proposed = [json.loads(e)["proposed_by_classifier"] for e in cluster["evidence"]]
     assert max(proposed) > 0
-    summary = json.loads(settings.detect_summary_path(spec.end).read_text(encoding="utf-8"))
-    figures = summary["detectors"]["injury/counts"]["classifier"]
-    assert figures["used"] and figures["accuracy_confident"] >= 0.95 and figures["held_out"] > 1000
+    nights = [json.loads(settings.detect_summary_path(spec.daily_start + timedelta(days=i)).read_text(encoding="utf-8"))
+              ["detectors"]["injury/classifier"] for i in range(spec.daily_days)]
+    first = nights[0]  # the history's uncoded reports, proposed on the first night; later nights only their own
+    assert first["used"] and first["accuracy_confident"] >= 0.95 and first["held_out"] > 1000
+    assert first["pending"] > 1000 and first["proposed"] > 0.9 * first["pending"]
+    assert all(n["pending"] < 100 and (n["pending"] == 0 or n["used"]) for n in nights[1:])
 
 
 def test_exceedances_are_ranked_by_hazard(demo) -> None:

@@ -8,7 +8,8 @@ from scipy.stats import false_discovery_control
 from sqlalchemy import insert
 
 from surveillance.signals.fdr import benjamini_hochberg
-from surveillance.signals.injury import choose_method, detect_injury
+from surveillance.signals.injury import choose_method, detect_injury, window
+from surveillance.signals.injury_counts import daily_counts
 from surveillance.warehouse.models import IngestBatch, InjuryReport
 
 DAY = date(2026, 11, 26)  # a Thursday: the last complete week is 16-22 November
@@ -84,3 +85,14 @@ def test_severe_cases_have_their_own_series(engine) -> None:
     severe = [s for s in signals if s["series"] == "P0201|610100|severe"]
     assert severe and "重伤" in severe[0]["title"] and severe[0]["observed"] == 6
     assert severe[0]["signal_key"] == "injury|farrington-flexible|P0201|610100|severe|2026-11-16"
+
+
+def test_weeks_recomputed_from_counts_read_once_equal_each_week_read_alone(engine) -> None:
+    _load(engine, 140, cluster=25)
+    weeks = [DAY - timedelta(weeks=k) for k in (3, 2, 1, 0)]
+    with engine.connect() as conn:
+        spans = [window(conn, day) for day in weeks]
+        daily = daily_counts(conn, min(w.first_monday for w in spans), spans[-1].week_end)
+        alone = [detect_injury(conn, day) for day in weeks]
+        shared = [detect_injury(conn, day, daily=daily) for day in weeks]
+    assert shared == alone and any(alone[-1]) and sum(map(len, alone)) >= 1
