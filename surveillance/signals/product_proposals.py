@@ -25,10 +25,11 @@ def _pending_select(*columns) -> Select:
                    or_(p.injury_report_id.is_(None), p.row_hash != r.row_hash)))
 
 
-def _pending(conn: Connection, limit: int) -> pd.DataFrame:
+def _pending(conn: Connection, limit: int, after_id: int = 0) -> pd.DataFrame:
+    """The next ``limit`` pending reports by id after ``after_id`` (a cursor: each chunk reads on from the last)."""
     r = InjuryReport
     stmt = _pending_select(r.id, r.row_hash, r.product_name, r.narrative, ProductProposal.injury_report_id.label("stale"))
-    rows = conn.execute(stmt.order_by(r.id).limit(limit)).all()
+    rows = conn.execute(stmt.where(r.id > after_id).order_by(r.id).limit(limit)).all()
     return pd.DataFrame(rows, columns=["id", "row_hash", "product_name", "narrative", "stale"])
 
 
@@ -62,6 +63,6 @@ def propose_pending(conn: Connection, day: date) -> dict:
             for i, h, label, c in zip(pending["id"], pending["row_hash"], labels, confidence, strict=True)])
         done += len(pending)
         confident += int(pd.notna(labels).sum())
-        pending = _pending(conn, CHUNK)
+        pending = _pending(conn, CHUNK, after_id=int(pending["id"].max()))
     return {**figures, "pending": done, "proposed": confident}
 

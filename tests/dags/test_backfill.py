@@ -87,7 +87,8 @@ def airflow(tmp_path: Path) -> Iterator[dict[str, str]]:
     port = free_port()
     env = dict(os.environ, AIRFLOW_HOME=str(home), AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
                AIRFLOW__CORE__LOAD_EXAMPLES="False", AIRFLOW__CORE__EXECUTOR="LocalExecutor",
-               AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False", AIRFLOW__API__PORT=str(port),
+               AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False", AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME="0.2",
+               AIRFLOW__API__PORT=str(port),
                AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
                AIRFLOW__API_AUTH__JWT_SECRET="backfill-test", AIRFLOW__CORE__PARALLELISM="4",
                SURVEILLANCE_HOME=str(tmp_path / "airflow-side"),
@@ -225,7 +226,7 @@ def digests(home: Path) -> dict[str, list[list[str]]]:
 
 
 @pytest.mark.airflow
-@pytest.mark.slow
+@pytest.mark.backfill
 def test_a_60_day_backfill_leaves_the_warehouse_as_60_nightly_runs(airflow: dict[str, str], tmp_path: Path) -> None:
     nightly_home, airflow_home = tmp_path / "nightly-side", tmp_path / "airflow-side"
     prepare(airflow_home)

@@ -46,7 +46,8 @@ def _proposals(engine) -> pd.DataFrame:
         return pd.DataFrame(conn.execute(select(ProductProposal)).mappings().all())
 
 
-def test_uncoded_reports_are_proposed_once_and_again_when_corrected(engine) -> None:
+def test_uncoded_reports_are_proposed_once_and_again_when_corrected(engine, monkeypatch) -> None:
+    monkeypatch.setattr(product_proposals, "CHUNK", 25)  # several chunks, each read on from the last
     frame = _reports(600, 0.2, seed=1)
     _store(engine, frame)
     with engine.begin() as conn:
