@@ -107,14 +107,14 @@ def test_dagbag_and_one_night_through_airflow(airflow_env: dict[str, str], tmp_p
     errors = subprocess.run([sys.executable, "-c", (
         "from airflow.dag_processing.dagbag import DagBag; b=DagBag(); "
         "print(b.import_errors); d=b.get_dag('surveillance_nightly'); "
-        "print(sorted(d.tags), d.default_args['owner'], d.default_args['retries'], len(d.tasks)); "
+        "print(sorted(d.tags), d.default_args['owner'], d.default_args['retries'], len(d.tasks), d.max_active_runs); "
         "w=b.get_dag('surveillance_weekly'); print(sorted(w.tags), w.default_args['retries'], "
         "sorted(a.uri for a in w.timetable.asset_condition.iter_assets().values() if hasattr(a, 'uri')) "
         "if hasattr(w.timetable.asset_condition, 'iter_assets') else w.timetable.asset_condition)")],
         env=env, capture_output=True, text=True, cwd=ROOT)
     lines = errors.stdout.strip().splitlines()
-    # resolve_day, landed x3, ingest x3 (mapped per file), detect x3 (per domain), alert, verdict
-    assert lines[-3] == "{}" and lines[-2] == "['nightly', 'surveillance'] surveillance 3 12", errors.stderr[-2000:]
+    # resolve_day, landed x3, ingest x3 (mapped per file), detect x3 (per domain), alert, verdict; one run at a time
+    assert lines[-3] == "{}" and lines[-2] == "['nightly', 'surveillance'] surveillance 3 12 1", errors.stderr[-2000:]
     assert lines[-1].startswith("['surveillance', 'weekly'] 3") and "surveillance://warehouse/signals" in lines[-1]
     assert run_in(env, "surveillance", "db", "upgrade").returncode == 0
     land(tmp_path, "food", "lab.csv", FOOD.encode())
