@@ -8,7 +8,11 @@ measures, each stage in its own process (as Airflow tasks run) so its peak memor
 - a backfill of ``--backfill-days`` days (default 30), the same stages day after day.
 
     .venv/bin/python benchmarks/scale_benchmark.py [--injury-rows N] [--backfill-days D] [--workdir DIR]
-                                                   [--pg-url postgresql://...]
+                                                   [--pg-url postgresql://...] [--reuse]
+
+``--reuse`` measures again on a workdir an earlier run built (the set-up of 20,000,000 rows takes most
+of an hour): its warehouse is migrated to the current schema and the landed days it has not ingested
+yet are run.
 
 Targets (issue #6): one night under 5 minutes, peak memory under 4 GB. The history load (its speed is
 the ingest benchmark's subject) and the one-time proposal of a product category for the history's
@@ -144,6 +148,26 @@ def build(work: Path, injury_rows: int, backfill_days: int, env: dict[str, str])
             "daily_start": spec.daily_start.isoformat(), "days": days}
 
 
+def resume(env: dict[str, str]) -> tuple[list[date], float]:
+    """An earlier run's warehouse brought to the current schema; the landed days it has not ingested yet
+    and the seconds the migrations took."""
+    os.environ.update(env)
+    from sqlalchemy import func, select
+
+    from surveillance.settings import load_settings
+    from surveillance.warehouse.db import get_engine, upgrade
+    from surveillance.warehouse.models import IngestBatch
+
+    settings = load_settings()
+    start = time.perf_counter()
+    upgrade(settings.db_url)
+    migrated = time.perf_counter() - start
+    with get_engine(settings.db_url).connect() as conn:
+        last = conn.execute(select(func.max(IngestBatch.run_day))).scalar()
+    days = sorted(date.fromisoformat(p.name) for p in (settings.landing / "injury").iterdir() if p.name != "history")
+    return [d for d in days if d > last], migrated
+
+
 def night(day: str, env: dict[str, str], catch_up: bool) -> list[dict]:
     stages = [f"ingest-{s}" for s in ("injury", "inspection", "food")] + [f"detect-{d}" for d in ("injury", "inspection", "food")]
     return [_stage(kind, day, env) for kind in (*stages, "alert-catch-up" if catch_up else "alert")]
@@ -155,16 +179,27 @@ def main() -> int:
     parser.add_argument("--backfill-days", type=int, default=30)
     parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench-scale")
     parser.add_argument("--pg-url", help="the warehouse on PostgreSQL (default: SQLite in the workdir)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the warehouse an earlier run built in --workdir (set-up not repeated): "
+                             "the landed days after the last one it ingested")
     args = parser.parse_args()
-    if args.workdir.exists():
-        raise SystemExit(f"{args.workdir} exists: remove it or give another --workdir")
+    if args.workdir.exists() != args.reuse:
+        raise SystemExit(f"{args.workdir} exists: remove it, give another --workdir, or --reuse it" if args.workdir.exists()
+                         else f"nothing to reuse: {args.workdir} does not exist")
     db_url = args.pg_url or f"sqlite:///{args.workdir / 'warehouse.db'}"
     env = dict(os.environ, SURVEILLANCE_HOME=str(args.workdir), SURVEILLANCE_DB_URL=db_url, SURVEILLANCE_SMTP="off")
-    setup = build(args.workdir, args.injury_rows, args.backfill_days, env)
-    print(f"set-up: generated in {setup['generate_s']} s; history loaded in {setup['history_load_s']} s: {setup['history_rows']}")
-    p = setup["history_proposals"]
-    print(f"set-up: the history's uncoded injury reports proposed a category once: {p['pending']} reports in {p['seconds']} s, "
-          f"peak {p['peak_mb']:.0f} MB")
+    if args.reuse:
+        remaining, migrated = resume(env)
+        if len(remaining) < args.backfill_days + 1:
+            raise SystemExit(f"only {len(remaining)} landed days left in {args.workdir}: give --backfill-days {len(remaining) - 1} or less")
+        setup = {"reused": str(args.workdir), "migrations_s": round(migrated, 1), "daily_start": remaining[0].isoformat()}
+        print(f"set-up: reused {args.workdir} (migrations {setup['migrations_s']} s); first day {remaining[0]}")
+    else:
+        setup = build(args.workdir, args.injury_rows, args.backfill_days, env)
+        print(f"set-up: generated in {setup['generate_s']} s; history loaded in {setup['history_load_s']} s: {setup['history_rows']}")
+        p = setup["history_proposals"]
+        print(f"set-up: the history's uncoded injury reports proposed a category once: {p['pending']} reports in "
+              f"{p['seconds']} s, peak {p['peak_mb']:.0f} MB")
     first = date.fromisoformat(setup["daily_start"])
     backfill = []
     for i in range(args.backfill_days):

@@ -56,13 +56,13 @@ def choose_method(history_weeks: int) -> tuple[str, int]:
     return "too-short", 0
 
 
-def weekly_counts(counts: pd.DataFrame, first_monday: date, weeks: int) -> pd.DataFrame:
-    """Series (product, jurisdiction) x week matrix of ``counts`` (``daily_counts``' rows), zero-filled,
-    province-wide rows included."""
+def weekly_counts(counts: pd.DataFrame, first_monday: date, weeks: int, value: str = "n") -> pd.DataFrame:
+    """Series (product, jurisdiction) x week matrix of ``counts``' column ``value`` (``daily_counts``' rows:
+    all cases ``n`` or serious ones ``severe``), zero-filled, province-wide rows included."""
     week = ((pd.to_datetime(counts["visit_date"]) - pd.Timestamp(first_monday)).dt.days // 7).astype(int)
     counts = counts.assign(week=week)
-    city = counts.groupby(["product_code", "jurisdiction_code", "week"])["n"].sum()
-    prov = counts.groupby(["product_code", "week"])["n"].sum()
+    city = counts.groupby(["product_code", "jurisdiction_code", "week"])[value].sum()
+    prov = counts.groupby(["product_code", "week"])[value].sum()
     prov.index = pd.MultiIndex.from_arrays(
         [prov.index.get_level_values(0), [PROVINCE] * len(prov), prov.index.get_level_values(1)],
         names=city.index.names)
@@ -116,8 +116,7 @@ def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict
         stats.update(tested=0, signals=0, expected_false_alarms=0.0)
         return []
     all_cases = weekly_counts(daily, first_monday, weeks)
-    severe = daily[daily["severe"] == 1]
-    severe_cases = weekly_counts(severe, first_monday, weeks) if len(severe) else all_cases * 0
+    severe_cases = weekly_counts(daily, first_monday, weeks, value="severe")
     matrix = pd.concat([all_cases.assign(kind=ALL).set_index("kind", append=True),
                         severe_cases.assign(kind=SEVERE).set_index("kind", append=True)])
     counts = matrix.to_numpy(dtype=float)

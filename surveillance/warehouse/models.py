@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -94,7 +95,12 @@ class RevisedDay(Base):
 
 class InjuryReport(Base):
     __tablename__ = "injury_reports"
-    __table_args__ = (UniqueConstraint("hospital_code", "report_id", name="uq_injury_key"),)
+    __table_args__ = (
+        UniqueConstraint("hospital_code", "report_id", name="uq_injury_key"),
+        # covers the detectors' counts (signals/injury_counts.py): read from the index alone, in its order
+        Index("ix_injury_reports_counts", "visit_date", "product_code", "jurisdiction_code", "severity", "outcome",
+              "injury_nature", "body_part"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[str] = mapped_column(String(64))

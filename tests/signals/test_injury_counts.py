@@ -99,9 +99,10 @@ def test_database_counts_equal_counting_the_reports(engine) -> None:
     rows = rows[rows["product"].notna()]
     rows["severe"] = (rows["outcome"].isin(["住院", "转院", "死亡"]) | (rows["severity"] == "重度")).astype(int)
     window = rows[(rows["visit_date"] >= start) & (rows["visit_date"] <= end)]
-    expected = window.groupby(["product", "jurisdiction_code", "visit_date", "severe"]).size()
-    ours = counts.set_index(["product_code", "jurisdiction_code", "visit_date", "severe"])["n"]
-    assert ours.sort_index().tolist() == expected.sort_index().tolist() and ours.sum() == len(window) > 300
+    expected = window.groupby(["product", "jurisdiction_code", "visit_date"])["severe"].agg(["size", "sum"])
+    ours = counts.set_index(["product_code", "jurisdiction_code", "visit_date"]).sort_index()
+    assert ours["n"].tolist() == expected.sort_index()["size"].tolist() and ours["n"].sum() == len(window) > 300
+    assert ours["severe"].tolist() == expected.sort_index()["sum"].tolist() and 0 < ours["severe"].sum() < len(window)
     assert counts["product_code"].isin(PRODUCTS).all()
     coded = window[window["product_code"].notna()].assign(recent=lambda f: (f["visit_date"] >= DAY - timedelta(days=20)).astype(int))
     expected = coded.groupby(["product_code", "injury_nature", "body_part", "recent"]).size()
