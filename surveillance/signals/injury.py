@@ -21,7 +21,16 @@ from surveillance import reference
 from surveillance.signals.ears import ears
 from surveillance.signals.farrington import FarringtonControl, farrington_flexible
 from surveillance.signals.fdr import Q, benjamini_hochberg, expected_false_alarms
-from surveillance.signals.injury_counts import SERIOUS_OUTCOMES, SEVERE_GRADE, daily_counts, product_reports
+from surveillance.signals.injury_counts import (
+    CHILD_BELOW,
+    DEATH,
+    ELDERLY_FROM,
+    HOSPITALISED_OUTCOMES,
+    SERIOUS_OUTCOMES,
+    SEVERE_GRADE,
+    daily_counts,
+    product_reports,
+)
 from surveillance.signals.periods import last_complete_week
 from surveillance.warehouse.models import InjuryReport
 
@@ -35,6 +44,16 @@ ALL, SEVERE = "all", "severe"  # the two series of each product x area: every ca
 def is_severe(cases: pd.DataFrame) -> pd.Series:
     """Hospitalised, transferred or dead, or graded severe."""
     return cases["outcome"].isin(list(SERIOUS_OUTCOMES)) | (cases["severity"] == SEVERE_GRADE)
+
+
+def case_profile(cases: pd.DataFrame) -> dict:
+    """What a signal's cases were like, for its evidence and warning level: how grave, how many children
+    and elderly, and the first 50 records (hospital/report id) to look up."""
+    return dict(severe=int((cases["severity"] == SEVERE_GRADE).sum()), serious=int(is_severe(cases).sum()),
+                hospitalised=int(cases["outcome"].isin(list(HOSPITALISED_OUTCOMES)).sum()),
+                deaths=int((cases["outcome"] == DEATH).sum()),
+                children=int((cases["age"] < CHILD_BELOW).sum()), elderly=int((cases["age"] >= ELDERLY_FROM).sum()),
+                records=(cases["hospital_code"] + "/" + cases["report_id"]).head(50).tolist())
 
 
 ALPHA = 0.01  # per-series threshold; the night's false alarms are then controlled by FDR
@@ -163,11 +182,6 @@ def detect_injury(conn: Connection, day: date, alpha: float = ALPHA, stats: dict
                   f"预期{expected[i]:.1f}例",
             evidence=dict(weekly_counts=recent.astype(int).tolist(), first_week=(week_start - timedelta(weeks=11)).isoformat(),
                           method=method, years_of_history=years, p_value=float(pvalues[i]), fdr_q=Q,
-                          proposed_by_classifier=int(mine["proposed"].sum()),
-                          severe=int((mine["severity"] == "重度").sum()), serious=int(is_severe(mine).sum()),
-                          hospitalised=int(mine["outcome"].isin(["住院", "转院"]).sum()),
-                          deaths=int((mine["outcome"] == "死亡").sum()),
-                          children=int((mine["age"] < 14).sum()), elderly=int((mine["age"] >= 65).sum()),
-                          records=(mine["hospital_code"] + "/" + mine["report_id"]).head(50).tolist()),
+                          proposed_by_classifier=int(mine["proposed"].sum()), **case_profile(mine)),
         ))
     return signals

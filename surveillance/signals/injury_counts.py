@@ -12,8 +12,11 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from surveillance.warehouse.models import InjuryReport, ProductProposal
 
-SERIOUS_OUTCOMES = ("住院", "转院", "死亡")
+HOSPITALISED_OUTCOMES = ("住院", "转院")
+DEATH = "死亡"
+SERIOUS_OUTCOMES = (*HOSPITALISED_OUTCOMES, DEATH)
 SEVERE_GRADE = "重度"
+CHILD_BELOW, ELDERLY_FROM = 14, 65  # ages, in years
 
 
 def serious_case():

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from surveillance import reference
 from surveillance.signals.disproportionality import EVANS, disproportionality
 from surveillance.signals.fdr import Q, benjamini_hochberg, expected_false_alarms
-from surveillance.signals.injury import is_severe
+from surveillance.signals.injury import case_profile
 from surveillance.signals.injury_counts import pattern_counts, product_reports
 from surveillance.signals.periods import last_complete_week
 
@@ -62,7 +62,6 @@ def detect_patterns(conn: Connection, day: date, stats: dict | None = None) -> l
         kind, label = labels[column]
         mine = product_reports(conn, start, week_end, product_code=product, **{column: value})
         mine = mine[~mine["proposed"]]  # the tables count coded reports only
-        serious = is_severe(mine)
         pname = products.at[product, "name"] if product in products.index else product
         share_other = r.c / (r.c + r.d)
         series = f"{product}|{kind}:{value}"
@@ -82,12 +81,7 @@ def detect_patterns(conn: Connection, day: date, stats: dict | None = None) -> l
                           ror_high=float(r.ror_high), ic=float(r.ic), ic025=float(r.ic025),
                           baseline_a=int(0 if pd.isna(r.baseline_a) else r.baseline_a),
                           baseline_prr=None if pd.isna(r.baseline_prr) else float(r.baseline_prr),
-                          cities=mine["jurisdiction_code"].value_counts().to_dict(),
-                          severe=int((mine["severity"] == "重度").sum()), serious=int(serious.sum()),
-                          hospitalised=int(mine["outcome"].isin(["住院", "转院"]).sum()),
-                          deaths=int((mine["outcome"] == "死亡").sum()), children=int((mine["age"] < 14).sum()),
-                          elderly=int((mine["age"] >= 65).sum()),
-                          records=(mine["hospital_code"] + "/" + mine["report_id"]).head(50).tolist()),
+                          cities=mine["jurisdiction_code"].value_counts().to_dict(), **case_profile(mine)),
         ))
     if stats is not None:
         stats.update(pairs_tested=int(testable.sum()), fdr_q=Q, expected_false_alarms=expected_false_alarms(len(signals)),

@@ -3,12 +3,13 @@
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import false_discovery_control
 from sqlalchemy import insert
 
 from surveillance.signals.fdr import benjamini_hochberg
-from surveillance.signals.injury import choose_method, detect_injury, window
+from surveillance.signals.injury import case_profile, choose_method, detect_injury, window
 from surveillance.signals.injury_counts import daily_counts
 from surveillance.warehouse.models import IngestBatch, InjuryReport
 
@@ -76,6 +77,18 @@ def test_quiet_data_raise_nothing(engine) -> None:
     with engine.connect() as conn:
         assert detect_injury(conn, DAY, stats=stats) == []
     assert stats["method"] == "farrington-flexible" and stats["signals"] == 0
+
+
+def test_case_profile_counts_how_grave_and_who() -> None:
+    cases = pd.DataFrame({"severity": ["重度", "轻度", "中度", "轻度", "轻度"],
+                          "outcome": ["处理后离院", "住院", "转院", "死亡", "处理后离院"],
+                          "age": [3, 13, 14, 64, 65], "hospital_code": ["H1"] * 5,
+                          "report_id": [f"R{i}" for i in range(5)]})
+    profile = case_profile(cases)
+    assert list(profile) == ["severe", "serious", "hospitalised", "deaths", "children", "elderly", "records"]
+    assert profile == dict(severe=1, serious=4, hospitalised=2, deaths=1, children=2, elderly=1,
+                           records=["H1/R0", "H1/R1", "H1/R2", "H1/R3", "H1/R4"])
+    assert len(case_profile(pd.concat([cases] * 20, ignore_index=True))["records"]) == 50
 
 
 def test_severe_cases_have_their_own_series(engine) -> None:
