@@ -36,7 +36,7 @@ def signal_chart(signal: dict) -> bytes:
 
 
 def _plain(value: object) -> object:
-    return value.item() if hasattr(value, "item") else str(value)  # numpy scalars; dates as ISO text
+    return value.tolist() if hasattr(value, "tolist") else str(value)  # numpy scalars and arrays; dates as ISO text
 
 
 @lru_cache(maxsize=512)

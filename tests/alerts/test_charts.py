@@ -16,6 +16,8 @@ def test_a_chart_is_a_png_drawn_once_for_the_same_figures() -> None:
     same = {**SERIES, "id": 7, "expected": np.float64(4.2),
             "evidence": {"weekly_counts": [np.int64(v) for v in (3, 4, 5, 9)], "first_week": date(2026, 9, 7)}}
     assert charts.signal_chart(same) is first
+    as_array = {**SERIES, "evidence": {**SERIES["evidence"], "weekly_counts": np.array([3, 4, 5, 9])}}
+    assert charts.signal_chart(as_array) is first
     assert charts._chart.cache_info().misses == 1
     assert charts.signal_chart({**SERIES, "threshold": 6.0}) != first
 
