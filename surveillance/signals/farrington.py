@@ -347,6 +347,15 @@ def _fit_model(control: FarringtonControl, x: _Design, y: np.ndarray, observed: 
     return fit
 
 
+def trend_significant(t_stat: np.ndarray, df: np.ndarray, p_threshold: float) -> np.ndarray:
+    """R's two-sided ``p < pThresholdTrend`` for the trend's t statistic, decided as |t| above the
+    critical value: a p-value within 1e-16 of 1 rounds to 1, and pThresholdTrend = 1 (Noufaily: always
+    keep the trend) would then drop a trend whose t is ~1e-17 by rounding noise alone."""
+    with np.errstate(invalid="ignore"):
+        critical = 0.0 if p_threshold >= 1 else stats.t.isf(p_threshold / 2, df)
+        return np.abs(t_stat) > critical
+
+
 def _threshold_delta(mu0, se_fit, phi, y, control: FarringtonControl):
     z = stats.norm.ppf(1 - control.alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -428,9 +437,9 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
         eta1, se1 = predict(trended, x1.prediction_rows(len(series)), slice(None))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             t_stat = trended.beta[..., 1] / np.sqrt(trended.inference_dispersion * trended.inverse[..., 1, 1])
-            p_trend = 2 * stats.t.sf(np.abs(t_stat), trended.df)
             max_response = np.where(observed, y, -np.inf).max(axis=-1)
-            use_trend = (trended.converged & (control.b >= 3) & (p_trend < control.p_threshold_trend)
+            use_trend = (trended.converged & (control.b >= 3)
+                         & trend_significant(t_stat, trended.df, control.p_threshold_trend)
                          & (np.exp(eta1) <= max_response))
     eta0, se_eta = np.full(len(series), np.nan), np.full(len(series), np.nan)
     phi, converged = np.full(len(series), np.nan), np.zeros(len(series), dtype=bool)

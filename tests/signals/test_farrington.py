@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from surveillance.signals.farrington import FarringtonControl, farrington_flexible, template
+from surveillance.signals.farrington import FarringtonControl, farrington_flexible, template, trend_significant
 
 
 def _seasonal(n_series: int, weeks: int, seed: int = 1) -> np.ndarray:
@@ -49,3 +49,11 @@ def test_missing_weeks_are_left_out_of_the_fit() -> None:
     gappy = farrington_flexible(holes, FarringtonControl(), last=4)
     np.testing.assert_allclose(gappy.threshold[0], full.threshold[0])
     assert np.isfinite(gappy.threshold[1]).all()
+
+
+def test_the_trend_test_is_rs_p_below_the_threshold_without_rounding_near_one() -> None:
+    df = np.array([180.0, 180.0, 180.0, 180.0])
+    # pThresholdTrend = 1 keeps any trend with a t statistic, however small (2 * sf(5.6e-17) rounds to 1)
+    assert trend_significant(np.array([5.6e-17, -3e-16, 0.0, np.nan]), df, 1.0).tolist() == [True, True, False, False]
+    # below 1, the same decision as p < threshold: t = 1.973 is the two-sided 5% point at 180 df
+    assert trend_significant(np.array([1.98, -1.98, 1.96, np.nan]), df, 0.05).tolist() == [True, True, False, False]
