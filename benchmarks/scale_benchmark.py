@@ -183,6 +183,7 @@ def main() -> int:
                         help="measure on the warehouse an earlier run built in --workdir (set-up not repeated): "
                              "the landed days after the last one it ingested")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each day's line as it ends, also into a log file
     if args.workdir.exists() != args.reuse:
         raise SystemExit(f"{args.workdir} exists: remove it, give another --workdir, or --reuse it" if args.workdir.exists()
                          else f"nothing to reuse: {args.workdir} does not exist")
