@@ -175,9 +175,12 @@ def night(day: str, env: dict[str, str], catch_up: bool) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--injury-rows", type=int, default=20_000_000)
-    parser.add_argument("--backfill-days", type=int, default=30)
-    parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench-scale")
+    parser.add_argument("--injury-rows", type=int, default=20_000_000,
+                        help="injury reports per three years: the daily rate of the history and of the measured days (default: %(default)s)")
+    parser.add_argument("--backfill-days", type=int, default=30,
+                        help="days backfilled before the measured night, one after another (default: %(default)s)")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench-scale",
+                        help="landing files and the SQLite warehouse; must not exist unless --reuse (default: %(default)s)")
     parser.add_argument("--pg-url", help="the warehouse on PostgreSQL (default: SQLite in the workdir)")
     parser.add_argument("--reuse", action="store_true",
                         help="measure on the warehouse an earlier run built in --workdir (set-up not repeated): "
