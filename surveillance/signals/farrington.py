@@ -349,11 +349,11 @@ def _fit_model(control: FarringtonControl, x: _Design, y: np.ndarray, observed: 
 
 def trend_significant(t_stat: np.ndarray, df: np.ndarray, p_threshold: float) -> np.ndarray:
     """R's two-sided ``p < pThresholdTrend`` for the trend's t statistic, decided as |t| above the
-    critical value: a p-value within 1e-16 of 1 rounds to 1, and pThresholdTrend = 1 (Noufaily: always
-    keep the trend) would then drop a trend whose t is ~1e-17 by rounding noise alone."""
+    critical value (0 for a threshold of 1): a p-value within 1e-16 of 1 rounds to 1, and
+    pThresholdTrend = 1 (Noufaily: always keep the trend) would then drop a trend whose t is ~1e-17 by
+    rounding noise alone."""
     with np.errstate(invalid="ignore"):
-        critical = 0.0 if p_threshold >= 1 else stats.t.isf(p_threshold / 2, df)
-        return np.abs(t_stat) > critical
+        return np.abs(t_stat) > stats.t.isf(p_threshold / 2, df)
 
 
 def _threshold_delta(mu0, se_fit, phi, y, control: FarringtonControl):
