@@ -23,6 +23,7 @@ class Settings:
     pii_salt: str
     mail_from: str
     quiet_periods: int = 2  # weeks without a signal before its episode is resolved (SURVEILLANCE_QUIET_PERIODS)
+    hospitals_file: Path = PROJECT_ROOT / "config" / "sentinel_hospitals.csv"  # SURVEILLANCE_HOSPITALS
 
     @property
     def landing(self) -> Path:
@@ -71,4 +72,9 @@ def load_settings() -> Settings:
     mail_from = os.environ.get("SURVEILLANCE_MAIL_FROM", "surveillance@warnings.shaanxi.example")
     quiet = int(os.environ.get("SURVEILLANCE_QUIET_PERIODS", "2"))
     return Settings(home=home, db_url=db_url, contacts_file=contacts, pii_salt=salt, mail_from=mail_from,
-                    quiet_periods=quiet)
+                    quiet_periods=quiet, hospitals_file=hospitals_path())
+
+
+def hospitals_path() -> Path:
+    """The sentinel hospital registry operators edit (hospital code -> county)."""
+    return Path(os.environ.get("SURVEILLANCE_HOSPITALS", PROJECT_ROOT / "config" / "sentinel_hospitals.csv"))

@@ -26,7 +26,7 @@ SPRING_FESTIVAL = [date(2022, 2, 1), date(2023, 1, 22), date(2024, 2, 10), date(
 CLUSTER_PRODUCT, CLUSTER_CITY, CLUSTER_COUNTY = "P0401", "610300", "610302"  # e-bike batteries, 宝鸡市渭滨区
 FAILING_USCC_INDEX = 7
 TREND_ANALYTE, TREND_CATEGORY = "CD", "F01"  # cadmium in grain
-PATTERN_PRODUCT, PATTERN_NATURE = "P0101", "器官系统损伤"  # toys: magnets and button cells swallowed
+PATTERN_PRODUCT, PATTERN_NATURE = "P0101", "内脏器官伤"  # toys: magnets and button cells swallowed
 RATE_CATEGORY, RATE_CITY = "P0301", "610500"  # e-bikes sampled in 渭南市 failing far more often
 NEW_ITEM_CATEGORY, NEW_ITEM = "P0101", "邻苯二甲酸酯"  # a failed test item never seen for toys
 FOOD_RATE_CATEGORY, FOOD_RATE_ANALYTE, FOOD_RATE_CITY = "F02", "OMET", "610700"  # omethoate, 汉中市 greens
@@ -113,14 +113,14 @@ PRODUCT_PROFILE = {
     "P0602": (0.05, "flat", "刀/锐器伤", "锐器伤、咬伤、开放伤", "{p}破碎划伤"),
     "P0603": (0.10, "flat", "刀/锐器伤", "锐器伤、咬伤、开放伤", "使用{p}切伤"),
     "P0604": (0.04, "flat", "跌倒/坠落", "骨折", "从{p}上跌落"),
-    "P0702": (0.02, "winter", "中毒", "器官系统损伤", "{p}一氧化碳中毒"),
+    "P0702": (0.02, "winter", "中毒", "内脏器官伤", "{p}一氧化碳中毒"),
     "P0801": (0.03, "summer", "跌倒/坠落", "扭伤/拉伤", "在{p}上玩耍扭伤"),
     "P0802": (0.04, "summer", "跌倒/坠落", "骨折", "玩{p}摔倒"),
-    "P0901": (0.03, "flat", "中毒", "器官系统损伤", "误服{p}"),
+    "P0901": (0.03, "flat", "中毒", "内脏器官伤", "误服{p}"),
     "P1101": (0.02, "flat", "其他", "其他", "{p}触电"),
 }
 NON_PRODUCT = [("跌倒/坠落", "骨折", "flat", 0.30), ("机动车车祸", "骨折", "flat", 0.25),
-               ("动物伤", "锐器伤、咬伤、开放伤", "summer", 0.15), ("溺水", "器官系统损伤", "summer", 0.04),
+               ("动物伤", "锐器伤、咬伤、开放伤", "summer", 0.15), ("溺水", "内脏器官伤", "summer", 0.04),
                ("钝器伤", "挫伤、擦伤", "flat", 0.26)]
 SURNAMES, GIVEN = "王李张刘陈杨赵黄周吴", "伟芳娜敏静磊洋勇艳杰军强"
 

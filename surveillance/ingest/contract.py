@@ -86,11 +86,14 @@ INSPECTION = Contract(
         Column("brand", "商标", required=False),
         Column("model", "规格型号", required=False),
         Column("manufacturer_name", "生产企业名称"),
-        Column("manufacturer_uscc", "统一社会信用代码"),
+        # many regulators' announcements carry no credit code: repeat failures then go by name and address
+        Column("manufacturer_uscc", "统一社会信用代码", required=False),
+        Column("manufacturer_address", "生产企业地址", required=False),
         Column("sampling_stage", "抽样环节"),
         Column("inspection_agency", "检验机构"),
         Column("verdict", "检验结论"),
         Column("failed_items", "不合格项目", required=False),
+        Column("counterfeit", "假冒", required=False),  # the named manufacturer says it did not make it
     ),
     key=("sample_id",),
     date_column="sampling_date",
@@ -109,10 +112,11 @@ FOOD = Contract(
         Column("sampling_stage", "采样环节"),
         Column("analyte", "检测项目"),
         Column("result_value", "检测结果"),
-        Column("unit", "单位"),
+        Column("unit", "单位", required=False),  # may sit inside the result (0.52mg/kg)
         Column("lod", "检出限", required=False),
         Column("limit_value", "限量值", required=False),
         Column("limit_standard", "限量标准", required=False),
+        Column("sender_verdict", "结果判定", required=False),  # the lab's own verdict, kept beside ours
     ),
     key=("sample_id", "analyte"),
     date_column="sampling_date",
@@ -125,5 +129,5 @@ SEX_VALUES = ("男", "女", "未知")
 INSPECTION_STAGES = ("生产", "流通", "电商", "进口")
 FOOD_STAGES = ("种植养殖", "生产加工", "流通", "餐饮", "学校食堂", "进口")
 VERDICTS = ("合格", "不合格")
-SEVERITIES = ("轻度", "中度", "重度")
-OUTCOMES = ("处理后离院", "住院", "转院", "死亡", "其他")
+# The injury card's categories (severity, outcome, cause, …) are its code tables:
+# surveillance/reference/data/injury_codes.csv.

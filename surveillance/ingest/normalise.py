@@ -6,8 +6,11 @@ Each normaliser takes the raw frame and returns the typed frame plus a list of p
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,6 +22,8 @@ Problem = tuple[int, str, str]
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y.%m.%d")
+_DATE_WITH_TIME = (r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:\s*T?\s*\d{1,2}(?:\s*[:时点]\s*(?:\d{1,2}(?:\s*[:分]\s*(?:\d{1,2}(?:\.\d+)?\s*秒?)?)?)?)?)?$")
 
 
 def per_unique(series: pd.Series, func, dtype: str = "object") -> pd.Series:
@@ -70,6 +75,13 @@ def _parse_date_values(series: pd.Series) -> pd.Series:
         if not todo.any():
             break
         out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    loose = out.isna() & (text != "")
+    if loose.any():  # a date with a time in any of the senders' spellings: 2026-11-20 14:35, 2026年11月20日14时
+        parts = text[loose].str.extract(_DATE_WITH_TIME)
+        ok = parts[0].notna()
+        if ok.any():
+            iso = parts.loc[ok, 0] + "-" + parts.loc[ok, 1].str.zfill(2) + "-" + parts.loc[ok, 2].str.zfill(2)
+            out[iso.index] = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     serial = out.isna() & text.str.fullmatch(r"\d{5}(\.0+)?")
     if serial.any():
         days = text[serial].astype(float)
@@ -97,6 +109,7 @@ _SEX = {"男": "男", "女": "女", "m": "男", "f": "女", "male": "男", "fema
 def parse_sex(series: pd.Series) -> pd.Series:
     def values(uniq: pd.Series) -> pd.Series:
         text = _nfkc_values(uniq).fillna("").astype(str).str.lower()
+        text = text.str.replace(r"^[12]\s*[.、:]?\s*(?=[男女])", "", regex=True)  # the card's 1男 / 2 女
         return text.map(_SEX).fillna(text)
 
     return per_unique(series, values)
@@ -138,8 +151,15 @@ def _date_column(frame: pd.DataFrame, raw: pd.DataFrame, col: str, problems: lis
     frame[col] = pd.Series(iso, index=raw.index).where(parsed.notna(), None)
 
 
+def _region_values(uniq: pd.Series) -> pd.Series:
+    text = _nfkc_values(uniq).fillna("").astype(str)
+    table = reference.region_lookup()
+    return text.map(lambda v: table.get(v) or reference.region_from_text(v) or v or None)
+
+
 def _region(frame: pd.DataFrame, raw: pd.DataFrame) -> None:
-    frame["region_code"] = lookup_codes(raw["region_code"], reference.region_lookup(), "str")
+    """A code, a name, an old name or an address -> today's division (outside Shaanxi: the province)."""
+    frame["region_code"] = per_unique(raw["region_code"], _region_values, "str")
     frame["jurisdiction_code"] = frame["region_code"].map(reference.jurisdiction_of())
 
 
@@ -153,12 +173,30 @@ def _free_text(raw: pd.DataFrame, col: str) -> pd.Series:
     return text.astype(object).where(text != "", None)
 
 
+INJURY_CODED = ("injury_cause", "injury_intent", "injury_nature", "body_part", "severity", "outcome")
+
+
+def _card_codes(raw: pd.DataFrame, col: str, problems: list[Problem]) -> pd.Series:
+    """The card's code, code+label or label (our earlier labels are aliases) -> the card's label."""
+    from surveillance.ingest.derive import decode
+
+    codes, labels = reference.injury_code_table(col)
+    uniq = pd.Series(pd.unique(raw[col].astype(str)), dtype=object)
+    decoded, conflicts = decode(uniq, codes, labels)
+    label_of = dict(zip(uniq, decoded, strict=True))
+    for value, message in zip(uniq, conflicts, strict=True):
+        if message:
+            problems.extend((i, col, message) for i in raw.index[raw[col].astype(str) == value])
+    return raw[col].astype(str).map(label_of).replace("", None)
+
+
 def normalise_injury(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     frame = pd.DataFrame(index=raw.index)
-    for col in ("report_id", "hospital_code", "injury_cause", "injury_intent", "injury_nature",
-                "body_part", "severity", "outcome", "product_name"):
+    for col in ("report_id", "hospital_code", "product_name"):
         frame[col] = _text(raw, col)
+    for col in INJURY_CODED:
+        frame[col] = _card_codes(raw, col, problems)
     frame["narrative"] = _free_text(raw, "narrative")
     _region(frame, raw)
     _date_column(frame, raw, "visit_date", problems)
@@ -183,6 +221,7 @@ def normalise_inspection(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]
     _date_column(frame, raw, "sampling_date", problems)
     frame["product_category"] = lookup_codes(raw["product_category"], reference.product_lookup())
     verdict = nfkc(raw["verdict"]).str.replace(r"\s", "", regex=True)
+    verdict = verdict.map(lambda v: _VERDICTS.get(v.lower(), "不合格" if v.startswith("不合格") else "合格" if v.startswith("合格") else v))
     frame["verdict"] = verdict.replace("", None)
     frame["failed"] = verdict == "不合格"
     uscc = nfkc(raw["manufacturer_uscc"]).str.upper()
@@ -192,15 +231,45 @@ def normalise_inspection(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]
         for i in raw.index[bad]
     )
     frame["manufacturer_uscc"] = uscc.where(~bad & (uscc != ""), None)
+    address = nfkc(raw["manufacturer_address"]) if "manufacturer_address" in raw.columns else pd.Series("", index=raw.index)
+    frame["manufacturer_key"] = manufacturer_key(frame["manufacturer_uscc"], frame["manufacturer_name"], address)
+    frame["counterfeit"] = raw["counterfeit"].astype(str).str.strip().isin(["1", "是", "true", "True"]) \
+        if "counterfeit" in raw.columns else False
     return frame, problems
 
 
-_CENSORED = re.compile(r"^(未检出|nd|n\.d\.|<lod|<检出限|阴性|-)$", re.IGNORECASE)
-_LESS_THAN = re.compile(r"^<\s*(\d+(?:\.\d+)?)$")
-_DETECTED = re.compile(r"^(检出|阳性|positive)$", re.IGNORECASE)
-_UNIT_FACTORS = {  # to mg/kg
+_VERDICTS = {"p": "合格", "pass": "合格", "符合": "合格", "f": "不合格", "fail": "不合格", "不符合": "不合格"}
+_COMPANY_NOISE = re.compile(r"[\s()（）·.,，、\-]|有限责任公司$|股份有限公司$|有限公司$|公司$")
+
+
+def manufacturer_key(uscc: pd.Series, name: pd.Series, address: pd.Series) -> pd.Series:
+    """Who made it, for repeat-failure detection: the USCC, else the normalised name and address (the
+    announcements of many regulators carry no credit code)."""
+    def norm(v: object) -> str:
+        text = unicodedata.normalize("NFKC", str(v or ""))
+        return _COMPANY_NOISE.sub("", _COMPANY_NOISE.sub("", text))
+
+    named = name.map(norm) + "|" + address.map(lambda a: "".join(unicodedata.normalize("NFKC", str(a)).split()))
+    by_name = "N:" + named.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:16])
+    return uscc.where(uscc.notna() & (uscc != ""), by_name.where(name.notna() & (name.astype(str) != ""), None))
+
+
+_CENSORED = re.compile(r"^(未检出|nd\b|n\.d\.|<lod|<检出限|阴性|未检测到|not detected)|^[-—]$", re.IGNORECASE)
+_CENSORED_AT = re.compile(r"(?:<|≤|检出限|lod)\s*[:：=]?\s*(\d+(?:\.\d+)?)\s*([a-zA-Zμµ/%][\w/%μµ]*)?", re.IGNORECASE)
+_DETECTED = re.compile(r"^(检出|阳性|positive|detected)", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?P<op><=|>=|[<≤>≥])?\s*(?P<num>-?\d+(?:\.\d+)?)"
+    r"(?:\s*(?:[×xX*]\s*10\s*\^?\s*(?P<exp10>[-+]?\d+)|[eE](?P<exp>[-+]?\d+)))?"
+    r"\s*(?P<unit>[a-zA-Zμµ/%][\w/%μµ]*)?")
+_SUPERSCRIPT = str.maketrans({"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7",
+                              "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+"})
+_NO_LIMIT = {"", "/", "-", "—", "——", "--", "无", "n/a", "na", "不适用", "未规定", "\\"}
+_MUST_NOT = re.compile(r"(不得检出|不得使用|不得添加|不应检出|不得含有|禁止使用|阴性|^0/\d+\s*[gm][l]?$)")
+_UNIT_FACTORS = {  # to mg/kg (mass fractions; a litre taken as a kilogram, as the standards' tables do)
     "mg/kg": 1.0, "mg/l": 1.0, "μg/kg": 1e-3, "ug/kg": 1e-3, "µg/kg": 1e-3, "μg/l": 1e-3,
-    "ug/l": 1e-3, "µg/l": 1e-3, "ppm": 1.0, "ppb": 1e-3, "g/kg": 1e3,
+    "ug/l": 1e-3, "µg/l": 1e-3, "ppm": 1.0, "ppb": 1e-3, "g/kg": 1e3, "g/l": 1e3, "mg/g": 1e3, "μg/g": 1.0,
+    "ug/g": 1.0, "µg/g": 1.0, "ng/g": 1e-3, "ng/kg": 1e-6, "g/100g": 1e4, "mg/100g": 10.0, "%": 1e4,
+    "mg/ml": 1e3, "μg/ml": 1.0, "ug/ml": 1.0, "mg/dm2": None,
 }
 
 
@@ -209,8 +278,92 @@ def unit_factor(unit_from: str, unit_to: str) -> float | None:
     a, b = unit_from.strip().lower(), unit_to.strip().lower()
     if a == b:
         return 1.0
-    if a in _UNIT_FACTORS and b in _UNIT_FACTORS:
-        return _UNIT_FACTORS[a] / _UNIT_FACTORS[b]
+    fa, fb = _UNIT_FACTORS.get(a), _UNIT_FACTORS.get(b)
+    if fa and fb:
+        return fa / fb
+    return None
+
+
+def _number(match: re.Match) -> float:
+    value = float(match.group("num"))
+    exp = match.group("exp10") or match.group("exp")
+    return value * 10 ** int(exp) if exp else value
+
+
+def _value_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", str(text).translate(_SUPERSCRIPT)).strip()
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str  # value | censored | detected | pass | unparseable | empty
+    value: float | None = None
+    unit: str = ""
+    lod: float | None = None
+
+
+@functools.cache
+def parse_result(text: str) -> Result:
+    """A result as labs write it: ``0.52``, ``0.52mg/kg``, ``<0.005``, ``1.2×10³CFU/g``, ``1.2E3``, ``未检出``,
+    ``未检出(<0.01)``, ``ND``, ``检出``, ``阳性``."""
+    t = _value_text(text)
+    if not t:
+        return Result("empty")
+    if _CENSORED.match(t):
+        m = _CENSORED_AT.search(t)
+        return Result("censored", None, (m.group(2) or "") if m else "", float(m.group(1)) if m else None)
+    if _DETECTED.match(t):
+        return Result("detected", 1.0)
+    if t in ("合格", "符合", "所检项目均合格"):  # a sample that passed everything, as pass lists say it
+        return Result("pass")
+    m = _NUMBER.fullmatch(t.replace(" ", ""))
+    if not m:
+        return Result("unparseable")
+    value = _number(m)
+    if m.group("op") in ("<", "≤", "<="):
+        return Result("censored", None, m.group("unit") or "", value)
+    return Result("value", value, m.group("unit") or "")
+
+
+@dataclass(frozen=True)
+class Limit:
+    value: float | None
+    unit: str = ""
+    must_not: bool = False  # 不得检出 / 不得使用: any detected amount exceeds it
+    unparseable: bool = False
+
+
+@functools.cache
+def parse_limit(text: str) -> Limit:
+    """A limit as announcements write it: ``≤0.2mg/kg``, ``0.2(鲜重)``, ``不得检出``, ``不得使用``, ``/``,
+    ``n=5,c=2,m=100,M=1000`` (the plan's M: no unit may exceed it), ``0.5-1.0`` (the upper end)."""
+    t = _value_text(text)
+    if t.lower() in _NO_LIMIT:
+        return Limit(None)
+    if _MUST_NOT.search(t):
+        return Limit(0.0, must_not=True)
+    plan = re.search(r"M\s*=\s*([^,，;；]+)", t)
+    if plan:
+        t = plan.group(1)
+    t = re.sub(r"[(（][^)）]*[)）]", "", t)  # (鲜重), (以干基计)
+    found = list(_NUMBER.finditer(t))
+    if not found:
+        return Limit(None, unparseable=True)
+    m = found[-1]
+    unit = m.group("unit") or next((x.group("unit") for x in found if x.group("unit")), "") or ""
+    return Limit(_number(m), unit)
+
+
+def _verdict_text(value: object) -> str | None:
+    v = unicodedata.normalize("NFKC", str(value or "")).strip().lower().replace(" ", "")
+    if not v:
+        return None
+    if v in _VERDICTS:
+        return _VERDICTS[v]
+    if v.startswith(("不合格", "不符合", "超标", "问题")):
+        return "不合格"
+    if v.startswith(("合格", "符合", "未超标")):
+        return "合格"
     return None
 
 
@@ -228,50 +381,66 @@ def normalise_food(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
 
     result_raw = nfkc(raw["result_value"])
     unit_raw = nfkc(raw["unit"])
-    lod_raw = pd.to_numeric(nfkc(raw["lod"]), errors="coerce")
-    limit_raw = pd.to_numeric(nfkc(raw["limit_value"]), errors="coerce")
-    values, censored, units, lods, limit_values, exceeds = [], [], [], [], [], []
+    lod_raw = nfkc(raw["lod"])
+    limit_raw = raw["limit_value"].astype(str)
+    sender = raw["sender_verdict"] if "sender_verdict" in raw.columns else pd.Series("", index=raw.index)
+    values, censored, units, lods, limit_values, exceeds, verdicts, conflicts = [], [], [], [], [], [], [], []
     for i in raw.index:
         analyte = frame.at[i, "analyte"]
-        ref_unit = analytes.at[analyte, "reference_unit"] if analyte in analytes.index else None
-        text = result_raw[i]
+        known = analyte in analytes.index
+        ref_unit = analytes.at[analyte, "reference_unit"] if known else None
+        qualitative = ref_unit is not None and ref_unit.startswith("/")
+        res = parse_result(raw.at[i, "result_value"])
+        lim = parse_limit(limit_raw[i])
+        if lim.unparseable:
+            problems.append((i, "limit_value", f"unparseable limit '{limit_raw[i].strip()}'"))
+        sent_unit = unit_raw[i] or res.unit or lim.unit
+        unit = ref_unit or sent_unit or ""  # an item our tables lack, reported without a unit: as the lab wrote it
+
+        def convert(amount: float | None, given: str, i=i, ref_unit=ref_unit, qualitative=qualitative) -> float | None:
+            if amount is None or qualitative or ref_unit is None or not given:
+                return amount
+            factor = unit_factor(given, ref_unit)
+            if factor is None:
+                problems.append((i, "unit", f"unit '{given}' cannot be converted to {ref_unit}"))
+                return amount
+            return amount * factor
+
+        lod_text = parse_result(lod_raw[i]) if lod_raw[i] else Result("empty")
+        lod = convert(lod_text.value if lod_text.kind == "value" else lod_text.lod, lod_text.unit or sent_unit)
         value: float | None = None
         is_censored = False
-        factor = 1.0
-        if ref_unit is not None and ref_unit.startswith("/"):
-            factor = 1.0  # qualitative pathogen result, counted per sample portion
-        elif ref_unit is not None and unit_raw[i]:
-            found = unit_factor(unit_raw[i], ref_unit)
-            if found is None:
-                problems.append((i, "unit", f"unit '{unit_raw[i]}' cannot be converted to {ref_unit}"))
-            factor = found or 1.0
-        lod = None if np.isnan(lod_raw[i]) else float(lod_raw[i]) * factor
-        if _CENSORED.match(text):
+        if res.kind == "censored":
             is_censored = True
-            value = 0.0 if ref_unit is not None and ref_unit.startswith("/") else lod
-        elif m := _LESS_THAN.match(text):
-            is_censored, value = True, float(m.group(1)) * factor
-            lod = lod if lod is not None else value
-        elif _DETECTED.match(text):
+            lod = lod if lod is not None else convert(res.lod, res.unit or sent_unit)
+            value = 0.0 if qualitative else lod
+        elif res.kind == "detected":
             value = 1.0
-        else:
-            try:
-                value = float(text) * factor
-            except ValueError:
-                problems.append((i, "result_value", f"unparseable result '{text}'"))
-        limit = None if np.isnan(limit_raw[i]) else float(limit_raw[i]) * factor
+        elif res.kind == "value":
+            value = convert(res.value, res.unit or sent_unit)
+        elif res.kind == "unparseable":
+            problems.append((i, "result_value", f"unparseable result '{result_raw[i]}'"))
+        limit = convert(lim.value, lim.unit or sent_unit) if not lim.must_not else 0.0
         category = frame.at[i, "food_category"]
-        if (analyte, category) in limits.index:
-            row = limits.loc[(analyte, category)]
-            limit = float(row["limit_value"]) if limit is None else limit
-            if pd.isna(frame.at[i, "limit_standard"]):
-                frame.at[i, "limit_standard"] = row["limit_standard"]
+        if limit is None and (analyte, category) in limits.index:
+            limit = float(limits.loc[(analyte, category)]["limit_value"])
+        if limit is None and known and analytes.at[analyte, "prohibited"] == "1":
+            limit = 0.0  # a substance that must not be used: any amount detected exceeds
+        if pd.isna(frame.at[i, "limit_standard"]):
+            if (analyte, category) in limits.index:
+                frame.at[i, "limit_standard"] = limits.loc[(analyte, category)]["limit_standard"]
+            elif known and analytes.at[analyte, "prohibited"] == "1":
+                frame.at[i, "limit_standard"] = analytes.at[analyte, "standard"]
+        over = bool(value is not None and not is_censored and limit is not None and value > limit)
+        said = _verdict_text(sender[i])
         values.append(value)
         censored.append(is_censored)
-        units.append(ref_unit or unit_raw[i] or None)
+        units.append(unit)
         lods.append(lod)
         limit_values.append(limit)
-        exceeds.append(bool(value is not None and not is_censored and limit is not None and value > limit))
+        exceeds.append(over)
+        verdicts.append(said)
+        conflicts.append(said is not None and (said == "不合格") != over)
     frame["result_raw"] = result_raw.replace("", None)
     frame["result_value"] = pd.Series(values, index=raw.index, dtype="float64")
     frame["censored"] = censored
@@ -279,6 +448,8 @@ def normalise_food(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     frame["lod"] = pd.Series(lods, index=raw.index, dtype="float64")
     frame["limit_value"] = pd.Series(limit_values, index=raw.index, dtype="float64")
     frame["exceeds_limit"] = exceeds
+    frame["sender_verdict"] = pd.Series(verdicts, index=raw.index, dtype=object)
+    frame["verdict_conflict"] = conflicts
     return frame, problems
 
 

@@ -39,14 +39,43 @@ def patient_hash(frame: pd.DataFrame, salt: str) -> pd.Series:
     return hashed.where(basis.str.strip("|") != "", "")
 
 
-def scrub(raw: pd.DataFrame, salt: str, free_text: tuple[str, ...]) -> pd.DataFrame:
+# Any column about where a person lives, at any depth (联系地址, 详细地址, 家庭住址, 现住址-乡镇, 户籍地址 …)
+ADDRESS_HEADER = re.compile(r"(地址|住址|住所|居住地|现住|户籍地|门牌|address)", re.IGNORECASE)
+PATIENT_REGION = "患者住址区县"  # all that stays of a patient's address: the county code
+_ADDRESS_TEXT = re.compile(r"[^,，;；\t]*?(省|市|区|县|镇|乡|村|街道|路|街|巷|号|栋|单元|室|组)[^,，;；\t]*")
+
+
+def redact_addresses(text: str) -> str:
+    """Fields of a line that cannot be split (no header to say which is the address) that read like an
+    address are replaced: a cut-off card line never stores where its patient lives."""
+    parts = re.split(r"([,，\t])", text)
+    return "".join(REDACTED if len(p) >= 6 and _ADDRESS_TEXT.fullmatch(p) and re.search(r"\d|村|路|街|号|组", p) else p
+                   for p in parts)
+
+
+def address_columns(columns: list[str]) -> list[str]:
+    return [c for c in columns if c == "address" or ADDRESS_HEADER.search(str(c))]
+
+
+def _patient_region(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
+    from surveillance import reference
+
+    text = raw[columns].astype(str).agg("".join, axis=1)
+    return text.map(lambda v: reference.region_from_text(v) or "")
+
+
+def scrub(raw: pd.DataFrame, salt: str, free_text: tuple[str, ...], personal: bool = True) -> pd.DataFrame:
     """Replace personal columns by ``patient_hash`` and redact numbers in free text and extra columns.
 
     ``free_text`` names the columns that may hold anything a clerk typed; columns outside the
-    contract are treated the same way, since nobody has said what they hold.
+    contract are treated the same way, since nobody has said what they hold. For a source about
+    people (``personal``), every address column is reduced to the county it names and dropped.
     """
     present = [c for c in PERSONAL_COLUMNS if c in raw.columns]
-    out = raw.drop(columns=present)
+    addresses = address_columns(list(raw.columns)) if personal else []
+    out = raw.drop(columns=list(dict.fromkeys(present + addresses)))
+    if addresses:
+        out[PATIENT_REGION] = _patient_region(raw, addresses)
     if any(c in raw.columns for c in HASHED_COLUMNS):
         out["patient_hash"] = patient_hash(raw, salt)
     for col in free_text:

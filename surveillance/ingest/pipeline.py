@@ -47,6 +47,11 @@ class IngestResult:
     batch_id: int | None = None
     already_ingested: bool = False
     encoding: str | None = None
+    layout: str | None = None  # the sender layout the file was read with
+    lines_folded: int = 0  # continuation lines of merged cells, folded into their record (not rows)
+    lines_notes: int = 0  # footnote and title lines below or inside the table (not rows)
+    rows_expanded: int = 0  # of rows_read: records added by splitting a line that names several items
+    not_in_reference: dict[str, int] = field(default_factory=dict)  # column -> loaded rows with a value our tables lack
     revised_days: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage: read, normalise, validate, load
 
@@ -61,6 +66,15 @@ class IngestResult:
             note += f" ({self.rows_updated} corrected records, previous versions kept)"
         if self.revised_days:
             note += f"; revised {len(self.revised_days)} past day(s) from {self.revised_days[0]}"
+        if self.layout and not self.layout.startswith("native-"):
+            note += f"; layout {self.layout}"
+        shaped = [f"{n} {what}" for n, what in ((self.rows_expanded, "rows from lines naming several items"),
+                                                (self.lines_folded, "merged-cell lines folded"),
+                                                (self.lines_notes, "note lines skipped")) if n]
+        if shaped:
+            note += f" ({', '.join(shaped)})"
+        if self.not_in_reference:
+            note += "; not in reference: " + ", ".join(f"{c} {n}" for c, n in sorted(self.not_in_reference.items()))
         return (f"accepted {self.file}: read {self.rows_read} = loaded {self.rows_loaded}"
                 f" + quarantined {self.rows_quarantined} + duplicate {self.rows_duplicate}{note}")
 
@@ -98,6 +112,7 @@ class ChunkOutcome:
     good: pd.DataFrame
     quarantine: list[dict]
     duplicates: int
+    not_in_reference: dict[str, int] = field(default_factory=dict)
 
 
 class StageClock:
@@ -112,20 +127,24 @@ class StageClock:
         self.last = now
 
 
-def split_chunk(contract: Contract, chunk: RawChunk, extra: list[str], salt: str, validator: RowValidator,
+def split_chunk(contract: Contract, chunk: RawChunk, salt: str, validator: RowValidator,
                 seen: FileKeys, run_name: str, clock: StageClock | None = None) -> ChunkOutcome:
-    """Scrub, normalise, de-duplicate and validate one chunk: rows to load, rows to quarantine."""
+    """Scrub, normalise, de-duplicate and validate one chunk: rows to load, rows to quarantine.
+
+    Columns outside the contract (the file's own, and what a layout derived) are kept as ``extra``."""
     clock = clock or StageClock({})
     if chunk.frame.empty:
-        return ChunkOutcome(pd.DataFrame(columns=[*contract.names, "row_hash"]), [_invalid_line(x) for x in chunk.invalid], 0)
-    raw = pii.scrub(chunk.frame, salt, contract.free_text + tuple(extra))
+        return ChunkOutcome(pd.DataFrame(columns=[*contract.names, "row_hash"]), [_invalid_line(x, contract) for x in chunk.invalid], 0)
+    own = {*contract.names, *(c.name for c in contract.personal)}
+    raw = pii.scrub(chunk.frame, salt, contract.free_text + tuple(c for c in chunk.frame.columns if c not in own),
+                    personal=bool(contract.personal))
     frame, problems = normalise(contract, raw)
-    extra_json = _extra_json(raw, [c for c in extra if c in raw.columns])
+    extra_json = _extra_json(raw, [c for c in raw.columns if c not in own and c != "patient_hash"])
     if extra_json is not None:
         frame["extra"] = extra_json
     frame["row_hash"] = row_hashes(frame, list(frame.columns))
     reasons: dict[int, list[dict]] = defaultdict(list)
-    for row, column, message in problems:
+    for row, column, message in [*chunk.problems, *problems]:
         reasons[row].append(_reason("parse", column, message))
 
     keys = key_text(frame, contract.key)
@@ -161,10 +180,32 @@ def split_chunk(contract: Contract, chunk: RawChunk, extra: list[str], salt: str
     bad = sorted(r for r in reasons if reasons[r] and not exact_dup[r])
     quarantine = [dict(row_number=int(r) + 1, raw=json.dumps(raw.loc[r].to_dict(), ensure_ascii=False),
                        reasons=json.dumps(reasons[r], ensure_ascii=False)) for r in bad]
-    quarantine += [_invalid_line(line) for line in chunk.invalid]
+    quarantine += [_invalid_line(line, contract) for line in chunk.invalid]
     good = frame[~exact_dup & ~frame.index.isin(bad)]
     clock.lap("normalise")
-    return ChunkOutcome(good, quarantine, int(exact_dup.sum()))
+    return ChunkOutcome(good, quarantine, int(exact_dup.sum()), not_in_reference(contract, good))
+
+
+def not_in_reference(contract: Contract, good: pd.DataFrame) -> dict[str, int]:
+    """Loaded rows whose category, analyte or product our reference tables do not know (loaded with the
+    sender's own limit and verdict, counted so that the tables can grow)."""
+    counts = {}
+    for col, known in reference_sets(contract.source).items():
+        if col in good.columns:
+            n = int((good[col].notna() & ~good[col].isin(known)).sum())
+            if n:
+                counts[col] = n
+    return counts
+
+
+def reference_sets(source: str) -> dict[str, set[str]]:
+    from surveillance import reference
+
+    products = set(reference.product_categories()["code"])
+    return {"injury": {"product_code": products},
+            "inspection": {"product_category": products},
+            "food": {"food_category": set(reference.food_categories()["code"]),
+                     "analyte": set(reference.analytes()["code"])}}[source]
 
 
 def _for_validation(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
@@ -181,8 +222,10 @@ def _iso_date(value: object) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _invalid_line(line: InvalidLine) -> dict:
+def _invalid_line(line: InvalidLine, contract: Contract) -> dict:
     text = pii.redact_text(pd.Series([line.text])).iloc[0]
+    if contract.personal:
+        text = pii.redact_addresses(text)
     return dict(row_number=None, raw=json.dumps({"line": text}, ensure_ascii=False),
                 reasons=json.dumps([_reason("parse", "", line.reason)], ensure_ascii=False))
 
@@ -205,7 +248,7 @@ def _record_rejection(engine: Engine, path: Path, source: str, digest: str, erro
 
 
 def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date | None = None, *,
-                day: date | None = None, sheet: str | None = None, validator: RowValidator | None = None,
+                day: date | None = None, sheet: str | None = None, layout: str | None = None, validator: RowValidator | None = None,
                 writer: ThreadWriter | ProcessWriter | None = None, progress: Callable[[int], None] | None = None) -> IngestResult:
     """Ingest ``path`` as ``source``; never raises for bad input, reports it in the result.
 
@@ -232,13 +275,15 @@ def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date 
     own_writer = writer is None
     writer = writer or ThreadWriter(engine)
     try:
-        raw = open_file(path, contract, sheet)
+        raw = open_file(path, contract, sheet, layout=layout)
         result.encoding = raw.encoding
+        result.layout = raw.layout.name if raw.layout else None
         _load_file(raw, contract, path, digest, salt, day, sheet, validator, writer, result, progress)
     except FileRejected as exc:
         result.error = str(exc)
         result.rows_read = result.rows_loaded = result.rows_quarantined = result.rows_duplicate = result.rows_updated = 0
-        result.revised_days = []
+        result.rows_expanded = result.lines_folded = result.lines_notes = 0
+        result.revised_days, result.not_in_reference = [], {}
         result.batch_id = _record_rejection(engine, path, source, digest, result.error, day)
         return result
     finally:
@@ -275,13 +320,19 @@ def _load_file(raw, contract: Contract, path: Path, digest: str, salt: str, day:
             progress(totals.inserted + totals.updated + result.rows_quarantined + result.rows_duplicate)
 
     batch_id = writer.begin(dict(source=contract.source, file_name=path.name, file_path=str(path), content_hash=digest,
-                                 status="accepted", encoding=raw.encoding, ingested_at=now, run_day=day, sheet=sheet))
+                                 status="accepted", encoding=raw.encoding, ingested_at=now, run_day=day, sheet=sheet,
+                                 layout=result.layout))
     try:
         for n, chunk in enumerate(raw.chunks(), 1):
             clock.lap("read")
-            outcome = split_chunk(contract, chunk, list(raw.extra_columns), salt, validator, seen, f"{path.name} part {n}", clock)
+            outcome = split_chunk(contract, chunk, salt, validator, seen, f"{path.name} part {n}", clock)
             result.rows_read += len(chunk.frame) + len(chunk.invalid)
             result.rows_duplicate += outcome.duplicates
+            result.rows_expanded += chunk.expanded
+            result.lines_folded += chunk.folded
+            result.lines_notes += chunk.notes
+            for col, k in outcome.not_in_reference.items():
+                result.not_in_reference[col] = result.not_in_reference.get(col, 0) + k
             collect()
             writer.submit(batch_id, ChunkWrite(contract.source, outcome.good, outcome.quarantine))
         collect()

@@ -12,14 +12,15 @@ import csv
 import hashlib
 import io
 import json
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from surveillance.ingest.contract import CONTRACTS, Contract
+from surveillance.ingest.contract import Contract
+from surveillance.ingest.derive import apply_layout
+from surveillance.ingest.layouts import Layout, Match, NoLayout, header_key, recognise, strip_unit
 
 TEXT_ENCODINGS_ACCEPTED = {"utf_8", "gb18030", "gbk", "gb2312", "big5", "utf_16", "utf_16_le", "utf_16_be"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -49,6 +50,10 @@ class RawChunk:
     frame: pd.DataFrame
     invalid: list[InvalidLine] = field(default_factory=list)
     first_row: int = 1  # data-row number (1-based) of the frame's first row
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # what the layout's rules could not derive
+    notes: int = 0  # footnote lines, not records
+    folded: int = 0  # continuation lines of merged cells, folded into their record
+    expanded: int = 0  # records added by splitting a line naming several items
 
 
 @dataclass
@@ -56,9 +61,10 @@ class RawFile:
     path: Path
     contract: Contract
     encoding: str
-    mapping: dict[str, str]  # raw header -> canonical name
+    mapping: dict[str, str]  # raw header -> layout field
     extra_columns: tuple[str, ...]
     _chunks: Iterator[RawChunk]
+    layout: Layout | None = None
 
     def chunks(self) -> Iterator[RawChunk]:
         return self._chunks
@@ -119,47 +125,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def clean_header(text: object) -> str:
     """Normalise a header cell: full-width to ASCII, no spaces, no bracketed unit suffix."""
-    value = unicodedata.normalize("NFKC", str(text)).strip()
-    value = "".join(value.split())
-    for open_, close in ("()", "[]"):
-        if value.endswith(close) and open_ in value:
-            value = value[: value.rindex(open_)]
-    return value.lower() if value.isascii() else value
-
-
-def map_headers(columns: list[str], contract: Contract) -> tuple[dict[str, str], list[str]]:
-    """Map raw headers to canonical names; returns (mapping, unknown headers)."""
-    aliases = {clean_header(k): v for k, v in contract.header_aliases().items()}
-    mapping, unknown = {}, []
-    for col in columns:
-        name = aliases.get(clean_header(col))
-        if name and name not in mapping.values():
-            mapping[col] = name
-        else:
-            unknown.append(col)
-    return mapping, unknown
-
-
-def _best_other_source(columns: list[str], contract: Contract) -> str | None:
-    own = len(map_headers(columns, contract)[0])
-    for other in CONTRACTS.values():
-        if other.source != contract.source:
-            mapped = map_headers(columns, other)[0]
-            if len(mapped) > own and set(other.required) <= set(mapped.values()):
-                return other.source
-    return None
-
-
-def _header_index(rows: list[list[str]], contract: Contract) -> int:
-    """The header is the first row naming two or more contract columns, else the first row with
-    two or more filled cells: title rows, merged titles and blank rows above it are skipped."""
-    for i, row in enumerate(rows):
-        if len(map_headers([c for c in row if c.strip()], contract)[0]) >= 2:
-            return i
-    for i, row in enumerate(rows):
-        if sum(1 for c in row if str(c).strip()) >= 2:
-            return i
-    raise FileRejected("no header row found")
+    return strip_unit(header_key(text))
 
 
 def _unique_headers(header: list[str]) -> list[str]:
@@ -176,20 +142,31 @@ def _unique_headers(header: list[str]) -> list[str]:
     return out
 
 
-def _check_columns(header: list[str], contract: Contract) -> tuple[dict[str, str], list[str]]:
-    mapping, unknown = map_headers(header, contract)
-    missing = [c for c in contract.required if c not in mapping.values()]
-    if missing:
-        other = _best_other_source(header, contract)
-        if other:
-            raise FileRejected(f"this is a {other} file, not a {contract.source} file")
-        raise FileRejected(f"missing required columns: {', '.join(missing)}")
-    return mapping, unknown
+def _title(rows: list[list[str]], match: Match) -> str:
+    """The title rows above the header (an announcement's batch and date are written there)."""
+    return " ".join(str(c).strip() for row in rows[: match.row] for c in row if str(c).strip())
 
 
-def _shape(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract) -> pd.DataFrame:
-    """Rename to canonical names, add absent optional columns as '', drop rows with no content."""
-    frame = frame.rename(columns=mapping)
+def _match(rows: list[list[str]], contract: Contract, layout: str | None) -> Match:
+    try:
+        return recognise(rows[:_HEADER_SEARCH_ROWS], contract.source, layout)
+    except (NoLayout, KeyError) as exc:
+        raise FileRejected(str(exc).strip("'\"")) from None
+
+
+def _extra_columns(frame: pd.DataFrame, contract: Contract) -> tuple[str, ...]:
+    own = {*contract.names, *(c.name for c in contract.personal)}
+    return tuple(c for c in frame.columns if c not in own)
+
+
+def _shape(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, layout: Layout | None = None,
+           first: int = 1, title: str = "") -> RawChunk:
+    """Rename to layout fields, apply the layout's rules, add absent contract columns as '', drop rows
+    with no content."""
+    frame = frame.rename(columns=mapping).fillna("").astype(str)
+    applied = apply_layout(layout, frame, first, title) if layout is not None else None
+    if applied is not None:
+        frame = applied.frame
     for col in contract.names:
         if col not in frame.columns:
             frame[col] = ""
@@ -197,11 +174,14 @@ def _shape(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract) -> 
     filled = pd.Series(False, index=frame.index)
     for col in frame.columns:
         filled |= frame[col].str.strip() != ""
-    return frame[filled]
+    chunk = RawChunk(frame[filled], first_row=first)
+    if applied is not None:
+        chunk.problems, chunk.notes, chunk.folded, chunk.expanded = applied.problems, applied.notes, applied.folded, applied.expanded
+    return chunk
 
 
 def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping: dict[str, str],
-                contract: Contract, chunk_rows: int) -> Iterator[RawChunk]:
+                contract: Contract, chunk_rows: int, layout: Layout, title: str = "") -> Iterator[RawChunk]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -230,20 +210,23 @@ def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping
             pending.append(batch)
             rows += batch.num_rows
             if rows >= chunk_rows:
-                yield RawChunk(_chunk_frame(pending, mapping, contract, first), invalid[:], first)
+                chunk = _chunk_frame(pending, mapping, contract, first, layout, title)
+                chunk.invalid = invalid[:]
+                yield chunk
                 invalid.clear()
                 first += rows
                 pending, rows = [], 0
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise FileRejected(f"unreadable CSV after data row {first + rows - 1}: {str(exc).splitlines()[0][:200]}") from None
     if pending or invalid:
-        frame = _chunk_frame(pending, mapping, contract, first)
-        if cut_inside_character and len(frame):
-            last = frame.iloc[-1]
-            frame = frame.iloc[:-1]
+        chunk = _chunk_frame(pending, mapping, contract, first, layout, title)
+        if cut_inside_character and len(chunk.frame):
+            last = chunk.frame.iloc[-1]
+            chunk.frame = chunk.frame.iloc[:-1]
             invalid.append(InvalidLine(",".join(str(v) for v in last.tolist()),
                                        "the file ends inside a character: its last row was cut off (truncated file)"))
-        yield RawChunk(frame, invalid[:], first)
+        chunk.invalid = invalid[:]
+        yield chunk
 
 
 def _without_cut_character(buffer, encoding: str):
@@ -257,14 +240,15 @@ def _without_cut_character(buffer, encoding: str):
     return buffer.slice(0, buffer.size - (len(tail) - len(kept)))
 
 
-def _chunk_frame(batches: list, mapping: dict[str, str], contract: Contract, first: int) -> pd.DataFrame:
+def _chunk_frame(batches: list, mapping: dict[str, str], contract: Contract, first: int, layout: Layout,
+                 title: str = "") -> RawChunk:
     import pyarrow as pa
 
     if not batches:
-        return _shape(pd.DataFrame(columns=list(mapping)), mapping, contract)
+        return _shape(pd.DataFrame(columns=list(mapping)), mapping, contract, layout, first, title)
     frame = pa.Table.from_batches(batches).to_pandas()
     frame.index = pd.RangeIndex(first - 1, first - 1 + len(frame))
-    return _shape(frame, mapping, contract)
+    return _shape(frame, mapping, contract, layout, first, title)
 
 
 def _sample_rows(sample: bytes, encoding: str) -> list[list[str]]:
@@ -278,20 +262,21 @@ def _sample_rows(sample: bytes, encoding: str) -> list[list[str]]:
     return rows
 
 
-def _open_csv(path: Path, contract: Contract, chunk_rows: int) -> RawFile:
+def _open_csv(path: Path, contract: Contract, chunk_rows: int, layout: str | None) -> RawFile:
     with path.open("rb") as fh:
         sample = fh.read(_SAMPLE_BYTES)
     encoding = detect_encoding(sample)
     rows = _sample_rows(sample, encoding)
     if not rows:
         raise FileRejected("file has no rows")
-    skip = _header_index(rows, contract)
-    header = _unique_headers(rows[skip])
-    mapping, unknown = _check_columns(header, contract)
+    match = _match(rows, contract, layout)
+    header = _unique_headers(rows[match.row])
+    mapping, unknown = match.layout.map_headers(header)
     # the BOM sits in the header line, which the chunk reader skips: it only matters for the report
     reported = "utf-8-sig" if encoding == "utf-8" and sample.startswith(b"\xef\xbb\xbf") else encoding
     return RawFile(path, contract, reported, mapping, tuple(unknown),
-                   _csv_chunks(path, encoding, skip, header, mapping, contract, chunk_rows))
+                   _csv_chunks(path, encoding, match.row, header, mapping, contract, chunk_rows, match.layout, _title(rows, match)),
+                   match.layout)
 
 
 def _cell_text(value: object) -> str:
@@ -326,29 +311,33 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
     return rows
 
 
-def _frame_chunks(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, chunk_rows: int,
-                  invalid: list[InvalidLine] | None = None) -> Iterator[RawChunk]:
+def _frame_chunks(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, chunk_rows: int, layout: Layout,
+                  invalid: list[InvalidLine] | None = None, title: str = "") -> Iterator[RawChunk]:
     frame = frame.reset_index(drop=True)
     if frame.empty:
-        yield RawChunk(_shape(frame, mapping, contract), list(invalid or []), 1)
+        chunk = _shape(frame, mapping, contract, layout, 1, title)
+        chunk.invalid = list(invalid or [])
+        yield chunk
         return
     for start in range(0, len(frame), chunk_rows):
-        part = _shape(frame.iloc[start : start + chunk_rows], mapping, contract)
-        yield RawChunk(part, list(invalid or []) if start == 0 else [], start + 1)
+        chunk = _shape(frame.iloc[start : start + chunk_rows], mapping, contract, layout, start + 1, title)
+        chunk.invalid = list(invalid or []) if start == 0 else []
+        yield chunk
 
 
-def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: int) -> RawFile:
+def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: int, layout: str | None) -> RawFile:
     rows = _read_xlsx(path, sheet)
-    skip = _header_index(rows[:_HEADER_SEARCH_ROWS], contract)
-    header = _unique_headers(rows[skip])
-    mapping, unknown = _check_columns(header, contract)
+    match = _match(rows, contract, layout)
+    header = _unique_headers(rows[match.row])
+    mapping, unknown = match.layout.map_headers(header)
     width = len(header)
-    body = [r[:width] + [""] * (width - len(r)) for r in rows[skip + 1 :]]
+    body = [r[:width] + [""] * (width - len(r)) for r in rows[match.row + 1 :]]
     frame = pd.DataFrame(body, columns=header, dtype=object)
-    return RawFile(path, contract, "xlsx", mapping, tuple(unknown), _frame_chunks(frame, mapping, contract, chunk_rows))
+    return RawFile(path, contract, "xlsx", mapping, tuple(unknown),
+                   _frame_chunks(frame, mapping, contract, chunk_rows, match.layout, title=_title(rows, match)), match.layout)
 
 
-def _open_jsonl(path: Path, contract: Contract, chunk_rows: int) -> RawFile:
+def _open_jsonl(path: Path, contract: Contract, chunk_rows: int, layout: str | None) -> RawFile:
     text, encoding = decode(path.read_bytes())
     records, invalid = [], []
     for n, line in enumerate(text.splitlines(), 1):
@@ -366,20 +355,22 @@ def _open_jsonl(path: Path, contract: Contract, chunk_rows: int) -> RawFile:
     if not records and not invalid:
         raise FileRejected("file is empty")
     header = list(dict.fromkeys(k for r in records for k in r))
-    if records:
-        mapping, unknown = _check_columns(header, contract)
-    elif invalid:
+    if not records:
         raise FileRejected(f"no line is a JSON object ({invalid[0].reason})")
+    match = _match([header], contract, layout)
+    mapping, unknown = match.layout.map_headers(header)
     frame = pd.DataFrame.from_records(records, columns=header)
     return RawFile(path, contract, encoding, mapping, tuple(unknown),
-                   _frame_chunks(frame, mapping, contract, chunk_rows, invalid))
+                   _frame_chunks(frame, mapping, contract, chunk_rows, match.layout, invalid), match.layout)
 
 
-def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_rows: int | None = None) -> RawFile:
+def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_rows: int | None = None,
+              layout: str | None = None) -> RawFile:
     """Open one landed file for ``contract``; raise FileRejected when the file as a whole is unusable.
 
     The header is checked here; rows come from ``RawFile.chunks()``, which may still raise
-    FileRejected if the file turns out to be unreadable part-way through.
+    FileRejected if the file turns out to be unreadable part-way through. ``layout`` forces a layout
+    (by name) instead of recognising it from the header.
     """
     path = Path(path)
     chunk_rows = chunk_rows or CHUNK_ROWS
@@ -391,18 +382,18 @@ def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_ro
         raise FileRejected("file is empty")
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        return _open_xlsx(path, contract, sheet, chunk_rows)
+        return _open_xlsx(path, contract, sheet, chunk_rows, layout)
     if sheet is not None:
         raise FileRejected(f"a sheet name was given but '{suffix}' files have no sheets")
     if suffix in JSONL_SUFFIXES:
-        return _open_jsonl(path, contract, chunk_rows)
+        return _open_jsonl(path, contract, chunk_rows, layout)
     if suffix in CSV_SUFFIXES:
-        return _open_csv(path, contract, chunk_rows)
+        return _open_csv(path, contract, chunk_rows, layout)
     raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx or .jsonl)")
 
 
-def read_file(path: Path, contract: Contract, sheet: str | None = None) -> pd.DataFrame:
+def read_file(path: Path, contract: Contract, sheet: str | None = None, layout: str | None = None) -> pd.DataFrame:
     """The whole file's rows as one frame (small files and tests); invalid lines are not included."""
-    raw = open_file(path, contract, sheet)
+    raw = open_file(path, contract, sheet, layout=layout)
     parts = [c.frame for c in raw.chunks()]
     return pd.concat(parts) if parts else pd.DataFrame(columns=contract.names)

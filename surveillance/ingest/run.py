@@ -44,7 +44,7 @@ class IngestRun:
 
 
 def ingest_files(settings: Settings, source: str, paths: list[Path], day: date | None = None, today: date | None = None,
-                 sheet: str | None = None, on_result: Callable[[int, IngestResult], None] | None = None,
+                 sheet: str | None = None, layout: str | None = None, on_result: Callable[[int, IngestResult], None] | None = None,
                  progress: Callable[[int], None] | None = None) -> IngestRun:
     """Ingest ``paths`` as ``source`` for the run of ``day`` and write the run's Data Docs."""
     today = today or date.today()
@@ -58,7 +58,7 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], day: date |
     writer = ProcessWriter(settings.db_url) if big and engine.dialect.name == "sqlite" else ThreadWriter(engine)
     try:
         for n, path in enumerate(paths, 1):
-            result = ingest_file(engine, path, source, settings.pii_salt, today, day=day, sheet=sheet,
+            result = ingest_file(engine, path, source, settings.pii_salt, today, day=day, sheet=sheet, layout=layout,
                                  validator=validator, writer=writer, progress=progress)
             run.results.append(result)
             if on_result:

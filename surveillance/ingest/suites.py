@@ -17,12 +17,12 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 PROGRAMME_START = "2015-01-01"  # the action plan's year: nothing earlier is a valid report
 TODAY = "$today"  # replaced by the ingest day when the suite runs
 
-INJURY_CAUSES = ["机动车车祸", "非机动车车祸", "跌倒/坠落", "钝器伤", "火器伤", "刀/锐器伤", "烧烫伤",
-                 "窒息/悬吊", "溺水", "中毒", "动物伤", "性侵犯", "其他", "不清楚"]
-INJURY_INTENTS = ["非故意", "自残/自杀", "故意(被他人伤害)", "不清楚", "其他"]
-INJURY_NATURES = ["骨折", "扭伤/拉伤", "锐器伤、咬伤、开放伤", "挫伤、擦伤", "烧烫伤", "脑震荡、脑挫裂伤",
-                  "器官系统损伤", "其他", "不清楚"]
-BODY_PARTS = ["头部", "上肢", "下肢", "躯干", "多部位", "全身广泛受伤", "其他", "不清楚"]
+INJURY_CAUSES = reference.injury_labels("injury_cause")
+INJURY_INTENTS = reference.injury_labels("injury_intent")
+INJURY_NATURES = reference.injury_labels("injury_nature")
+BODY_PARTS = reference.injury_labels("body_part")
+SEVERITIES = reference.injury_labels("severity")
+OUTCOMES = reference.injury_labels("outcome")
 
 
 def _e(kind: str, **kwargs: object) -> dict:
@@ -48,8 +48,9 @@ def _unique(cols: list[str]) -> dict:
 
 
 def build_suite(source: str) -> dict:
-    counties = reference.county_codes()
-    products = reference.product_categories()["code"].tolist()
+    # categories, analytes and products our tables lack are loaded and counted (pipeline.not_in_reference),
+    # not quarantined: the sender's own limit and verdict stand for them
+    counties = reference.place_codes()
     if source == "injury":
         exps = _not_null(c.INJURY.required) + [
             _unique(list(c.INJURY.key)),
@@ -61,16 +62,14 @@ def build_suite(source: str) -> dict:
             _in_set("injury_intent", INJURY_INTENTS),
             _in_set("injury_nature", INJURY_NATURES),
             _in_set("body_part", BODY_PARTS),
-            _in_set("severity", list(c.SEVERITIES)),
-            _in_set("outcome", list(c.OUTCOMES)),
-            _in_set("product_code", products),
+            _in_set("severity", SEVERITIES),
+            _in_set("outcome", OUTCOMES),
         ]
     elif source == "inspection":
         exps = _not_null(c.INSPECTION.required) + [
             _unique(list(c.INSPECTION.key)),
             _date_range("sampling_date"),
             _in_set("region_code", counties),
-            _in_set("product_category", products),
             _in_set("sampling_stage", list(c.INSPECTION_STAGES)),
             _in_set("verdict", list(c.VERDICTS)),
             _e("expect_column_values_to_match_regex", column="manufacturer_uscc", regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
@@ -80,8 +79,6 @@ def build_suite(source: str) -> dict:
             _unique(list(c.FOOD.key)),
             _date_range("sampling_date"),
             _in_set("region_code", counties),
-            _in_set("food_category", reference.food_categories()["code"].tolist()),
-            _in_set("analyte", reference.analytes()["code"].tolist()),
             _in_set("sampling_stage", list(c.FOOD_STAGES)),
             _e("expect_column_values_to_be_between", column="result_value", min_value=0),
             _e("expect_column_values_to_be_between", column="lod", min_value=0),

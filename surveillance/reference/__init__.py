@@ -85,6 +85,15 @@ def region_lookup() -> dict[str, str]:
             table.setdefault("陕西省" + city + row.name, row.code)  # 陕西省西安市碑林区
         elif row.level == "city":
             table.setdefault("陕西省" + row.name, row.code)
+    for old, new in region_successors().items():
+        table.setdefault(old, new)
+        if not old.isdigit():
+            short = old.removesuffix("县")
+            table.setdefault(short, new)
+    for row in provinces().itertuples(index=False):
+        if row.code != "610000":
+            table.setdefault(row.name, row.code)
+            table.setdefault(row.code, row.code)
     return table
 
 
@@ -92,7 +101,9 @@ def region_lookup() -> dict[str, str]:
 def jurisdiction_of() -> dict[str, str]:
     """Region code -> routing jurisdiction (prefecture city, or Yangling zone)."""
     frame = regions()
-    return dict(zip(frame["code"], frame["jurisdiction_code"], strict=True))
+    table = dict(zip(frame["code"], frame["jurisdiction_code"], strict=True))
+    table.update(dict.fromkeys((c for c in provinces()["code"] if c != "610000"), OUTSIDE_PROVINCE))
+    return table
 
 
 @cache
@@ -101,6 +112,7 @@ def jurisdiction_names() -> dict[str, str]:
     names = dict(zip(frame["code"], frame["name"], strict=True))
     names["610403"] = "杨凌示范区"
     names[""] = "全省"
+    names[OUTSIDE_PROVINCE] = "省外"
     return names
 
 
@@ -123,6 +135,116 @@ def county_codes() -> list[str]:
     return regions().query("level == 'county'")["code"].tolist()
 
 
+def place_codes() -> list[str]:
+    """Every region code a record may carry: Shaanxi's counties, its cities (a record naming only the
+    city), and the other provinces (records about places outside Shaanxi, kept and marked)."""
+    return (county_codes() + regions().query("level == 'city'")["code"].tolist()
+            + [c for c in provinces()["code"] if c != "610000"])
+
+
 def jurisdictions() -> list[str]:
     """The 10 prefecture cities and the Yangling zone."""
     return regions().query("level == 'city'")["code"].tolist() + ["610403"]
+
+
+OUTSIDE_PROVINCE = "000000"  # jurisdiction of rows about places outside Shaanxi: kept, marked, not a city's series
+
+
+@cache
+def region_successors() -> dict[str, str]:
+    """Old division code or name -> today's code (a county renamed or made a district keeps its series)."""
+    frame = _read("region_successors.csv")
+    table = dict(zip(frame["old_code"], frame["new_code"], strict=True))
+    table.update(zip(frame["old_name"], frame["new_code"], strict=True))
+    return table
+
+
+@cache
+def provinces() -> pd.DataFrame:
+    """The 34 province-level divisions (GB/T 2260), for marking places outside Shaanxi."""
+    return _read("provinces.csv")
+
+
+@cache
+def injury_codes() -> pd.DataFrame:
+    """The national injury surveillance report card's code tables (field, code, label, aliases)."""
+    return _read("injury_codes.csv")
+
+
+@cache
+def injury_code_table(field: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(code -> label, NFKC label or alias -> label) of one card field; empty when the card has no table."""
+    import unicodedata
+
+    rows = injury_codes()[injury_codes()["field"] == field]
+    codes = dict(zip(rows["code"], rows["label"], strict=True))
+    labels: dict[str, str] = {}
+    for row in rows.itertuples(index=False):
+        for name in [row.label, *(row.aliases.split("|") if row.aliases else [])]:
+            labels.setdefault(unicodedata.normalize("NFKC", name).replace(" ", ""), row.label)
+    return codes, labels
+
+
+def injury_labels(field: str) -> list[str]:
+    return injury_codes().query("field == @field")["label"].tolist()
+
+
+def _address_names() -> list[tuple[str, str]]:
+    """(name, code) for matching inside addresses: full county and city names, old names too, longest first."""
+    pairs = [(r.name, r.code) for r in regions().itertuples(index=False) if r.level != "province"]
+    pairs += [(old, new) for old, new in region_successors().items() if not old.isdigit()]
+    pairs.append(("杨凌示范区", "610403"))
+    pairs.append(("杨凌区", "610403"))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@cache
+def _province_names() -> list[tuple[str, str]]:
+    pairs = [(r.name, r.code) for r in provinces().itertuples(index=False)]
+    pairs += [(r.short_name, r.code) for r in provinces().itertuples(index=False)]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@cache
+def region_from_text(text: str) -> str | None:
+    """The division an address or a '省 市 县' text names: a Shaanxi county (or city, when no county is
+    named), today's code for an old name, or the province code of a place outside Shaanxi; None if none.
+
+    Only full names count inside an address (长安区, not 长安: 长安路 is a street in every city)."""
+    import unicodedata
+
+    value = "".join(unicodedata.normalize("NFKC", text).split())
+    if not value:
+        return None
+    code = region_lookup().get(value) or region_successors().get(value)
+    if code:
+        return region_successors().get(code, code)
+    for name, pcode in _province_names():
+        if value.startswith(name) and pcode != "610000":
+            return pcode
+    county = city = None
+    for name, rcode in _address_names():
+        if name in value:
+            if len(rcode) == 6 and rcode.endswith("00"):
+                city = city or rcode
+            else:
+                county = county or rcode
+    if county:
+        return county
+    if city:
+        return city
+    return None
+
+
+def with_unknown(table: pd.DataFrame, codes: pd.Series | None, **defaults: object) -> pd.DataFrame:
+    """``table`` (indexed by code) with a row for each of ``codes`` it lacks: named by itself, ``defaults``
+    for the other columns. Records keep what senders call things our tables do not know yet."""
+    if codes is None:
+        return table
+    unknown = sorted(set(codes.dropna().astype(str)) - set(table.index))
+    if not unknown:
+        return table
+    extra = pd.DataFrame({col: [defaults.get(col, "")] * len(unknown) for col in table.columns}, index=unknown)
+    if "name" in table.columns:
+        extra["name"] = unknown
+    return pd.concat([table, extra])

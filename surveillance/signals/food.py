@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from surveillance import reference
 from surveillance.signals.funnel import ALPHA, RATE_WEEKS, out_of_line, rate_window
@@ -33,41 +33,62 @@ def hazard_rank(kind: str, hazard_class: int, ready_to_eat: bool, infant: bool, 
     return min(int(hazard_class) + 1, 4)
 
 
-def _categories() -> pd.DataFrame:
-    return reference.food_categories().set_index("code")
+def _categories(codes: pd.Series | None = None) -> pd.DataFrame:
+    """Food categories by code; a sender's own class our table lacks stands for itself (no group)."""
+    return reference.with_unknown(reference.food_categories().set_index("code"), codes, group_code=None,
+                                  ready_to_eat="0", infant="0")
+
+
+def _analytes(codes: pd.Series) -> pd.DataFrame:
+    """Analytes by code; a sender's own test item our table lacks stands for itself (hazard class 3)."""
+    return reference.with_unknown(reference.analytes().set_index("code"), codes, kind="other", reference_unit="",
+                                  hazard_class="3", prohibited="0")
 
 
 def detect_exceedances(conn: Connection, day: date) -> list[dict]:
     cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.food_category,
             FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte, FoodResult.result_value,
-            FoodResult.unit, FoodResult.limit_value, FoodResult.limit_standard]
-    stmt = select(*cols).where(FoodResult.exceeds_limit.is_(True),
+            FoodResult.unit, FoodResult.limit_value, FoodResult.limit_standard, FoodResult.sender_verdict,
+            FoodResult.exceeds_limit]
+    # a result over its limit, or one the lab itself judged 不合格 (a disagreement is never hidden)
+    stmt = select(*cols).where(or_(FoodResult.exceeds_limit.is_(True), FoodResult.sender_verdict == "不合格"),
                                FoodResult.sampling_date.between(day - timedelta(days=LOOKBACK_DAYS - 1), day))
     rows = pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
-    cats = _categories()
-    analytes = reference.analytes().set_index("code")
+    cats = _categories(rows["food_category"])
+    analytes = _analytes(rows["analyte"])
     names = reference.jurisdiction_names()
     signals = []
     for r in rows.itertuples(index=False):
         a = analytes.loc[r.analyte]
         pathogen = a["kind"] == "pathogen"
         rte, infant = cats.at[r.food_category, "ready_to_eat"] == "1", cats.at[r.food_category, "infant"] == "1"
-        ratio = np.inf if pathogen or not r.limit_value else r.result_value / r.limit_value
-        value = "检出" if pathogen else f"{r.result_value:g}{r.unit}（限量{r.limit_value:g}{r.unit}）"
+        has_value, has_limit = pd.notna(r.result_value), pd.notna(r.limit_value)
+        ratio = np.inf if pathogen or not r.limit_value or not has_value else r.result_value / r.limit_value
+        if pathogen:
+            value = "检出"
+        else:
+            value = f"{r.result_value:g}{r.unit or ''}" if has_value else "结果未给出数值"
+            value += f"（限量{r.limit_value:g}{r.unit or ''}）" if has_limit else "（未给出限量）"
+        if r.sender_verdict == "不合格" and not r.exceeds_limit:
+            value += "；检验机构判定不合格，按限量未超标，请核对"
+        elif r.sender_verdict == "合格" and r.exceeds_limit:
+            value += "；检验机构判定合格，按限量超标，请核对"
         signals.append(dict(
             signal_key=f"food|exceedance|{r.sample_id}|{r.analyte}",
             domain="food", method="exceedance", series=f"{r.food_category}|{r.analyte}",
             category_code=r.food_category, category_group=cats.at[r.food_category, "group_code"],
             sampling_stage=r.sampling_stage, jurisdiction_code=r.jurisdiction_code,
             period_start=r.sampling_date, period_end=r.sampling_date,
-            observed=float(r.result_value), expected=None, threshold=float(r.limit_value),
+            observed=float(r.result_value) if has_value else 0.0, expected=None,
+            threshold=float(r.limit_value) if has_limit else None,
             score=float(min(ratio, 1e6)),
             title=f"{names.get(r.jurisdiction_code, '')}{r.sampling_stage}环节{r.food_name}（样品{r.sample_id}）"
                   f"{a['name']}超标：{value}，依据{r.limit_standard}",
             evidence=dict(sample_id=r.sample_id, analyte=r.analyte, kind=a["kind"],
                           hazard_class=int(a["hazard_class"]), ready_to_eat=rte, infant=infant,
                           hazard_rank=hazard_rank(a["kind"], a["hazard_class"], rte, infant, r.sampling_stage),
-                          ratio_to_limit=float(min(ratio, 1e6))),
+                          ratio_to_limit=float(min(ratio, 1e6)), sender_verdict=r.sender_verdict,
+                          verdicts_disagree=bool(r.sender_verdict is not None and (r.sender_verdict == "不合格") != bool(r.exceeds_limit))),
         ))
     return sorted(signals, key=lambda s: (s["evidence"]["hazard_rank"], -s["score"]))
 
@@ -87,8 +108,8 @@ def detect_trends(conn: Connection, day: date, stats: dict | None = None) -> lis
     rows = rows[~rows["unit"].str.startswith("/")]
     rows["month"] = pd.to_datetime(rows["sampling_date"]).dt.to_period("M")
     monthly = rows.groupby(["food_category", "analyte", "month"]).apply(_month_median, include_groups=False)
-    cats = _categories()
-    analytes = reference.analytes().set_index("code")
+    cats = _categories(rows["food_category"])
+    analytes = _analytes(rows["analyte"])
     last_month = pd.Period(pd.Timestamp(end) - pd.DateOffset(days=1), "M")
     signals = []
     tested = 0
@@ -146,13 +167,14 @@ def detect_exceedance_rates(conn: Connection, day: date, alpha: float = ALPHA, s
     share in the two years before."""
     week_start, start, week_end = rate_window(day)
     rows = _samples(conn, start - timedelta(days=365 * HISTORY_YEARS), week_end)
+    rows = rows[rows["jurisdiction_code"] != reference.OUTSIDE_PROVINCE]  # a city's rate: Shaanxi's samples only
     if rows.empty:
         return []
     samples = rows.groupby("sample_id").agg(food_category=("food_category", "first"), sampling_date=("sampling_date", "first"),
                                             jurisdiction_code=("jurisdiction_code", "first"), failed=("exceeds_limit", "any"))
     hits = out_of_line(samples, start, "food_category", alpha, stats)
-    cats, names = _categories(), reference.jurisdiction_names()
-    analytes = reference.analytes().set_index("code")
+    cats, names = _categories(rows["food_category"]), reference.jurisdiction_names()
+    analytes = _analytes(rows["analyte"])
     signals = []
     for c in hits.itertuples(index=False):
         cat, city = c.food_category, c.jurisdiction_code
@@ -194,8 +216,8 @@ def detect_unusual_profiles(conn: Connection, day: date, stats: dict | None = No
     if stats is not None:
         stats.update(samples_scored=len(scored), quantile=PROFILE_QUANTILE,
                      expected_false_alarms=round(PROFILE_QUANTILE * len(scored), 2))
-    cats, names = _categories(), reference.jurisdiction_names()
-    analytes = reference.analytes().set_index("code")
+    cats, names = _categories(rows["food_category"]), reference.jurisdiction_names()
+    analytes = _analytes(rows["analyte"])
     signals = []
     for u in scored[scored["unusual"]].itertuples(index=False):
         sample = recent[recent["sample_id"] == u.sample_id]

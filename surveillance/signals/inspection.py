@@ -27,10 +27,10 @@ def _group(products: pd.DataFrame, cat: str) -> str | None:
 
 
 def _samples(conn: Connection, start: date, end: date, failed_only: bool = False) -> pd.DataFrame:
-    cols = [InspectionResult.manufacturer_uscc, InspectionResult.manufacturer_name, InspectionResult.sample_id,
-            InspectionResult.sampling_date, InspectionResult.product_category, InspectionResult.product_name,
-            InspectionResult.sampling_stage, InspectionResult.jurisdiction_code, InspectionResult.failed,
-            InspectionResult.failed_items]
+    cols = [InspectionResult.manufacturer_uscc, InspectionResult.manufacturer_key, InspectionResult.manufacturer_name,
+            InspectionResult.sample_id, InspectionResult.sampling_date, InspectionResult.product_category,
+            InspectionResult.product_name, InspectionResult.sampling_stage, InspectionResult.jurisdiction_code,
+            InspectionResult.failed, InspectionResult.failed_items, InspectionResult.counterfeit]
     stmt = select(*cols).where(InspectionResult.sampling_date.between(start, end))
     if failed_only:
         stmt = stmt.where(InspectionResult.failed.is_(True))
@@ -38,25 +38,28 @@ def _samples(conn: Connection, start: date, end: date, failed_only: bool = False
 
 
 def detect_repeat_failures(conn: Connection, day: date) -> list[dict]:
-    """Manufacturers (by USCC) with two or more failed samples in 12 months, the latest in the last week."""
+    """Manufacturers (by USCC, else by normalised name and address) with two or more failed samples in
+    12 months, the latest in the last week. A sample marked 假冒 is not held against the named maker."""
     fails = _samples(conn, day - timedelta(days=WINDOW_DAYS - 1), day, failed_only=True)
+    fails = fails[~fails["counterfeit"].fillna(False).astype(bool) & fails["manufacturer_key"].notna()]
     if fails.empty:
         return []
     products = reference.product_categories().set_index("code")
     signals = []
-    for uscc, group in fails.sort_values("sampling_date").groupby("manufacturer_uscc"):
+    for key, group in fails.sort_values("sampling_date").groupby("manufacturer_key"):
+        uscc = group["manufacturer_uscc"].dropna().iloc[-1] if group["manufacturer_uscc"].notna().any() else None
         latest = group.iloc[-1]
         if len(group) < MIN_FAILURES or latest["sampling_date"] < day - timedelta(days=RECENT_DAYS - 1):
             continue
         cat = latest["product_category"]
         signals.append(dict(
-            signal_key=f"inspection|repeat-failure|{uscc}|{latest['sampling_date'].isoformat()}",
-            domain="inspection", method="repeat-failure", series=uscc, category_code=cat,
+            signal_key=f"inspection|repeat-failure|{key}|{latest['sampling_date'].isoformat()}",
+            domain="inspection", method="repeat-failure", series=key, category_code=cat,
             category_group=_group(products, cat),
             sampling_stage=latest["sampling_stage"], jurisdiction_code=latest["jurisdiction_code"],
             period_start=group["sampling_date"].min(), period_end=latest["sampling_date"],
             observed=float(len(group)), expected=None, threshold=float(MIN_FAILURES), score=float(len(group)),
-            title=f"{latest['manufacturer_name']}（{uscc}）近12个月{len(group)}批次抽检不合格，"
+            title=f"{latest['manufacturer_name']}（{uscc or '无统一社会信用代码，按企业名称和地址归并'}）近12个月{len(group)}批次抽检不合格，"
                   f"最近一次：{latest['product_name']}，不合格项目：{latest['failed_items'] or '未注明'}",
             evidence=dict(samples=group["sample_id"].tolist(),
                           dates=[d.isoformat() for d in group["sampling_date"]],
@@ -71,6 +74,7 @@ def detect_failure_rates(conn: Connection, day: date, alpha: float = ALPHA, stat
     rate of the three years before: a city that has always failed more is a known problem, not news."""
     week_start, start, week_end = rate_window(day)
     samples = _samples(conn, start - timedelta(days=365 * HISTORY_YEARS), week_end)
+    samples = samples[samples["jurisdiction_code"] != reference.OUTSIDE_PROVINCE]  # a city's rate: Shaanxi's samples only
     if samples.empty:
         return []
     recent = samples[samples["sampling_date"] >= start]

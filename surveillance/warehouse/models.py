@@ -47,6 +47,7 @@ class IngestBatch(Base):
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
     run_day: Mapped[date | None] = mapped_column(Date, nullable=True)  # the day whose run ingested it
     sheet: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    layout: Mapped[str | None] = mapped_column(String(60), nullable=True)  # the sender layout it was read with
 
 
 class QuarantinedRow(Base):
@@ -116,7 +117,7 @@ class InjuryReport(Base):
     body_part: Mapped[str] = mapped_column(String(40))
     severity: Mapped[str] = mapped_column(String(10))
     outcome: Mapped[str] = mapped_column(String(20))
-    product_code: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    product_code: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     product_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     narrative: Mapped[str | None] = mapped_column(Text, nullable=True)
     patient_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -148,12 +149,16 @@ class InspectionResult(Base):
     sampling_date: Mapped[date] = mapped_column(Date, index=True)
     region_code: Mapped[str] = mapped_column(String(6))
     jurisdiction_code: Mapped[str] = mapped_column(String(6), index=True)
-    product_category: Mapped[str] = mapped_column(String(10), index=True)
+    product_category: Mapped[str] = mapped_column(String(80), index=True)  # a code, or the sender's own name
     product_name: Mapped[str] = mapped_column(String(200))
     brand: Mapped[str | None] = mapped_column(String(200), nullable=True)
     model: Mapped[str | None] = mapped_column(String(200), nullable=True)
     manufacturer_name: Mapped[str] = mapped_column(String(200))
-    manufacturer_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    manufacturer_uscc: Mapped[str | None] = mapped_column(String(18), index=True, nullable=True)
+    # the USCC, else "N:" + a digest of the normalised name and address (repeat failures group by it)
+    manufacturer_key: Mapped[str | None] = mapped_column(String(40), index=True, nullable=True)
+    manufacturer_address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    counterfeit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 假冒: not the named maker's
     sampling_stage: Mapped[str] = mapped_column(String(10))
     inspection_agency: Mapped[str] = mapped_column(String(200))
     verdict: Mapped[str] = mapped_column(String(10))
@@ -173,18 +178,20 @@ class FoodResult(Base):
     sampling_date: Mapped[date] = mapped_column(Date, index=True)
     region_code: Mapped[str] = mapped_column(String(6))
     jurisdiction_code: Mapped[str] = mapped_column(String(6), index=True)
-    food_category: Mapped[str] = mapped_column(String(10), index=True)
+    food_category: Mapped[str] = mapped_column(String(80), index=True)  # a code, or the sender's own class
     food_name: Mapped[str] = mapped_column(String(200))
     sampling_stage: Mapped[str] = mapped_column(String(10))
-    analyte: Mapped[str] = mapped_column(String(10), index=True)
+    analyte: Mapped[str] = mapped_column(String(80), index=True)  # a code, or the sender's own item name
     result_raw: Mapped[str] = mapped_column(String(64))
     result_value: Mapped[float | None] = mapped_column(Float, nullable=True)  # reference unit
     censored: Mapped[bool] = mapped_column(Boolean)  # below detection limit: value is the LOD
     unit: Mapped[str] = mapped_column(String(20))  # the analyte's reference unit
     lod: Mapped[float | None] = mapped_column(Float, nullable=True)
     limit_value: Mapped[float | None] = mapped_column(Float, nullable=True)
-    limit_standard: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    limit_standard: Mapped[str | None] = mapped_column(String(120), nullable=True)
     exceeds_limit: Mapped[bool] = mapped_column(Boolean)
+    sender_verdict: Mapped[str | None] = mapped_column(String(10), nullable=True)  # the lab's own 合格/不合格
+    verdict_conflict: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # theirs != ours
     row_hash: Mapped[str] = mapped_column(String(32))
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"))
     extra: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON of columns outside the contract
@@ -201,7 +208,7 @@ class Signal(Base):
     domain: Mapped[str] = mapped_column(String(20))
     method: Mapped[str] = mapped_column(String(40))
     series: Mapped[str] = mapped_column(String(200))
-    category_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    category_code: Mapped[str | None] = mapped_column(String(80), nullable=True)
     category_group: Mapped[str | None] = mapped_column(String(20), nullable=True)
     sampling_stage: Mapped[str | None] = mapped_column(String(10), nullable=True)
     jurisdiction_code: Mapped[str | None] = mapped_column(String(6), nullable=True)

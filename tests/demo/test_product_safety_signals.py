@@ -49,8 +49,8 @@ def test_injury_pattern_is_new_for_the_product_not_its_usual_injury(demo) -> Non
     _, engine, _, _ = demo
     found = signals(engine)
     patterns = found[found["method"] == "disproportionality"]
-    assert set(patterns["series"]) <= {"P0101|nature:器官系统损伤", "P0101|body:躯干"}
-    evidence = json.loads(patterns[patterns["series"] == "P0101|nature:器官系统损伤"]["evidence"].iloc[-1])
+    assert set(patterns["series"]) <= {"P0101|nature:内脏器官伤", "P0101|body:躯干"}
+    evidence = json.loads(patterns[patterns["series"] == "P0101|nature:内脏器官伤"]["evidence"].iloc[-1])
     assert evidence["prr"] >= 2 and evidence["chi2"] >= 4 and evidence["a"] >= 3  # Evans
     assert evidence["ror_low"] > 1 and evidence["ic025"] > 0
     # kettles burn and knives cut every year: never a signal

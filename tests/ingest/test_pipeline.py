@@ -20,7 +20,7 @@ def _file(tmp_path: Path) -> Path:
         injury_row("R3", visit_date="2026-13-45"),  # unparseable date
         injury_row("R1"),  # exact duplicate of the first row
         injury_row("R4", age="36", sex="F", visit_date="2026年11月21日"),
-        injury_row("R5", product_code="=HYPERLINK(\"http://x\")"),  # unknown code: quarantined, kept as text
+        injury_row("R5", product_code="=HYPERLINK(\"http://x\")"),  # a code our table lacks: loaded, counted
     ]
     return write_csv(tmp_path / "injury_H61010201.csv", INJURY_HEADER_ZH, rows)
 
@@ -39,16 +39,18 @@ def _count(engine, table: str) -> int:
 def test_counts_add_up_and_bad_rows_keep_their_reasons(engine, tmp_path: Path) -> None:
     result = ingest_file(engine, _file(tmp_path), "injury", "salt", TODAY)
     assert result.status == "accepted"
-    assert (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_duplicate) == (6, 2, 3, 1)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_duplicate) == (6, 3, 2, 1)
+    assert result.not_in_reference == {"product_code": 1} and "not in reference: product_code 1" in result.line()
     with engine.connect() as conn:
         batch = conn.execute(select(IngestBatch)).one()
-        assert (batch.rows_read, batch.rows_loaded, batch.rows_quarantined, batch.rows_duplicate) == (6, 2, 3, 1)
+        assert (batch.rows_read, batch.rows_loaded, batch.rows_quarantined, batch.rows_duplicate) == (6, 3, 2, 1)
+        assert batch.layout == "native-injury"
         assert (batch.first_day, batch.last_day) == (date(2026, 11, 20), date(2026, 11, 21))
     quarantined = _quarantined(engine)
     assert quarantined["R2"] == [{"check": "expect_column_values_to_be_in_set", "column": "region_code",
                                   "message": "value '619999'"}]
     assert quarantined["R3"][0]["column"] == "visit_date" and "unparseable date" in quarantined["R3"][0]["message"]
-    assert quarantined["R5"][0]["column"] == "product_code"
+    assert "R5" not in quarantined
 
 
 def test_dates_in_the_future_or_before_the_programme_are_quarantined(engine, tmp_path: Path) -> None:
@@ -78,8 +80,8 @@ def test_same_file_again_loads_nothing(engine, tmp_path: Path) -> None:
     ingest_file(engine, path, "injury", "salt", TODAY)
     again = ingest_file(engine, path, "injury", "salt", TODAY)
     assert again.already_ingested and again.rows_loaded == 0 and again.rows_duplicate == again.rows_read
-    assert _count(engine, "injury_reports") == 2 and _count(engine, "ingest_batches") == 1
-    assert _count(engine, "quarantined_rows") == 3
+    assert _count(engine, "injury_reports") == 3 and _count(engine, "ingest_batches") == 1
+    assert _count(engine, "quarantined_rows") == 2
 
 
 def test_corrected_resubmission_updates_the_record_and_keeps_the_old_version(engine, tmp_path: Path) -> None:

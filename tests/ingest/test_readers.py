@@ -83,7 +83,7 @@ def test_wrong_source_is_named(tmp_path: Path) -> None:
 
 def test_missing_required_columns_rejected(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", ["报告卡编号", "医院编码"], [["R1", "H1"]])
-    with pytest.raises(FileRejected, match="missing required columns: region_code"):
+    with pytest.raises(FileRejected, match=r"missing required columns: 行政区划代码 \(region_code\)、就诊日期 \(visit_date\)"):
         _rows(path)
 
 

@@ -18,7 +18,7 @@ def test_committed_suites_match_the_contract_and_reference_data() -> None:
 
 def _frame(**over) -> pd.DataFrame:
     row = dict(report_id="R1", hospital_code="H1", region_code="610102", jurisdiction_code="610100",
-               visit_date=date(2026, 11, 20), sex="男", age=35.0, injury_cause="烧烫伤", injury_intent="非故意",
+               visit_date=date(2026, 11, 20), sex="男", age=35.0, injury_cause="烧烫伤", injury_intent="非故意（意外事故）",
                injury_nature="烧烫伤", body_part="上肢", severity="轻度", outcome="处理后离院", product_code="P0201",
                product_name="电热水壶", narrative="")
     rows = [row, {**row, "report_id": "R2", **over}]
