@@ -52,7 +52,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"  ... {n:,} rows", file=sys.stderr, flush=True)
 
     run = ingest_files(load_settings(), args.source, [Path(p) for p in args.paths], day=args.day, today=args.today,
-                       sheet=args.sheet, on_result=progress, progress=rows_so_far)
+                       sheet=args.sheet, layout=args.layout, on_result=progress, progress=rows_so_far)
     if args.json:
         print(json.dumps(run.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -223,6 +223,20 @@ def cmd_detect_series(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_layouts(args: argparse.Namespace) -> int:
+    from surveillance.ingest.layout_check import check, listing
+
+    if args.layouts_command in (None, "list"):
+        print("\n".join(listing()))
+        return 0
+    failed = 0
+    for path in args.paths:
+        report = check(Path(path), args.source, args.layout, args.sheet)
+        print("\n".join(report.lines()))
+        failed += bool(report.error or report.missing)
+    return 2 if failed else 0
+
+
 def cmd_expectations(args: argparse.Namespace) -> int:
     from surveillance.ingest.suites import write_suites
 
@@ -262,7 +276,22 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--day", type=_day, default=yesterday,
                      help="the day this run is for (default: yesterday); rows dated before it mark their days as revised")
     ing.add_argument("--today", type=_day, default=None, help="latest valid date in the data (default: the real today)")
+    ing.add_argument("--layout", help="read every file with this sender layout instead of recognising it from the "
+                                      "header (see 'surveillance layouts')")
     ing.set_defaults(func=cmd_ingest)
+
+    lay = sub.add_parser("layouts", help="sender layouts the ingest reads (list), or what a file gives (check)",
+                         description="Sender layouts are profiles in surveillance/ingest/profiles/*.toml, one per "
+                                     "national form or announcement template; the native layouts are the data contract's.")
+    lays = lay.add_subparsers(dest="layouts_command")
+    lays.add_parser("list", help="every layout: name, source, title, required fields")
+    lc = lays.add_parser("check", help="which layout fits each file, which fields it gives, derives or lacks; exit 2 "
+                                       "if any file fits none")
+    lc.add_argument("paths", nargs="+", metavar="FILE")
+    lc.add_argument("--source", choices=SOURCES, help="only this source's layouts (default: any)")
+    lc.add_argument("--layout", help="check against this layout only")
+    lc.add_argument("--sheet", help="XLSX: this sheet instead of the first")
+    lay.set_defaults(func=cmd_layouts)
 
     for name, func, text in (("detect", cmd_detect, "run the detectors for a day"),
                              ("alert", cmd_alert, "route signals and send the night's digests"),

@@ -99,7 +99,7 @@ def _first_of(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, prob
     """The first of ``from`` that is filled; which one is recorded when it is not the first. ``@title``
     stands for the date written in the title rows above the header."""
     out = pd.Series("", index=frame.index, dtype=object)
-    for n, name in enumerate(s for s in spec["from"] if s in frame.columns or s == TITLE):
+    for n, name in ((n, s) for n, s in enumerate(spec["from"]) if s in frame.columns or s == TITLE):
         if name == TITLE:
             m = _DATE_IN_TEXT.search(_nfkc(frame.attrs.get("title", "")))
             values = pd.Series(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else "", index=frame.index)
@@ -147,7 +147,7 @@ def _region_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: s
                       derived: pd.Series) -> pd.Series:
     """The division named by the first of ``from`` that names one (addresses, '省 市 县', names, codes)."""
     out = pd.Series("", index=frame.index, dtype=object)
-    for n, name in enumerate(s for s in spec["from"] if s in frame.columns):
+    for n, name in ((n, s) for n, s in enumerate(spec["from"]) if s in frame.columns):
         todo = out == ""
         found = frame.loc[todo, name].astype(str).map(lambda v: reference.region_from_text(v) or "")
         out[todo] = found
@@ -193,15 +193,17 @@ def _stage_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: st
             filled = frame[name].astype(str).str.strip() != ""
             out[filled] = stage
             _note(derived, filled, target, f"{layout.label(name)}已填写")
-    for n, name in enumerate(s for s in spec["from"] if s in frame.columns):
+    for n, name in ((n, s) for n, s in enumerate(spec["from"]) if s in frame.columns):
         for i in frame.index[out == ""]:
             text = _nfkc(frame.at[i, name])
             if not text:
                 continue
             text = aliases.get(text, text)
-            stage = text if text in allowed or n == 0 else ""
+            stage = text if text in allowed else ""
             if not stage:
                 stage = next((s for s, words in _STAGE_WORDS if s in allowed and any(w in text for w in words)), "")
+            if not stage and n == 0:
+                stage = text  # the sender's own stage column, as written: validation names it
             if stage:
                 out[i] = stage
                 if n or text != stage:
@@ -223,8 +225,9 @@ def _verdict(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, probl
         out = text.map(lambda v: "不合格" if v in _FAIL or v.startswith("不合格") else "合格" if v in _PASS or v.startswith("合格")
                        else v)
     filled = spec.get("filled")  # no verdict column: a row naming failed items failed, one without passed
-    if filled and filled["field"] in frame.columns:
-        named = frame[filled["field"]].astype(str).str.strip() != ""
+    if filled:
+        named = frame[filled["field"]].astype(str).str.strip() != "" if filled["field"] in frame.columns \
+            else pd.Series(False, index=frame.index)
         todo = out == ""
         out[todo & named] = filled["then"]
         out[todo & ~named] = filled["else"]
@@ -308,7 +311,8 @@ def split_announcement_items(text: str) -> list[tuple[str, str, str]]:
 def _explode(frame: pd.DataFrame, spec: dict, problems: list[Problem]) -> tuple[pd.DataFrame, int]:
     """One record per failed item of an announcement row; a row without items stays one record."""
     src = spec["field"]
-    if src not in frame.columns:
+    if src not in frame.columns:  # a pass list (合格产品信息) has no items column at all
+        frame = frame.assign(**{spec["item"]: spec.get("none_item", ""), spec["result"]: spec.get("none_result", "")})
         return frame, 0
     rows, added = [], 0
     for _i, row in frame.iterrows():

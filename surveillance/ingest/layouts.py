@@ -151,11 +151,11 @@ class NoLayout(Exception):
     """No layout of the source fits the file; the message says what is missing and what is nearest."""
 
 
-_NOTE = re.compile(r"^\s*(注|备注|说明|附注|附件|数据来源|来源|\*|※|填表说明)")
+_NOTE = re.compile(r"^\s*(注|备注|说明|附注|附件|数据来源|来源|\*|※|填表说明|\d{1,2}\s*[.、．)）]\s*[^\d\s.])")
 
 
 def is_note(cells: list[str]) -> bool:
-    """A footnote or title line: one filled cell that reads like a note, not a record."""
+    """A footnote or title line: one filled cell that reads like a note (注：…, 2.排名不分先后), not a record."""
     filled = [c for c in cells if str(c).strip()]
     return len(filled) == 1 and bool(_NOTE.match(str(filled[0])))
 

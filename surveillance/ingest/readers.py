@@ -364,6 +364,24 @@ def _open_jsonl(path: Path, contract: Contract, chunk_rows: int, layout: str | N
                    _frame_chunks(frame, mapping, contract, chunk_rows, match.layout, invalid), match.layout)
 
 
+def header_rows(path: Path, sheet: str | None = None) -> list[list[str]]:
+    """The rows a layout is recognised from: the first rows of a CSV or sheet, a JSON Lines file's keys."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, sheet)[:_HEADER_SEARCH_ROWS]
+    if suffix in JSONL_SUFFIXES:
+        text, _ = decode(path.read_bytes())
+        keys = dict.fromkeys(k for line in text.splitlines()[:200] if line.strip().startswith("{")
+                             for k in json.loads(line))
+        return [list(keys)]
+    if suffix in CSV_SUFFIXES:
+        with path.open("rb") as fh:
+            sample = fh.read(_SAMPLE_BYTES)
+        return _sample_rows(sample, detect_encoding(sample))
+    raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx or .jsonl)")
+
+
 def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_rows: int | None = None,
               layout: str | None = None) -> RawFile:
     """Open one landed file for ``contract``; raise FileRejected when the file as a whole is unusable.
