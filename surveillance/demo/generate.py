@@ -449,6 +449,7 @@ def generate(spec: DemoSpec, landing: Path, truth_path: Path) -> dict[str, int]:
 
     senders = {"injury": "hospital_code", "inspection": "inspection_agency", "food": None}
     styles = list(CHINESE_DATE)
+    card_hospitals = _card_hospitals(hospitals)
     for offset in range(spec.daily_days):
         day = daily_start + timedelta(days=offset)
         for source, frame, date_col in (("injury", inj, "visit_date"), ("inspection", insp, "sampling_date"),
@@ -465,13 +466,54 @@ def generate(spec: DemoSpec, landing: Path, truth_path: Path) -> dict[str, int]:
                     part = _corrupt(part, source)
                 encoding = "gb18030" if (n + offset) % 6 == 1 else ("utf-8-sig" if h == 3 else "utf-8")
                 sender_id = _sender_id(str(sender))
-                path = landing / source / day.isoformat() / f"{source}_{sender_id}_{day:%Y%m%d}.csv"
+                folder = landing / source / day.isoformat()
+                path = folder / f"{source}_{sender_id}_{day:%Y%m%d}.csv"
+                if not spec.one_file_per_source and _sends_layout(source, sender, offset, card_hospitals):
+                    written[source] += _write_layout(source, part, path, day, rng)
+                    continue
                 _write(part, path, source, chinese=(n + offset) % 3 == 0, encoding=encoding,
                        date_style=styles[(n + offset) % len(styles)])
                 written[source] += 1
 
     _write_truth(spec, truth_path, inj, insp, food, makers)
     return written
+
+
+LAYOUT_INSPECTION_SENDER = "宝鸡市质量技术监督检验所"  # sends the provincial result table (XLSX, P/F)
+
+
+def _card_hospitals(hospitals: pd.DataFrame) -> set[str]:
+    """Every other demo hospital in the sentinel registry exports the national injury card."""
+    from surveillance.ingest.hospitals import RegistryError, registry
+
+    try:
+        known = registry()
+    except RegistryError:
+        return set()
+    return {h for h in hospitals["hospital_code"].iloc[1::2] if h in known}
+
+
+def _sends_layout(source: str, sender: object, offset: int, card_hospitals: set[str]) -> bool:
+    """Which of the day's files come in a sender layout instead of the data contract's."""
+    if source == "injury":
+        return sender in card_hospitals
+    if source == "inspection":
+        return sender == LAYOUT_INSPECTION_SENDER
+    return offset % 2 == 0  # the lab alternates: the national system's export every other day
+
+
+def _write_layout(source: str, part: pd.DataFrame, path: Path, day: date, rng: np.random.Generator) -> int:
+    from surveillance.demo import sender_layouts as lay
+
+    if source == "injury":
+        lay.write_injury_cards(part, path, rng)
+        return 1
+    if source == "inspection":
+        lay.write_provincial_inspection(part, path.with_suffix(".xlsx"), day)
+        return 1
+    lay.write_food_export(part, path)
+    announced = lay.write_food_announcement(part, path.parent / f"{path.stem}_不合格产品信息.xlsx", day)
+    return 1 + int(announced)
 
 
 def _sender_id(sender: str) -> str:

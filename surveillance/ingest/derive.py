@@ -322,7 +322,12 @@ def _explode(frame: pd.DataFrame, spec: dict, problems: list[Problem]) -> tuple[
             rec[spec["item"]], rec[spec["result"]] = spec.get("none_item", ""), spec.get("none_result", "")
             rows.append(rec)
             continue
-        for item, result, limit in items:
+        results = _ITEMS.split(str(row.get(spec.get("result_field", ""), "")).strip())
+        limits = _ITEMS.split(str(row.get(spec.get("limit_field", ""), "")).strip())
+        for k, (item, result, limit) in enumerate(items):
+            # some templates give 检验结果 and 标准值 their own columns, items in the same order
+            result = result or (results[k].strip() if k < len(results) else "")
+            limit = limit or (limits[k].strip() if k < len(limits) else "")
             rec = row.to_dict()
             rec[spec["item"]], rec[spec["result"]], rec[spec["limit"]] = item, result, limit
             rows.append(rec)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from surveillance.ingest.contract import Contract
 from surveillance.ingest.derive import apply_layout
+from surveillance.ingest.hospitals import RegistryError
 from surveillance.ingest.layouts import Layout, Match, NoLayout, header_key, recognise, strip_unit
 
 TEXT_ENCODINGS_ACCEPTED = {"utf_8", "gb18030", "gbk", "gb2312", "big5", "utf_16", "utf_16_le", "utf_16_be"}
@@ -164,7 +165,10 @@ def _shape(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, lay
     """Rename to layout fields, apply the layout's rules, add absent contract columns as '', drop rows
     with no content."""
     frame = frame.rename(columns=mapping).fillna("").astype(str)
-    applied = apply_layout(layout, frame, first, title) if layout is not None else None
+    try:
+        applied = apply_layout(layout, frame, first, title) if layout is not None else None
+    except RegistryError as exc:
+        raise FileRejected(str(exc)) from None
     if applied is not None:
         frame = applied.frame
     for col in contract.names:

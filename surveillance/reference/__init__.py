@@ -5,6 +5,7 @@ Each table is a CSV under ``data/`` (provenance in ``data/README.md``) loaded on
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -64,6 +65,8 @@ def _lookup(frame: pd.DataFrame, code_col: str, name_col: str) -> dict[str, str]
         for key in [code, getattr(row, name_col), *aliases.split("|")]:
             if key:
                 table.setdefault(key.strip(), code)
+                # senders' text is compared after NFKC (full-width brackets, Ⅳ -> IV, ₁ -> 1)
+                table.setdefault(unicodedata.normalize("NFKC", key).strip(), code)
     return table
 
 

@@ -267,3 +267,25 @@ def test_layouts_check_says_what_a_file_gives_derives_and_lacks(registry, tmp_pa
     assert export.layout == "food-sampling-export" and export.given["analyte"] == "*检验项目"
     odd = check(write_csv(tmp_path / "o.csv", ["甲", "乙"], [["1", "2"]]))
     assert odd.error and odd.layout is None
+
+
+def test_announcement_with_result_and_limit_in_their_own_columns(engine, tmp_path: Path) -> None:
+    header = ["序号", "标称生产企业名称", "被抽样单位名称", "被抽样单位地址", "食品名称", "不合格项目", "检验结果", "标准值", "分类",
+              "公告日期"]
+    rows = [["1", "某厂", "安康市某某超市", "陕西省安康市旬阳县城关镇", "辣椒面", "苏丹红Ⅳ；铅(以Pb计)", "12.3μg/kg；1.6", "不得检出；≤1.0",
+             "调味品", "2026-11-19"]]
+    result = ingest_file(engine, write_csv_quoted(tmp_path / "a.csv", header, rows), "food", "salt", TODAY)
+    _accounted(result)
+    assert (result.layout, result.rows_loaded) == ("food-announcement", 2)
+    with engine.connect() as conn:
+        got = {r.analyte: r for r in conn.execute(select(FoodResult))}
+    sudan = got["SUD"]  # μg/kg to the reference mg/kg; must not be detected: an exceedance
+    assert (sudan.result_value, sudan.limit_value, sudan.exceeds_limit, sudan.region_code) == (pytest.approx(0.0123), 0.0, True, "610981")
+    assert (got["PB"].result_value, got["PB"].limit_value, got["PB"].exceeds_limit) == (1.6, 1.0, True)
+
+
+def test_a_missing_hospital_registry_rejects_card_files_in_one_line(engine, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SURVEILLANCE_HOSPITALS", str(tmp_path / "nowhere.csv"))
+    result = ingest_file(engine, write_card_csv(tmp_path / "c.csv", [card("H001", "C1")]), "injury", "salt", TODAY)
+    assert result.status == "rejected" and "sentinel hospital registry" in result.error and "SURVEILLANCE_HOSPITALS" in result.error

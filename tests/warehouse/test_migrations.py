@@ -23,3 +23,23 @@ def test_sqlite_schema_matches_the_models(tmp_path) -> None:
 @pytest.mark.postgres
 def test_postgres_schema_matches_the_models(pg_url: str) -> None:
     assert schema_differences(pg_url) == []
+
+
+def test_0006_moves_stored_rows_to_the_cards_labels_and_todays_divisions(tmp_path) -> None:
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    upgrade(url, "0005")
+    engine = get_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("insert into ingest_batches (id, source, file_name, file_path, content_hash, status, rows_read, "
+                          "rows_loaded, rows_quarantined, rows_duplicate, ingested_at) values "
+                          "(1, 'injury', 'a', 'a', 'h', 'accepted', 1, 1, 0, 0, '2026-11-20 00:00:00')"))
+        conn.execute(text("insert into injury_reports (report_id, hospital_code, region_code, jurisdiction_code, visit_date, "
+                          "sex, age, injury_cause, injury_intent, injury_nature, body_part, severity, outcome, row_hash, "
+                          "batch_id) values ('R1', 'H1', '610821', '610800', '2026-11-20', '男', 30, '烧烫伤', '非故意', "
+                          "'器官系统损伤', '上肢', '轻度', '住院', 'x', 1)"))
+    upgrade(url)
+    with engine.connect() as conn:
+        row = conn.execute(text("select region_code, injury_intent, injury_nature from injury_reports")).one()
+    assert tuple(row) == ("610881", "非故意（意外事故）", "内脏器官伤")
