@@ -211,6 +211,7 @@ def _stage_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: st
     return out
 
 
+_NOTHING = {"", "/", "-", "—", "——", "无", "\\"}  # an empty cell, as tables write it
 _FAIL = {"不合格", "f", "fail", "×", "x", "不符合", "不通过", "问题", "不合格品"}
 _PASS = {"合格", "p", "pass", "√", "符合", "通过", "合格品"}
 
@@ -226,7 +227,7 @@ def _verdict(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, probl
                        else v)
     filled = spec.get("filled")  # no verdict column: a row naming failed items failed, one without passed
     if filled:
-        named = frame[filled["field"]].astype(str).str.strip() != "" if filled["field"] in frame.columns \
+        named = ~frame[filled["field"]].astype(str).map(_nfkc).isin(_NOTHING) if filled["field"] in frame.columns \
             else pd.Series(False, index=frame.index)
         todo = out == ""
         out[todo & named] = filled["then"]
@@ -316,7 +317,7 @@ def _explode(frame: pd.DataFrame, spec: dict, problems: list[Problem]) -> tuple[
         return frame, 0
     rows, added = [], 0
     for _i, row in frame.iterrows():
-        items = split_announcement_items(row[src]) if str(row[src]).strip() else []
+        items = split_announcement_items(row[src]) if _nfkc(row[src]) not in _NOTHING else []
         if not items:  # a sample that passed (合格产品信息): one record for all it was tested for
             rec = row.to_dict()
             rec[spec["item"]], rec[spec["result"]] = spec.get("none_item", ""), spec.get("none_result", "")

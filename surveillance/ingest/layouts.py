@@ -23,9 +23,13 @@ PROFILES = Path(__file__).resolve().parent / "profiles"
 
 def header_key(text: object) -> str:
     """A header cell as compared: full-width to ASCII, no white space (headers broken across lines
-    join up), a leading '*' (the required-field mark of import templates) dropped, ASCII lower-cased."""
-    value = "".join(unicodedata.normalize("NFKC", str(text)).split()).lstrip("*＊")
+    join up), '*' (the required-field mark of import templates) and item numbers dropped, ASCII lower-cased."""
+    value = "".join(unicodedata.normalize("NFKC", str(text)).split()).strip("*")
+    value = _NUMBERED.sub("", value)  # a printed form's item number: 1.姓名, (3)性别, 12、伤害性质
     return value.lower() if value.isascii() else value
+
+
+_NUMBERED = re.compile(r"^(?:\d{1,2}[.、]|\(\d{1,2}\))(?=\D)")
 
 
 def strip_unit(key: str) -> str:

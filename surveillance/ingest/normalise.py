@@ -99,10 +99,13 @@ def _parse_age_values(series: pd.Series) -> pd.Series:
     match = text.str.extract(r"^(\d+(?:\.\d+)?)(岁|周岁|个月|月|周|天|日)?$")
     number = pd.to_numeric(match[0], errors="coerce")
     divisor = match[1].map({"个月": 12.0, "月": 12.0, "周": 52.18, "天": 365.25, "日": 365.25}).fillna(1.0)
-    return (number / divisor).round(3)
+    years = number / divisor
+    both = text.str.extract(r"^(\d+)岁(\d+)个?月$")  # 3岁2个月
+    years = years.where(both[0].isna(), pd.to_numeric(both[0], errors="coerce") + pd.to_numeric(both[1], errors="coerce") / 12)
+    return years.round(3)
 
 
-_SEX = {"男": "男", "女": "女", "m": "男", "f": "女", "male": "男", "female": "女", "1": "男", "2": "女",
+_SEX = {"男": "男", "女": "女", "男性": "男", "女性": "女", "m": "男", "f": "女", "male": "男", "female": "女", "1": "男", "2": "女",
         "未知": "未知", "": "未知", "不详": "未知"}
 
 
@@ -290,8 +293,14 @@ def _number(match: re.Match) -> float:
     return value * 10 ** int(exp) if exp else value
 
 
+_POWER = re.compile(r"10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+
+
 def _value_text(text: str) -> str:
-    return unicodedata.normalize("NFKC", str(text).translate(_SUPERSCRIPT)).strip()
+    """NFKC, with 10⁵ kept a power (NFKC alone would make it 105)."""
+    value = _POWER.sub(lambda m: "10^" + m.group(1).translate(_SUPERSCRIPT), str(text))
+    value = unicodedata.normalize("NFKC", value.translate(_SUPERSCRIPT)).strip()
+    return re.sub(r"(?<![×xX*\d.])10\^", "1×10^", value)  # a bare power: 10^5 is 1×10^5
 
 
 @dataclass(frozen=True)
@@ -346,6 +355,7 @@ def parse_limit(text: str) -> Limit:
     if plan:
         t = plan.group(1)
     t = re.sub(r"[(（][^)）]*[)）]", "", t)  # (鲜重), (以干基计)
+    t = re.sub(r"(\d)\s*[-~～—]\s*(?=\d)", r"\1 ", t)  # a range 0.5-1.0: its ends, not a negative number
     found = list(_NUMBER.finditer(t))
     if not found:
         return Limit(None, unparseable=True)

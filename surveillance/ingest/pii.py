@@ -60,7 +60,9 @@ def address_columns(columns: list[str]) -> list[str]:
 def _patient_region(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
     from surveillance import reference
 
-    text = raw[columns].astype(str).agg("".join, axis=1)
+    text = raw[columns[0]].astype(str)
+    for col in columns[1:]:
+        text = text + raw[col].astype(str)
     return text.map(lambda v: reference.region_from_text(v) or "")
 
 

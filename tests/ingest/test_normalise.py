@@ -1,6 +1,7 @@
 import math
 
 import pandas as pd
+import pytest
 
 from surveillance.ingest.normalise import normalise_food, parse_age, parse_dates, uscc_check_char, uscc_valid
 
@@ -111,3 +112,54 @@ def test_non_detects_are_censored_at_their_detection_limit() -> None:
     assert frame["lod"].tolist()[:4] == [0.01, 0.02, 0.01, 0.005]
     assert frame["result_value"].tolist()[:4] == [0.01, 0.02, 0.01, 0.005]
     assert not frame["exceeds_limit"][:4].any() and frame.at[4, "exceeds_limit"]  # 0.5 > 0.2 mg/kg lead in grain
+
+
+@pytest.mark.parametrize(("text", "kind", "value", "unit", "lod"), [
+    ("0.52mg/kg", "value", 0.52, "mg/kg", None),
+    ("＜0.005", "censored", None, "", 0.005),
+    ("1.2×10³CFU/g", "value", 1200.0, "CFU/g", None),
+    ("1.2×10⁵", "value", 120000.0, "", None),
+    ("5.6×10^4", "value", 56000.0, "", None),
+    ("1.2E3", "value", 1200.0, "", None),
+    ("未检出(<0.01mg/kg)", "censored", None, "mg/kg", 0.01),
+    ("未检出/25g", "censored", None, "", None),
+    ("ND", "censored", None, "", None),
+    ("检出", "detected", 1.0, "", None),
+    ("合格", "pass", None, "", None),
+    ("见附件", "unparseable", None, "", None),
+])
+def test_results_as_labs_write_them(text, kind, value, unit, lod) -> None:
+    from surveillance.ingest.normalise import parse_result
+
+    r = parse_result(text)
+    assert (r.kind, r.value, r.unit, r.lod) == (kind, pytest.approx(value) if value else value, unit, lod)
+
+
+@pytest.mark.parametrize(("text", "value", "unit", "must_not"), [
+    ("≤0.2mg/kg", 0.2, "mg/kg", False),
+    ("0.2(鲜重)", 0.2, "", False),
+    ("不得检出", 0.0, "", True),
+    ("不得使用", 0.0, "", True),
+    ("/", None, "", False),
+    ("n=5,c=2,m=10⁴,M=10⁵CFU/g", 100000.0, "CFU/g", False),
+    ("0.5-1.0", 1.0, "", False),
+])
+def test_limits_as_announcements_write_them(text, value, unit, must_not) -> None:
+    from surveillance.ingest.normalise import parse_limit
+
+    lim = parse_limit(text)
+    assert (lim.value, lim.unit, lim.must_not, lim.unparseable) == (value, unit, must_not, False)
+
+
+def test_ages_and_sexes_as_cards_write_them() -> None:
+    from surveillance.ingest.normalise import parse_age, parse_sex
+
+    assert parse_age(pd.Series(["3岁2个月", "8月", "15天"])).tolist() == [3.167, 0.667, 0.041]
+    assert parse_sex(pd.Series(["1男", "2 女", "男性", "2"])).tolist() == ["男", "女", "男", "女"]
+
+
+def test_header_keys_ignore_marks_numbers_and_line_breaks() -> None:
+    from surveillance.ingest.layouts import header_key
+
+    assert [header_key(h) for h in ("*抽样单编号", "1.姓名", "(3)性别", "主要不合格\n项目", "生产日期／批号")] == \
+        ["抽样单编号", "姓名", "性别", "主要不合格项目", "生产日期/批号"]
