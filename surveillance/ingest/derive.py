@@ -349,9 +349,11 @@ def apply_layout(layout: Layout, frame: pd.DataFrame, first: int = 1, title: str
     problems: list[Problem] = []
     if layout.native or frame.empty:
         return Applied(frame, problems)
-    cells = frame.astype(str)
-    notes = cells.apply(lambda r: is_note(list(r)), axis=1) if len(frame) else pd.Series(dtype=bool)
-    frame = frame[~notes.astype(bool)]
+    cells = frame.fillna("").astype(str)
+    single = (cells.apply(lambda col: col.str.strip() != "")).sum(axis=1) == 1  # only such lines can be notes
+    notes = pd.Series(False, index=frame.index)
+    notes[single] = cells[single].apply(lambda r: is_note(list(r)), axis=1).astype(bool)
+    frame = frame[~notes]
     folded = expanded = 0
     if layout.fold:
         frame, folded = _fold(frame, layout.fold, problems)
@@ -377,7 +379,7 @@ def apply_layout(layout: Layout, frame: pd.DataFrame, first: int = 1, title: str
             continue
         values = frame[name]
         table = code_table(layout, name)
-        if table and name not in used:
+        if table and name not in used and name not in contract_names:  # the contract's own: normalise decodes
             values, conflicts = decode(values, *table)
             problems.extend((i, name, msg) for i, msg in conflicts.items() if msg)
         out[name if name in contract_names else layout.label(name) if name in layout.fields else name] = values

@@ -36,10 +36,20 @@ class LayoutReport:
         return out
 
 
-def _how(layout: Layout, spec: dict) -> str:
-    sources = "、".join(layout.label(s) if s in layout.fields else s for s in spec.get("from", []))
+def _flat(header: str) -> str:
+    return "".join(str(header).split())
+
+
+def _how(layout: Layout, spec: dict, present: set[str]) -> str | None:
+    """How a field is derived from what this file has; None when the file has none of the inputs."""
+    inputs = [s for s in spec.get("from", []) if s in present or s == "@title"]
+    if spec.get("given") in present:
+        inputs.insert(0, spec["given"])
+    if not inputs and spec["rule"] not in ("verdict", "stable_id"):
+        return None
+    names = "、".join(layout.label(s) if s in layout.fields else "标题行" for s in inputs)
     extra = {"hospital_registry": " (sentinel hospital registry)", "stable_id": " (made from the row when absent)"}
-    return f"{spec['rule']}({sources}){extra.get(spec['rule'], '')}"
+    return f"{spec['rule']}({names}){extra.get(spec['rule'], '')}"
 
 
 def check(path: Path, source: str | None = None, layout: str | None = None, sheet: str | None = None) -> LayoutReport:
@@ -63,13 +73,14 @@ def check(path: Path, source: str | None = None, layout: str | None = None, shee
         report.source, report.layout, report.title, report.header_row = src, lay.name, lay.title, match.row + 1
         by_field = {f: h for h, f in match.mapping.items()}
         own = {*contract.names, *(c.name for c in contract.personal)}
-        report.given = {f: by_field[f] for f in contract.names if f in by_field and f not in lay.derive}
-        report.derived = {f: _how(lay, spec) for f, spec in lay.derive.items()}
+        report.given = {f: _flat(by_field[f]) for f in contract.names if f in by_field and f not in lay.derive}
+        hows = {f: _how(lay, spec, set(by_field)) for f, spec in lay.derive.items()}
+        report.derived = {f: how for f, how in hows.items() if how}
         if lay.explode:
             report.derived.update({lay.explode[k]: f"split from {lay.label(lay.explode['field'])}" for k in ("item", "result", "limit")})
         report.derived.update({f: f"default '{v}' when absent" for f, v in lay.defaults.items() if f not in report.derived})
         report.missing = [f for f in contract.required if f not in report.given and f not in report.derived]
-        report.kept_as_extra = [h for h, f in match.mapping.items() if f not in own] + [u for u in match.unknown if u.strip()]
+        report.kept_as_extra = [_flat(h) for h, f in match.mapping.items() if f not in own] + [_flat(u) for u in match.unknown if u.strip()]
         return report
     report.error = errors[0] if len(errors) == 1 else "; ".join(errors)
     return report
