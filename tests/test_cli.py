@@ -68,3 +68,26 @@ def test_help_describes_ingest(capsys) -> None:
         main(["ingest", "--help"])
     text = capsys.readouterr().out
     assert "--sheet" in text and "rows read = loaded + quarantined + duplicate" in text
+
+
+def test_layouts_lists_and_checks_and_ingest_can_force_one(settings, tmp_path: Path, capsys, monkeypatch) -> None:
+    from tests.ingest.sender_files import card, write_card_csv
+
+    registry = tmp_path / "h.csv"
+    registry.write_text("hospital_code,hospital_name,region_code\nH001,示例医院,610104\n", encoding="utf-8")
+    monkeypatch.setenv("SURVEILLANCE_HOSPITALS", str(registry))
+    assert main(["layouts"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in ("injury-card", "food-announcement", "food-sampling-export",
+                                           "inspection-samr-national", "inspection-provincial", "native-food"))
+    cards = write_card_csv(tmp_path / "cards.csv", [card("H001", "C1")])
+    odd = write_csv(tmp_path / "odd.csv", ["甲", "乙"], [["1", "2"]])
+    assert main(["layouts", "check", str(cards), str(odd)]) == 2
+    out = capsys.readouterr().out
+    assert "layout injury-card" in out and "derived  region_code" in out and "odd.csv:" in out
+    args = ["ingest", "--source", "injury", "--json", "--day", "2026-11-26", "--today", "2026-11-27"]
+    assert main([*args, "--layout", "native-injury", str(cards)]) == 2  # forced: the card lacks the contract's columns
+    forced = json.loads(capsys.readouterr().out)["files"][0]
+    assert forced["status"] == "rejected" and "missing required columns" in forced["error"]
+    assert main([*args, str(cards)]) == 0
+    assert json.loads(capsys.readouterr().out)["files"][0]["layout"] == "injury-card"

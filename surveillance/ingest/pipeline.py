@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
 from surveillance.ingest import pii
 from surveillance.ingest.contract import CONTRACTS, Contract
@@ -266,11 +266,17 @@ def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date 
         result.error = f"cannot read file: {exc.strerror}"
         return result
     previous = _previous_batch(engine, source, digest)
-    if previous is not None:
+    if previous is not None and previous.status != "rejected":
         result.status, result.error, result.batch_id = previous.status, previous.error, previous.id
         result.rows_read = result.rows_duplicate = previous.rows_read
         result.already_ingested = True
         return result
+    if previous is not None:
+        # a rejected file is tried again (another --layout, a registry that now lists its hospital): its
+        # old rejection gives way to this attempt's outcome, so the file still has exactly one batch row
+        log.info("%s: previously rejected (%s), trying again", path, previous.error)
+        with engine.begin() as conn:
+            conn.execute(delete(IngestBatch).where(IngestBatch.id == previous.id))
     validator = validator or RowValidator(source, today)
     own_writer = writer is None
     writer = writer or ThreadWriter(engine)

@@ -289,3 +289,13 @@ def test_a_missing_hospital_registry_rejects_card_files_in_one_line(engine, tmp_
     monkeypatch.setenv("SURVEILLANCE_HOSPITALS", str(tmp_path / "nowhere.csv"))
     result = ingest_file(engine, write_card_csv(tmp_path / "c.csv", [card("H001", "C1")]), "injury", "salt", TODAY)
     assert result.status == "rejected" and "sentinel hospital registry" in result.error and "SURVEILLANCE_HOSPITALS" in result.error
+
+
+def test_a_counterfeit_is_never_held_against_the_named_maker(engine, tmp_path: Path) -> None:
+    title = [["2026年产品质量国家监督抽查不合格产品名单（2026年11月10日）"]]
+    rows = [["1", "电热水壶", "陕西甲电器有限公司", "陕西省西安市", "", "", "某牌", "A", "2026-08", "*耐潮湿", "某检验院", ""],
+            ["2", "电热水壶", "陕西甲电器有限公司", "陕西省西安市", "", "", "某牌", "B", "2026-09", "*结构", "某检验院", "假冒"]]
+    result = ingest_file(engine, write_xlsx(tmp_path / "x.xlsx", title, NATIONAL_HEADER, rows), "inspection", "salt", TODAY)
+    _accounted(result)
+    with engine.connect() as conn:
+        assert detect_repeat_failures(conn, date(2026, 11, 12)) == []  # one real failure, one 假冒: no repeat

@@ -126,6 +126,10 @@ def test_rejected_file_is_recorded_with_a_one_line_reason(engine, tmp_path: Path
     assert result.status == "rejected" and "\n" not in result.error and result.error
     with engine.connect() as conn:
         assert conn.execute(select(IngestBatch.status)).scalar() == "rejected"
+    again = ingest_file(engine, path, "injury", "salt", TODAY)  # tried again, rejected again: still one row
+    assert again.status == "rejected" and again.error == result.error
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(IngestBatch)).scalar() == 1
 
 
 def test_file_unreadable_half_way_leaves_nothing_behind(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
