@@ -52,6 +52,7 @@ class IngestResult:
     lines_notes: int = 0  # footnote and title lines below or inside the table (not rows)
     rows_expanded: int = 0  # of rows_read: records added by splitting a line that names several items
     not_in_reference: dict[str, int] = field(default_factory=dict)  # column -> loaded rows with a value our tables lack
+    skipped: list[str] = field(default_factory=list)  # parts of the file not read, and why (a sheet fitting no layout)
     revised_days: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage: read, normalise, validate, load
 
@@ -73,6 +74,8 @@ class IngestResult:
                                                 (self.lines_notes, "note lines skipped")) if n]
         if shaped:
             note += f" ({', '.join(shaped)})"
+        if self.skipped:
+            note += "; " + "; ".join(self.skipped)
         if self.not_in_reference:
             note += "; not in reference: " + ", ".join(f"{c} {n}" for c, n in sorted(self.not_in_reference.items()))
         return (f"accepted {self.file}: read {self.rows_read} = loaded {self.rows_loaded}"
@@ -284,6 +287,7 @@ def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date 
         raw = open_file(path, contract, sheet, layout=layout)
         result.encoding = raw.encoding
         result.layout = raw.layout.name if raw.layout else None
+        result.skipped = list(raw.skipped)
         _load_file(raw, contract, path, digest, salt, day, sheet, validator, writer, result, progress)
     except FileRejected as exc:
         result.error = str(exc)

@@ -13,7 +13,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -66,6 +66,7 @@ class RawFile:
     extra_columns: tuple[str, ...]
     _chunks: Iterator[RawChunk]
     layout: Layout | None = None
+    skipped: list[str] = field(default_factory=list)  # parts of the file not read, and why (a sheet fitting no layout)
 
     def chunks(self) -> Iterator[RawChunk]:
         return self._chunks
@@ -291,8 +292,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
-    """A sheet as text. Formulas stay their text (data_only=False): never evaluated, never lost."""
+def _read_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
+    """Every sheet with content (or the named one) as text. Formulas stay their text (data_only=False):
+    never evaluated, never lost."""
     from openpyxl import load_workbook
 
     try:
@@ -302,43 +304,71 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             raise FileRejected(f"workbook has no sheet named '{sheet}' (sheets: {', '.join(wb.sheetnames)})")
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        sheets = [(ws.title, [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)])
+                  for ws in ([wb[sheet]] if sheet is not None else wb.worksheets)]
     except FileRejected:
         raise
     except Exception as exc:
         raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__})") from None
     finally:
         wb.close()
-    if not any(any(c.strip() for c in row) for row in rows):
-        raise FileRejected(f"sheet '{ws.title}' is empty")
-    return rows
+    filled = [(title, rows) for title, rows in sheets if any(any(c.strip() for c in row) for row in rows)]
+    if not filled:
+        raise FileRejected(f"sheet '{sheets[0][0]}' is empty" if len(sheets) == 1 else "every sheet is empty")
+    return filled
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
+    """The named sheet, else the first with content."""
+    return _read_sheets(path, sheet)[0][1]
 
 
 def _frame_chunks(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, chunk_rows: int, layout: Layout,
-                  invalid: list[InvalidLine] | None = None, title: str = "") -> Iterator[RawChunk]:
+                  invalid: list[InvalidLine] | None = None, title: str = "", start: int = 1) -> Iterator[RawChunk]:
+    """``frame`` in chunks; its rows are numbered from ``start`` (a workbook's later sheets go on counting)."""
     frame = frame.reset_index(drop=True)
+    frame.index = pd.RangeIndex(start - 1, start - 1 + len(frame))
     if frame.empty:
-        chunk = _shape(frame, mapping, contract, layout, 1, title)
+        chunk = _shape(frame, mapping, contract, layout, start, title)
         chunk.invalid = list(invalid or [])
         yield chunk
         return
-    for start in range(0, len(frame), chunk_rows):
-        chunk = _shape(frame.iloc[start : start + chunk_rows], mapping, contract, layout, start + 1, title)
-        chunk.invalid = list(invalid or []) if start == 0 else []
+    for offset in range(0, len(frame), chunk_rows):
+        chunk = _shape(frame.iloc[offset : offset + chunk_rows], mapping, contract, layout, start + offset, title)
+        chunk.invalid = list(invalid or []) if offset == 0 else []
         yield chunk
 
 
 def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: int, layout: str | None) -> RawFile:
-    rows = _read_xlsx(path, sheet)
-    match = _match(rows, contract, layout)
-    header = _unique_headers(rows[match.row])
-    mapping, unknown = match.layout.map_headers(header)
-    width = len(header)
-    body = [r[:width] + [""] * (width - len(r)) for r in rows[match.row + 1 :]]
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    return RawFile(path, contract, "xlsx", mapping, tuple(unknown),
-                   _frame_chunks(frame, mapping, contract, chunk_rows, match.layout, title=_title(rows, match)), match.layout)
+    """Every sheet that fits a layout (announcements put 不合格 and 合格 lists on two sheets of one workbook);
+    the sheets that fit none are named in the result, and a workbook none of whose sheets fits is rejected."""
+    matched, skipped, errors = [], [], []
+    for title, rows in _read_sheets(path, sheet):
+        try:
+            matched.append((rows, _match(rows, contract, layout)))
+        except FileRejected as exc:
+            errors.append(str(exc))
+            skipped.append(f"sheet '{title}' not read: {exc}")
+    if not matched:
+        raise FileRejected(errors[0] if len(errors) == 1 else "no sheet fits a layout: " + "; ".join(skipped))
+
+    def chunks() -> Iterator[RawChunk]:
+        first = 1
+        for rows, match in matched:
+            header = _unique_headers(rows[match.row])
+            mapping = match.layout.map_headers(header)[0]
+            width = len(header)
+            body = [r[:width] + [""] * (width - len(r)) for r in rows[match.row + 1 :]]
+            frame = pd.DataFrame(body, columns=header, dtype=object)
+            yield from _frame_chunks(frame, mapping, contract, chunk_rows, match.layout, title=_title(rows, match),
+                                     start=first)
+            first += len(frame)
+
+    rows, match = matched[0]
+    mapping, unknown = match.layout.map_headers(_unique_headers(rows[match.row]))
+    names = "+".join(dict.fromkeys(m.layout.name for _, m in matched))
+    lay = match.layout if len(names.split("+")) == 1 else replace(match.layout, name=names)
+    return RawFile(path, contract, "xlsx", mapping, tuple(unknown), chunks(), lay, skipped)
 
 
 def _open_jsonl(path: Path, contract: Contract, chunk_rows: int, layout: str | None) -> RawFile:

@@ -299,3 +299,22 @@ def test_a_counterfeit_is_never_held_against_the_named_maker(engine, tmp_path: P
     _accounted(result)
     with engine.connect() as conn:
         assert detect_repeat_failures(conn, date(2026, 11, 12)) == []  # one real failure, one 假冒: no repeat
+
+
+def test_a_workbook_with_the_failed_and_the_passed_list_on_two_sheets(engine, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = _announcement(tmp_path)
+    wb = load_workbook(path)
+    passed = wb.create_sheet("合格产品信息")
+    passed.append(["序号", "抽样编号", "标称生产企业名称", "被抽样单位名称", "被抽样单位地址", "食品名称", "分类", "公告日期"])
+    passed.append(["1", "DC26610000000900", "某厂", "某某超市", "陕西省渭南市临渭区站南路3号", "挂面", "粮食加工品", "2026-11-18"])
+    wb.create_sheet("说明").append(["本公告数据来源于各地市场监管部门", ""])
+    wb.save(path)
+    result = ingest_file(engine, path, "food", "salt", TODAY)
+    _accounted(result)
+    assert (result.rows_read, result.rows_loaded) == (5, 5)  # 4 records of the failed list, 1 of the passed
+    assert result.skipped == ["sheet '说明' not read: no header row found"] and "说明" in result.line()
+    with engine.connect() as conn:
+        passed_row = conn.execute(select(FoodResult).where(FoodResult.sample_id == "DC26610000000900")).one()
+    assert (passed_row.analyte, passed_row.sender_verdict, passed_row.region_code) == ("ALL", "合格", "610502")

@@ -166,8 +166,11 @@ def test_xlsx_named_sheet(tmp_path: Path) -> None:
     assert chunks[0].frame.at[0, "report_id"] == "R9"
     with pytest.raises(FileRejected, match="no sheet named '病例' \\(sheets: 说明, 伤害病例\\)"):
         _rows(path, sheet="病例")
-    with pytest.raises(FileRejected):  # the first sheet is the instructions, not data
-        _rows(path)
+    raw, chunks = _rows(path)  # the first sheet is the instructions: the data sheet is read, the other named
+    assert chunks[0].frame.at[0, "report_id"] == "R9" and raw.skipped[0].startswith("sheet '说明' not read: ")
+    instructions_only = _workbook(tmp_path / "one.xlsx", {"说明": [["本表为填报说明", ""]]})
+    with pytest.raises(FileRejected):
+        _rows(instructions_only)
 
 
 def test_json_lines(tmp_path: Path) -> None:
