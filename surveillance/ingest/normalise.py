@@ -184,13 +184,14 @@ def _card_codes(raw: pd.DataFrame, col: str, problems: list[Problem]) -> pd.Seri
     from surveillance.ingest.derive import decode
 
     codes, labels = reference.injury_code_table(col)
-    uniq = pd.Series(pd.unique(raw[col].astype(str)), dtype=object)
+    text = raw[col].astype(str)
+    uniq = pd.Series(pd.unique(text), dtype=object)
     decoded, conflicts = decode(uniq, codes, labels)
     label_of = dict(zip(uniq, decoded, strict=True))
     for value, message in zip(uniq, conflicts, strict=True):
         if message:
-            problems.extend((i, col, message) for i in raw.index[raw[col].astype(str) == value])
-    return raw[col].astype(str).map(label_of).replace("", None)
+            problems.extend((i, col, message) for i in raw.index[text == value])
+    return text.map(label_of).replace("", None)
 
 
 def normalise_injury(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:

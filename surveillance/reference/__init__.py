@@ -220,9 +220,9 @@ def region_from_text(text: str) -> str | None:
     value = "".join(unicodedata.normalize("NFKC", text).split())
     if not value:
         return None
-    code = region_lookup().get(value) or region_successors().get(value)
+    code = region_lookup().get(value)  # codes and names, old ones mapped to their successors
     if code:
-        return region_successors().get(code, code)
+        return code
     for name, pcode in _province_names():
         if value.startswith(name) and pcode != "610000":
             return pcode
