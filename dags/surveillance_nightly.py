@@ -9,8 +9,11 @@ Tasks pass the day and file paths (strings) and small count summaries; data move
 - tasks that touch the database, files or SMTP retry with exponential back-off;
 - a run that finally fails sends one email to the operator (``SURVEILLANCE_OPERATOR_EMAIL``);
 - a backfill run (``airflow backfill create``) marks its digests 补发;
-- the warehouse tables are Assets: ingest updates its source's table, detection the signals (with the
-  day in the event's extra), which schedules the weekly summary DAG.
+- the warehouse tables are Assets: ingest updates its source's table; ``signals_done``, after every
+  domain's detection, updates the signals (with the day in the event's extra), which schedules the
+  weekly summary DAG once a night;
+- ``verdict`` also fails the run when a file was mostly quarantined (a data-quality warning), so that
+  the operator hears of it.
 """
 
 from __future__ import annotations
@@ -67,7 +70,8 @@ def surveillance_nightly():
         from surveillance.ingest.run import ingest_files
         from surveillance.settings import load_settings
 
-        run = ingest_files(load_settings(), source, [Path(path)], day=date.fromisoformat(day))
+        settings = load_settings()
+        run = ingest_files(settings, source, [Path(path)], day=date.fromisoformat(day), confine_to=settings.landing)
         for r in run.results:
             print(r.line())
         print(f"GX Data Docs: {run.data_docs or 'no rows validated'}")
@@ -76,16 +80,20 @@ def surveillance_nightly():
         outlet_events[Asset(ASSET_URIS[source])].extra = {"day": day, "file": Path(path).name}
         return run.totals()
 
-    @task(trigger_rule=TriggerRule.ALL_DONE, outlets=[Asset(ASSET_URIS["signals"])])
-    def detect(domain: str, day: str, outlet_events=None) -> dict:
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def detect(domain: str, day: str) -> dict:
         from datetime import date
 
         from surveillance.nightly import detect as run_detect
         from surveillance.settings import load_settings
 
-        summary = run_detect(load_settings(), date.fromisoformat(day), (domain,))
-        outlet_events[Asset(ASSET_URIS["signals"])].extra = {"day": day, "domain": domain}
-        return summary
+        return run_detect(load_settings(), date.fromisoformat(day), (domain,))
+
+    @task(trigger_rule=TriggerRule.ALL_DONE, outlets=[Asset(ASSET_URIS["signals"])], retries=0)
+    def signals_done(day: str, outlet_events=None) -> None:
+        """Once every domain's detection has finished: the night's signals are complete (the weekly DAG
+        is scheduled on this event, so it never builds a week from one domain's signals)."""
+        outlet_events[Asset(ASSET_URIS["signals"])].extra = {"day": day}
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
     def alert(day: str) -> dict:
@@ -101,8 +109,21 @@ def surveillance_nightly():
         return run_alert(load_settings(), date.fromisoformat(day), catch_up=catch_up)
 
     @task(trigger_rule=TriggerRule.NONE_FAILED, retries=0)
-    def verdict() -> None:
-        """Reached only if no ingest or detection failed; otherwise upstream_failed, and the run fails."""
+    def verdict(day: str) -> None:
+        """Reached only if no ingest or detection failed (otherwise upstream_failed, and the run fails); fails
+        the run itself when a file was mostly quarantined, so that the operator is told (notify_operator)."""
+        from datetime import date
+
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from surveillance.nightly import night_warnings
+        from surveillance.settings import load_settings
+
+        warnings = night_warnings(load_settings(), date.fromisoformat(day))
+        for w in warnings:
+            print(w)
+        if warnings:
+            raise AirflowFailException(f"{len(warnings)} data-quality warning(s): {warnings[0]}")
         print("every file and every domain went through")
 
     day = resolve_day()
@@ -111,9 +132,10 @@ def surveillance_nightly():
     detects = [detect.override(task_id=f"detect_{domain}")(domain, day) for domain in SOURCES]
     for load in loads:
         load >> detects
+    detects >> signals_done(day)
     sent = alert(day)
     detects >> sent
-    [*loads, *detects, sent] >> verdict()
+    [*loads, *detects, sent] >> verdict(day)
 
 
 surveillance_nightly()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,12 +55,27 @@ def notify_operator(context: dict[str, Any]) -> None:
     run_id = getattr(dag_run, "run_id", None) or context.get("run_id", "?")
     dag_id = getattr(context.get("dag"), "dag_id", "surveillance_nightly")
     task = getattr(ti, "task_id", None) or "see the run"
+    warnings = _warnings_for(context)
+    listed = ("<p>Data-quality warnings of the night:</p><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+              + "</ul>") if warnings else ""
     SmtpNotifier(
         to=to, from_email=os.environ.get("SURVEILLANCE_MAIL_FROM", "surveillance@warnings.shaanxi.example"),
         smtp_conn_id="smtp_default", subject=f"[surveillance] run {run_id} of {dag_id} failed",
         html_content=(f"<p>The run {run_id} of {dag_id} ended failed ({context.get('reason', 'task failure')}).</p>"
-                      f"<p>Last failed task: {task}. The other tasks ran; see the run's logs in Airflow.</p>"),
+                      f"<p>Last failed task: {html.escape(task)}. The other tasks ran; see the run's logs in Airflow.</p>"
+                      + listed),
     ).notify(context)
+
+
+def _warnings_for(context: dict[str, Any]) -> list[str]:
+    """The night's data-quality warnings, for the operator's email (nothing if they cannot be read)."""
+    try:
+        from surveillance.nightly import night_warnings
+        from surveillance.settings import load_settings
+
+        return night_warnings(load_settings(), day_for_run(context)[0])
+    except Exception:  # the notifier must send its email whatever else is broken
+        return []
 
 
 def day_from_asset_events(context: dict[str, Any], uri: str) -> date | None:

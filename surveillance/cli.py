@@ -51,7 +51,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def rows_so_far(n: int) -> None:  # a long file reports each chunk as it goes
         print(f"  ... {n:,} rows", file=sys.stderr, flush=True)
 
-    run = ingest_files(load_settings(), args.source, [Path(p) for p in args.paths], day=args.day, today=args.today,
+    settings = load_settings()
+    run = ingest_files(settings, args.source, [Path(p) for p in args.paths], day=args.day, today=args.today,
                        sheet=args.sheet, layout=args.layout, on_result=progress, progress=rows_so_far)
     if args.json:
         print(json.dumps(run.as_dict(), ensure_ascii=False, indent=2))
@@ -60,6 +61,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"{t['files']} file(s), {t['rejected']} rejected; rows read {t['rows_read']} = loaded {t['rows_loaded']} "
               f"+ quarantined {t['rows_quarantined']} + duplicate {t['rows_duplicate']}")
         print(f"GX Data Docs: {run.data_docs or 'no rows validated'}")
+    from surveillance.ingest.quality import batch_warnings
+    from surveillance.warehouse.db import get_engine
+
+    ids = [r.batch_id for r in run.results if r.status == "accepted" and not r.already_ingested and r.batch_id]
+    for w in batch_warnings(get_engine(settings.db_url), ids) if ids else []:
+        print(w.line(), file=sys.stderr if args.json else sys.stdout)
     return 2 if run.rejected else 0
 
 
@@ -110,15 +117,23 @@ def cmd_route_explain(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from surveillance.nightly import run_day
+    from surveillance.safe_text import one_line
+    from surveillance.warehouse.db import get_engine
+    from surveillance.warehouse.lock import file_lock
 
-    result = run_day(load_settings(), args.day, use_smtp=False if args.no_smtp else None, catch_up=args.catch_up)
+    settings = load_settings()
+    settings.check_salt()
+    with file_lock(get_engine(settings.db_url), f"surveillance run --day {args.day}", wait=args.wait):
+        result = run_day(settings, args.day, use_smtp=False if args.no_smtp else None, catch_up=args.catch_up)
     rejected = [r for run in result["ingest"].values() for r in run["files"] if r["status"] == "rejected"]
     for source, run in result["ingest"].items():
         t = run["totals"]
         print(f"{source}: {t['files']} files, {t['rows_loaded']} rows loaded, {t['rows_quarantined']} quarantined; "
               f"GX Data Docs: {run['data_docs'] or 'no rows validated'}")
     for r in rejected:
-        print(f"REJECTED {r['file']}: {r['error']}")
+        print(f"REJECTED {one_line(r['file'])}: {one_line(r['error'])}")
+    for w in result["warnings"]:
+        print(w)
     print(json.dumps({"detect": result["detect"], "alert": result["alert"]}, ensure_ascii=False))
     return 2 if rejected else 0
 
@@ -302,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--no-smtp", action="store_true", help="write .eml files only, even if SMTP is set up")
             sp.add_argument("--catch-up", action="store_true",
                             help="a backfilled day: digests never delivered before are sent marked 【补发】")
+        if name == "run":
+            sp.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                            help="if another run of the same day is going on, wait this long for it (default: stop at once, exit 3)")
         if name == "alert":
             sp.add_argument("--resend", action="store_true",
                             help="send the day's stored digests again, even those already delivered")
@@ -386,10 +404,46 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+EXIT_FAULT = 3  # the run could not complete for a reason outside the data (warehouse, disk, another run)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from surveillance.safe_text import one_line
+    from surveillance.settings import SettingsError
+    from surveillance.warehouse.lock import LockBusy
+
+    try:
+        return args.func(args)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except LockBusy as exc:
+        print(f"error: another process is running '{exc}' on this warehouse; nothing was done. Run again when it has "
+              "finished (re-running changes nothing that is already done).", file=sys.stderr)
+        return EXIT_FAULT
+    except (OperationalError, InterfaceError) as exc:
+        url = _safe_url(load_settings().db_url)
+        print(f"error: the warehouse at {url} cannot be used: {one_line(str(exc.orig or exc).strip().splitlines()[0], 200)}. "
+              "Nothing was lost: whatever did not commit is undone, and the next run takes it up.", file=sys.stderr)
+        return EXIT_FAULT
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot write or read{one_line(where)}: {exc.strerror or exc}. Nothing recorded as done that was not; "
+              "free the space (or fix the folder) and run again.", file=sys.stderr)
+        return EXIT_FAULT
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(the configured SURVEILLANCE_DB_URL)"
 
 
 if __name__ == "__main__":

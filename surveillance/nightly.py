@@ -14,19 +14,22 @@ from surveillance.ingest.pipeline import landed_files
 from surveillance.ingest.run import IngestRun, ingest_files
 from surveillance.settings import SOURCES, Settings
 from surveillance.warehouse.db import get_engine
+from surveillance.warehouse.lock import file_lock
 from surveillance.warehouse.models import Delivery, IngestBatch, Signal
 
 
 def ingest_day(settings: Settings, source: str, day: date) -> IngestRun:
     """Ingest every file landed for ``source`` on ``day`` (already-ingested files load nothing)."""
-    return ingest_files(settings, source, landed_files(settings.landing_dir(source, day)), day=day)
+    return ingest_files(settings, source, landed_files(settings.landing_dir(source, day)), day=day, confine_to=settings.landing)
 
 
 def detect(settings: Settings, day: date, domains: tuple[str, ...] = SOURCES) -> dict:
     """Detect, and keep the night's figures (tests made, expected false alarms) beside its reports."""
     from surveillance.signals.detect import detect_day
 
-    summary = detect_day(get_engine(settings.db_url), day, domains, settings.quiet_periods)
+    engine = get_engine(settings.db_url)
+    with file_lock(engine, f"detect {day} {'+'.join(domains)}"):  # a second run of the same detection waits, then finds it done
+        summary = detect_day(engine, day, domains, settings.quiet_periods)
     path = settings.detect_summary_path(day, None if set(domains) == set(SOURCES) else domains)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
@@ -36,19 +39,32 @@ def detect(settings: Settings, day: date, domains: tuple[str, ...] = SOURCES) ->
 def alert(settings: Settings, day: date, use_smtp: bool | None = None, catch_up: bool = False) -> dict:
     from surveillance.alerts.run import alert_day
 
-    return alert_day(get_engine(settings.db_url), settings, day, use_smtp, catch_up)
+    engine = get_engine(settings.db_url)
+    with file_lock(engine, "alert"):  # deliveries of every day are sent from here: one sender at a time
+        return alert_day(engine, settings, day, use_smtp, catch_up)
 
 
 def weekly(settings: Settings, day: date, use_smtp: bool | None = None) -> dict:
     """The weekly summary of the last complete week on or before ``day`` (built and sent once)."""
     from surveillance.alerts.weekly import send_weekly
 
-    return send_weekly(get_engine(settings.db_url), settings, day, use_smtp)
+    engine = get_engine(settings.db_url)
+    with file_lock(engine, "alert"):
+        return send_weekly(engine, settings, day, use_smtp)
 
 
 def run_day(settings: Settings, day: date, use_smtp: bool | None = None, catch_up: bool = False) -> dict:
+    settings.check_salt()
     ingested = {s: ingest_day(settings, s, day).as_dict() for s in SOURCES}
-    return {"ingest": ingested, "detect": detect(settings, day), "alert": alert(settings, day, use_smtp, catch_up)}
+    return {"ingest": ingested, "detect": detect(settings, day), "alert": alert(settings, day, use_smtp, catch_up),
+            "warnings": night_warnings(settings, day)}
+
+
+def night_warnings(settings: Settings, day: date) -> list[str]:
+    """What the operator must look at after the night of ``day``: files mostly quarantined."""
+    from surveillance.ingest.quality import batch_warnings
+
+    return [w.line() for w in batch_warnings(get_engine(settings.db_url), day=day)]
 
 
 def warehouse_summary(settings: Settings) -> dict:

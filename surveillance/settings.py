@@ -13,6 +13,12 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("injury", "inspection", "food")
+PLACEHOLDER_SALT = "change-me-in-production"
+DEMO_SALT_VARIABLE = "SURVEILLANCE_ALLOW_PLACEHOLDER_SALT"  # set by `make run` (the demo) and the tests
+
+
+class SettingsError(Exception):
+    """A setting that must be set (or fixed) before the pipeline may run; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,15 @@ class Settings:
     def demo_truth(self) -> Path:
         return self.home / "demo" / "ground_truth.csv"
 
+    def check_salt(self) -> None:
+        """Refuse to hash patients' identities with the published placeholder key (outside the demo and tests)."""
+        if self.pii_salt == PLACEHOLDER_SALT and os.environ.get(DEMO_SALT_VARIABLE) != "1":
+            raise SettingsError("SURVEILLANCE_PII_SALT is not set: the placeholder key would make patients' hashes "
+                                "reversible by anyone with this code. Set SURVEILLANCE_PII_SALT to a long random secret "
+                                f"(the demo and the tests set {DEMO_SALT_VARIABLE}=1 instead)")
+        if not self.pii_salt.strip():
+            raise SettingsError("SURVEILLANCE_PII_SALT is empty: set it to a long random secret")
+
     def landing_dir(self, source: str, day: date) -> Path:
         return self.landing / source / day.isoformat()
 
@@ -68,7 +83,7 @@ def load_settings() -> Settings:
     contacts = Path(
         os.environ.get("SURVEILLANCE_CONTACTS", PROJECT_ROOT / "config" / "agency_contacts.toml")
     )
-    salt = os.environ.get("SURVEILLANCE_PII_SALT", "change-me-in-production")
+    salt = os.environ.get("SURVEILLANCE_PII_SALT", PLACEHOLDER_SALT)
     mail_from = os.environ.get("SURVEILLANCE_MAIL_FROM", "surveillance@warnings.shaanxi.example")
     quiet = int(os.environ.get("SURVEILLANCE_QUIET_PERIODS", "2"))
     return Settings(home=home, db_url=db_url, contacts_file=contacts, pii_salt=salt, mail_from=mail_from,

@@ -59,12 +59,18 @@ HEAD = ("<tr><th>级别</th><th>状态</th><th>编号</th><th>领域</th><th>方
         "<th>说明</th><th>趋势</th></tr>")
 
 
-def render(day: date, signals: list[dict]) -> str:
+def render(day: date, signals: list[dict], warnings: list[str] | None = None) -> str:
+    """``warnings``: the night's data-quality warnings (Chinese lines), shown first."""
     charts = {s["id"]: base64.b64encode(signal_chart(s)).decode() for s in signals}
     agency_names = reference.agencies().set_index("agency_id")["name"]
     parts = [f"<html><head><meta charset='utf-8'><title>质量安全风险监测报告 {day:%Y-%m-%d}</title></head><body>",
              f"<h1>质量安全风险监测运行报告（{day:%Y年%m月%d日}）</h1>",
-             f"<p>当前信号（未解除的事件的最新信号）共{len(signals)}条。</p>", "<h2>按预警级别</h2>"]
+             f"<p>当前信号（未解除的事件的最新信号）共{len(signals)}条。</p>"]
+    if warnings:
+        parts.append(f"<h2 style='color:#d32f2f'>数据质量警告（{len(warnings)}）：以下文件大部分行被隔离，请核查报送单位</h2><ul>")
+        parts.extend(f"<li>{html.escape(w)}</li>" for w in warnings)
+        parts.append("</ul>")
+    parts.append("<h2>按预警级别</h2>")
     for level in sorted(LEVELS):
         mine = [s for s in signals if s["level"] == level]
         parts.append(f"<h3 style='color:{COLOURS[level]}'>{html.escape(label(level))}：{len(mine)}条</h3>")
@@ -88,5 +94,8 @@ def write_report(engine: Engine, settings: Settings, day: date) -> Path:
     """Write the run's report; returns its path."""
     path = settings.reports / day.isoformat() / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(day, current_signals(engine, day)), encoding="utf-8")
+    from surveillance.ingest.quality import batch_warnings
+
+    warnings = [w.line_zh() for w in batch_warnings(engine, day=day)]
+    path.write_text(render(day, current_signals(engine, day), warnings), encoding="utf-8")
     return path

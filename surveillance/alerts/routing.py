@@ -1,7 +1,8 @@
 """Route a signal to every responsible agency once, by rules kept as data (routing_rules.csv).
 
 A matching rule names a kind of department; the provincial department always receives the
-signal and, for a city-level signal, so does that city's counterpart.
+signal and, for a city-level signal, so does that city's counterpart. A signal no rule covers goes to
+the provincial coordinating office (FALLBACK_AGENCY): every stored signal reaches someone.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from surveillance import reference
 class Route:
     agency_id: str
     reason: str
+
+
+FALLBACK_AGENCY = "SX-ZLB"  # 陕西省质量强省工作推进委员会办公室, which coordinates the departments
+FALLBACK_REASON = "无对应的责任部门规则，由省质量强省工作推进委员会办公室协调确定责任部门（兜底路由）"
 
 
 def _matches(rule_value: str, value: str | None) -> bool:
@@ -37,6 +42,8 @@ def route(domain: str, category_group: str | None, sampling_stage: str | None,
             targets.append(city)
         for agency_id in targets:
             reasons.setdefault(agency_id, []).append(rule.reason)
+    if not reasons:
+        reasons[FALLBACK_AGENCY] = [FALLBACK_REASON]
     return [Route(a, "；".join(dict.fromkeys(r))) for a, r in reasons.items()]
 
 
@@ -92,6 +99,9 @@ def explain_signal(engine, signal_id: int) -> str:
         else:
             lines.append(f"{head}: {e['why_not']}")
     result = route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code)
+    if [r.agency_id for r in result] == [FALLBACK_AGENCY] and not any(e["matched"] for e in
+                                                                      explain(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code)):
+        lines.append(f"  [FALLBACK] no rule matched -> {FALLBACK_AGENCY} {names.get(FALLBACK_AGENCY, '')} ({FALLBACK_REASON})")
     lines.append("agencies (each once): " + ("; ".join(f"{r.agency_id} {names.get(r.agency_id, '')}" for r in result) or "none"))
     lines.append("alerts recorded:" if alerts else "alerts recorded: none (an ongoing signal is not sent again)")
     for a in alerts:

@@ -8,6 +8,7 @@ nothing behind.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from surveillance.ingest import pii
 from surveillance.ingest.contract import CONTRACTS, Contract
@@ -28,6 +30,8 @@ from surveillance.ingest.normalise import normalise, per_unique
 from surveillance.ingest.readers import FileRejected, InvalidLine, RawChunk, file_hash, open_file
 from surveillance.ingest.validate import RowValidator
 from surveillance.ingest.writer import ChunkWrite, ProcessWriter, ThreadWriter
+from surveillance.safe_text import one_line
+from surveillance.warehouse.lock import file_lock
 from surveillance.warehouse.models import IngestBatch
 
 log = logging.getLogger(__name__)
@@ -61,7 +65,7 @@ class IngestResult:
 
     def line(self) -> str:
         if self.status == "rejected":
-            return f"REJECTED {self.file}: {self.error}"
+            return f"REJECTED {one_line(self.file)}: {one_line(self.error)}"
         note = " (already ingested: nothing new)" if self.already_ingested else ""
         if self.rows_updated:
             note += f" ({self.rows_updated} corrected records, previous versions kept)"
@@ -78,7 +82,7 @@ class IngestResult:
             note += "; " + "; ".join(self.skipped)
         if self.not_in_reference:
             note += "; not in reference: " + ", ".join(f"{c} {n}" for c, n in sorted(self.not_in_reference.items()))
-        return (f"accepted {self.file}: read {self.rows_read} = loaded {self.rows_loaded}"
+        return (f"accepted {one_line(self.file)}: read {self.rows_read} = loaded {self.rows_loaded}"
                 f" + quarantined {self.rows_quarantined} + duplicate {self.rows_duplicate}{note}")
 
 
@@ -252,22 +256,38 @@ def _record_rejection(engine: Engine, path: Path, source: str, digest: str, erro
 
 def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date | None = None, *,
                 day: date | None = None, sheet: str | None = None, layout: str | None = None, validator: RowValidator | None = None,
-                writer: ThreadWriter | ProcessWriter | None = None, progress: Callable[[int], None] | None = None) -> IngestResult:
+                writer: ThreadWriter | ProcessWriter | None = None, progress: Callable[[int], None] | None = None,
+                confine_to: Path | None = None) -> IngestResult:
     """Ingest ``path`` as ``source``; never raises for bad input, reports it in the result.
 
     ``today`` bounds dates (nothing after it is valid); ``day`` is the day whose run this is
     (default: the day before ``today``): rows dated before it mark their days as revised.
+    ``confine_to``: a landing folder; a file (or symlink) resolving outside it is refused unread.
     """
     contract = CONTRACTS[source]
     today = today or date.today()
     day = day or today - timedelta(days=1)
     path = Path(path)
     result = IngestResult(file=str(path), source=source, status="rejected")
+    if confine_to is not None and not path.resolve().is_relative_to(Path(confine_to).resolve()):
+        result.error = "refused: a link to a file outside the landing folder (only files landed there are read)"
+        digest = hashlib.sha256(f"outside:{path}".encode()).hexdigest()
+        if _previous_batch(engine, source, digest) is None:
+            result.batch_id = _record_rejection(engine, path, source, digest, result.error, day)
+        return result
     try:
         digest = file_hash(path)
     except OSError as exc:
         result.error = f"cannot read file: {exc.strerror}"
         return result
+    with file_lock(engine, f"ingest:{source}:{digest}"):  # the same file twice at once loads once
+        return _ingest_new(engine, path, source, salt, today, day, sheet, layout, validator, writer, progress, result,
+                           contract, digest)
+
+
+def _ingest_new(engine: Engine, path: Path, source: str, salt: str, today: date, day: date, sheet: str | None,
+                layout: str | None, validator: RowValidator | None, writer: ThreadWriter | ProcessWriter | None,
+                progress: Callable[[int], None] | None, result: IngestResult, contract: Contract, digest: str) -> IngestResult:
     previous = _previous_batch(engine, source, digest)
     if previous is not None and previous.status != "rejected":
         result.status, result.error, result.batch_id = previous.status, previous.error, previous.id
@@ -289,8 +309,15 @@ def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date 
         result.layout = raw.layout.name if raw.layout else None
         result.skipped = list(raw.skipped)
         _load_file(raw, contract, path, digest, salt, day, sheet, validator, writer, result, progress)
-    except FileRejected as exc:
-        result.error = str(exc)
+    except Exception as exc:
+        # anything the file's content can provoke rejects this file alone, in one line, and the run goes on;
+        # a warehouse that cannot be reached is the run's problem, not the file's
+        if isinstance(exc, OperationalError | InterfaceError):
+            raise
+        if not isinstance(exc, FileRejected):
+            log.exception("%s: unexpected failure reading the file", path)
+            exc = FileRejected(f"could not be read ({type(exc).__name__}: {one_line(exc, 200)})")
+        result.error = one_line(exc)
         result.rows_read = result.rows_loaded = result.rows_quarantined = result.rows_duplicate = result.rows_updated = 0
         result.rows_expanded = result.lines_folded = result.lines_notes = 0
         result.revised_days, result.not_in_reference = [], {}
@@ -364,4 +391,4 @@ def landed_files(landing_dir: Path) -> list[Path]:
     """Files waiting in one landing folder, in name order."""
     if not landing_dir.is_dir():
         return []
-    return sorted(p for p in landing_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in landing_dir.iterdir() if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))

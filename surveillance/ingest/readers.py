@@ -31,6 +31,12 @@ CHUNK_ROWS = 120_000  # rows handed to normalising, GX and the writer at a time
 BLOCK_BYTES = 1 << 23  # bytes pyarrow parses at a time (several blocks make a chunk)
 _SAMPLE_BYTES = 1 << 20
 _HEADER_SEARCH_ROWS = 30
+MAX_COLUMNS = 1_000  # no sender's form has more; a wider header is not a table of records
+MAX_FIELD_CHARS = 100_000  # longer values are a row's parse problem (a narrative runs to a few thousand)
+XLSX_MAX_ROWS = 200_000  # an XLSX is read whole: larger exports come as CSV, which is streamed
+XLSX_MAX_EXPANDED_BYTES = 512 << 20  # a workbook that unpacks to more is refused unopened (zip bomb)
+XLSX_MAX_RATIO = 200  # nor one whose parts compress better than this (real sheets: 5-20x)
+JSON_MAX_DEPTH = 20
 
 
 class FileRejected(Exception):
@@ -149,11 +155,36 @@ def _title(rows: list[list[str]], match: Match) -> str:
     return " ".join(str(c).strip() for row in rows[: match.row] for c in row if str(c).strip())
 
 
+def _check_width(rows: list[list[str]]) -> None:
+    widest = max((len(r) for r in rows), default=0)
+    if widest > MAX_COLUMNS:
+        raise FileRejected(f"a line has {widest:,} fields; at most {MAX_COLUMNS:,} columns are read (not a table of records?)")
+
+
 def _match(rows: list[list[str]], contract: Contract, layout: str | None) -> Match:
     try:
-        return recognise(rows[:_HEADER_SEARCH_ROWS], contract.source, layout)
+        match = recognise(rows[:_HEADER_SEARCH_ROWS], contract.source, layout)
     except (NoLayout, KeyError) as exc:
         raise FileRejected(str(exc).strip("'\"")) from None
+    _check_repeated_fields(rows[match.row], match.layout)
+    return match
+
+
+def _check_repeated_fields(header: list[str], layout: Layout) -> None:
+    """Two columns giving one field (``report_id`` and ``报告卡编号``): which one holds the record is a
+    question for the sender, not something to guess."""
+    exact, loose = layout.aliases()
+    given: dict[str, list[str]] = {}
+    for col in header:
+        key = header_key(col)
+        name = exact.get(key) or loose.get(strip_unit(key))
+        if name:
+            given.setdefault(name, []).append(str(col).strip())
+    repeated = {name: cols for name, cols in given.items() if len(cols) > 1}
+    if repeated:
+        name, cols = next(iter(repeated.items()))
+        raise FileRejected(f"columns {' and '.join(repr(c) for c in cols)} both give the field {name}: the header names it "
+                           "twice; keep one column")
 
 
 def _extra_columns(frame: pd.DataFrame, contract: Contract) -> tuple[str, ...]:
@@ -166,6 +197,7 @@ def _shape(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, lay
     """Rename to layout fields, apply the layout's rules, add absent contract columns as '', drop rows
     with no content."""
     frame = frame.rename(columns=mapping).fillna("").astype(str)
+    unreadable = _unreadable_values(frame)
     try:
         applied = apply_layout(layout, frame, first, title) if layout is not None else None
     except RegistryError as exc:
@@ -182,7 +214,29 @@ def _shape(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, lay
     chunk = RawChunk(frame[filled], first_row=first)
     if applied is not None:
         chunk.problems, chunk.notes, chunk.folded, chunk.expanded = applied.problems, applied.notes, applied.folded, applied.expanded
+    chunk.problems = [*unreadable, *chunk.problems]
     return chunk
+
+
+def _unreadable_values(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """Values no record holds: NUL characters (binary data) and fields longer than MAX_FIELD_CHARS. The rows
+    are quarantined with the reason; the values are cleaned in place so that the quarantine can keep them."""
+    problems = []
+    for col in frame.columns:
+        values = frame[col]
+        nul = values.str.contains("\x00", regex=False)
+        if nul.any():
+            for row in values.index[nul]:
+                problems.append((row, col, "value contains NUL characters (binary data, not text)"))
+            frame[col] = values = values.str.replace("\x00", "", regex=False)
+        lengths = values.str.len()
+        long = lengths > MAX_FIELD_CHARS
+        if long.any():
+            for row in values.index[long]:
+                problems.append((row, col, f"value has {int(lengths[row]):,} characters; at most {MAX_FIELD_CHARS:,} are read "
+                                           "(kept cut short in the quarantine)"))
+            frame.loc[long, col] = values[long].str.slice(0, MAX_FIELD_CHARS) + "…"
+    return problems
 
 
 def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping: dict[str, str],
@@ -260,10 +314,18 @@ def _sample_rows(sample: bytes, encoding: str) -> list[list[str]]:
     """The first rows of the file, for finding the header (a UTF-8 BOM is dropped here)."""
     text = _complete_prefix(sample, encoding).decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
     rows = []
-    for row in csv.reader(io.StringIO(text)):
-        rows.append(row)
-        if len(rows) >= _HEADER_SEARCH_ROWS:
+    reader = csv.reader(io.StringIO(text))
+    while len(rows) < _HEADER_SEARCH_ROWS:
+        try:
+            row = next(reader)
+        except StopIteration:
             break
+        except csv.Error:  # a field longer than csv's limit: the rows above it still tell the header
+            if not rows:
+                raise FileRejected(f"the first line has a field longer than {csv.field_size_limit():,} characters: "
+                                   "not a header") from None
+            break
+        rows.append(row)
     return rows
 
 
@@ -274,6 +336,7 @@ def _open_csv(path: Path, contract: Contract, chunk_rows: int, layout: str | Non
     rows = _sample_rows(sample, encoding)
     if not rows:
         raise FileRejected("file has no rows")
+    _check_width(rows)
     match = _match(rows, contract, layout)
     header = _unique_headers(rows[match.row])
     mapping, unknown = match.layout.map_headers(header)
@@ -297,15 +360,26 @@ def _read_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str
     never evaluated, never lost."""
     from openpyxl import load_workbook
 
+    _check_unpacked_size(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=False)
+        wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for corrupt workbooks
         raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__})") from None
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             raise FileRejected(f"workbook has no sheet named '{sheet}' (sheets: {', '.join(wb.sheetnames)})")
-        sheets = [(ws.title, [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)])
-                  for ws in ([wb[sheet]] if sheet is not None else wb.worksheets)]
+        sheets, total = [], 0
+        for ws in [wb[sheet]] if sheet is not None else wb.worksheets:
+            rows = []
+            for row in ws.iter_rows(values_only=True):
+                total += 1
+                if total > XLSX_MAX_ROWS:
+                    raise FileRejected(f"workbook has more than {XLSX_MAX_ROWS:,} rows, the most read from an XLSX "
+                                       "(it is read whole): send large exports as CSV")
+                if len(row) > MAX_COLUMNS:
+                    raise FileRejected(f"sheet '{ws.title}' has {len(row):,} columns; at most {MAX_COLUMNS:,} are read")
+                rows.append([_cell_text(v) for v in row])
+            sheets.append((ws.title, rows))
     except FileRejected:
         raise
     except Exception as exc:
@@ -316,6 +390,22 @@ def _read_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str
     if not filled:
         raise FileRejected(f"sheet '{sheets[0][0]}' is empty" if len(sheets) == 1 else "every sheet is empty")
     return filled
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose parts would unpack to more than we read (a zip bomb), before opening it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRejected(f"not a readable XLSX workbook ({exc})") from None
+    unpacked = sum(p.file_size for p in parts)
+    packed = sum(p.compress_size for p in parts) or 1
+    if unpacked > XLSX_MAX_EXPANDED_BYTES or (unpacked > 16 << 20 and unpacked / packed > XLSX_MAX_RATIO):
+        raise FileRejected(f"workbook unpacks to {unpacked / (1 << 20):,.0f} MB from {packed / (1 << 20):,.1f} MB "
+                           f"(at most {XLSX_MAX_EXPANDED_BYTES >> 20} MB, {XLSX_MAX_RATIO}x): refused unopened")
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
@@ -371,6 +461,20 @@ def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: in
     return RawFile(path, contract, "xlsx", mapping, tuple(unknown), chunks(), lay, skipped)
 
 
+def _depth(value: object, level: int = 1) -> int:
+    if level > JSON_MAX_DEPTH or not isinstance(value, dict | list):
+        return level
+    items = value.values() if isinstance(value, dict) else value
+    return max((_depth(v, level + 1) for v in items), default=level)
+
+
+def _json_text(value: object) -> str:
+    """A JSON value as a cell: text as it is, a nested object or list as its JSON."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return _cell_text(value)
+
+
 def _open_jsonl(path: Path, contract: Contract, chunk_rows: int, layout: str | None) -> RawFile:
     text, encoding = decode(path.read_bytes())
     records, invalid = [], []
@@ -382,15 +486,23 @@ def _open_jsonl(path: Path, contract: Contract, chunk_rows: int, layout: str | N
         except json.JSONDecodeError as exc:
             invalid.append(InvalidLine(line, f"line {n} is not valid JSON ({exc.msg})"))
             continue
+        except RecursionError:
+            invalid.append(InvalidLine(line[:MAX_FIELD_CHARS], f"line {n} is nested too deeply to read"))
+            continue
+        if isinstance(obj, dict) and _depth(obj) > JSON_MAX_DEPTH:
+            invalid.append(InvalidLine(line[:MAX_FIELD_CHARS], f"line {n} is nested more than {JSON_MAX_DEPTH} levels deep "
+                                                               "(a record is one flat object)"))
+            continue
         if not isinstance(obj, dict):
             invalid.append(InvalidLine(line, f"line {n} is not a JSON object"))
             continue
-        records.append({str(k): _cell_text(v) for k, v in obj.items()})
+        records.append({str(k): _json_text(v) for k, v in obj.items()})
     if not records and not invalid:
         raise FileRejected("file is empty")
     header = list(dict.fromkeys(k for r in records for k in r))
     if not records:
         raise FileRejected(f"no line is a JSON object ({invalid[0].reason})")
+    _check_width([header])
     match = _match([header], contract, layout)
     mapping, unknown = match.layout.map_headers(header)
     frame = pd.DataFrame.from_records(records, columns=header)

@@ -45,8 +45,10 @@ class IngestRun:
 
 def ingest_files(settings: Settings, source: str, paths: list[Path], day: date | None = None, today: date | None = None,
                  sheet: str | None = None, layout: str | None = None, on_result: Callable[[int, IngestResult], None] | None = None,
-                 progress: Callable[[int], None] | None = None) -> IngestRun:
-    """Ingest ``paths`` as ``source`` for the run of ``day`` and write the run's Data Docs."""
+                 progress: Callable[[int], None] | None = None, confine_to: Path | None = None) -> IngestRun:
+    """Ingest ``paths`` as ``source`` for the run of ``day`` and write the run's Data Docs. ``confine_to``:
+    the landing folder the paths were found in (links out of it are refused)."""
+    settings.check_salt()
     today = today or date.today()
     day = day or today - timedelta(days=1)
     engine = get_engine(settings.db_url)
@@ -59,7 +61,8 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], day: date |
     try:
         for n, path in enumerate(paths, 1):
             result = ingest_file(engine, path, source, settings.pii_salt, today, day=day, sheet=sheet, layout=layout,
-                                 validator=validator, writer=writer, progress=progress)
+                                 validator=validator, writer=writer, progress=progress,
+                                 confine_to=confine_to)
             run.results.append(result)
             if on_result:
                 on_result(n, result)

@@ -21,3 +21,68 @@ def test_grain_signal_adds_the_grain_bureau_with_its_reason() -> None:
     routes = {r.agency_id: r.reason for r in route("food", "FG01", "种植养殖", "610700")}
     assert "610700-LS" in routes and "粮食" in routes["610700-LS"]
     assert "610700-NY" in routes
+
+
+# every method each domain's detectors store, with the stage it gives its signals (None: no single stage)
+METHODS = {"injury": ("farrington-flexible", "ears-c2", "disproportionality"),
+           "inspection": ("repeat-failure", "failure-rate", "new-failed-item"),
+           "food": ("exceedance", "trend-mk", "exceedance-rate", "unusual-profile")}
+
+
+def _stages_and_groups(domain: str) -> tuple[list, list]:
+    import csv
+    from pathlib import Path
+
+    from surveillance import reference
+
+    rules = Path(reference.__file__).parent / "data" / "routing_rules.csv"
+    with rules.open(encoding="utf-8") as f:
+        stages = sorted({r["sampling_stage"] for r in csv.DictReader(f) if r["sampling_stage"] != "*"})
+    table = reference.food_categories() if domain == "food" else reference.product_categories()
+    # the stages senders write, a stage no rule names, none at all; every category group, an unknown one, none
+    return [*stages, "其他", "", None], [*sorted(set(table["group_code"])), "G99", None]
+
+
+def test_every_method_stage_and_group_reaches_an_agency_with_an_address() -> None:
+    """Walks every combination a stored signal can carry through the rules: each reaches at least one
+    responsible agency, and every agency reached has an email address to hear it at."""
+    from surveillance.alerts.routing import FALLBACK_AGENCY
+    from surveillance.alerts.run import load_contacts
+    from surveillance.settings import PROJECT_ROOT
+
+    contacts = load_contacts(PROJECT_ROOT / "config" / "agency_contacts.toml")
+    walked = fallbacks = 0
+    for domain, methods in METHODS.items():
+        stages, groups = _stages_and_groups(domain)
+        for _method in methods:
+            for stage in stages:
+                for group in groups:
+                    for city in ("610300", None):
+                        routes = route(domain, group, stage, city)
+                        walked += 1
+                        assert routes, (domain, _method, stage, group, city)
+                        assert all(contacts.get(r.agency_id) for r in routes), (domain, stage, group, routes)
+                        fallbacks += [r.agency_id for r in routes] == [FALLBACK_AGENCY]
+    assert walked > 500 and fallbacks > 0  # the inspection stages no rule names fall back
+
+
+def test_a_failure_rate_signal_with_no_stage_goes_to_the_coordinating_office(engine) -> None:
+    from datetime import date
+
+    from sqlalchemy import insert, select
+
+    from surveillance.alerts.run import route_day
+    from surveillance.warehouse.models import Alert, Signal
+
+    day = date(2026, 11, 20)
+    with engine.begin() as conn:
+        conn.execute(insert(Signal), dict(
+            signal_key="inspection|failure-rate|P0201|610300|2026-11-20", domain="inspection", method="failure-rate",
+            series="P0201|610300", category_code="P0201", category_group="G02", sampling_stage=None,
+            jurisdiction_code="610300", period_start=day, period_end=day, observed=5.0, expected=1.0, threshold=3.0,
+            score=3.0, level=3, title="宝鸡市电热水壶抽检不合格率异常", evidence="{}", first_detected_on=day, detected_on=day,
+            status="new"))
+    assert route_day(engine, day) == 1
+    with engine.connect() as conn:
+        alerts = conn.execute(select(Alert.agency_id, Alert.reason)).all()
+    assert [a.agency_id for a in alerts] == ["SX-ZLB"] and "兜底" in alerts[0].reason

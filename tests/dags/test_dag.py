@@ -113,8 +113,8 @@ def test_dagbag_and_one_night_through_airflow(airflow_env: dict[str, str], tmp_p
         "if hasattr(w.timetable.asset_condition, 'iter_assets') else w.timetable.asset_condition)")],
         env=env, capture_output=True, text=True, cwd=ROOT)
     lines = errors.stdout.strip().splitlines()
-    # resolve_day, landed x3, ingest x3 (mapped per file), detect x3 (per domain), alert, verdict; one run at a time
-    assert lines[-3] == "{}" and lines[-2] == "['nightly', 'surveillance'] surveillance 3 12 1", errors.stderr[-2000:]
+    # resolve_day, landed x3, ingest x3 (mapped per file), detect x3 (per domain), signals_done, alert, verdict; one at a time
+    assert lines[-3] == "{}" and lines[-2] == "['nightly', 'surveillance'] surveillance 3 13 1", errors.stderr[-2000:]
     assert lines[-1].startswith("['surveillance', 'weekly'] 3") and "surveillance://warehouse/signals" in lines[-1]
     assert run_in(env, "surveillance", "db", "upgrade").returncode == 0
     land(tmp_path, "food", "lab.csv", FOOD.encode())
