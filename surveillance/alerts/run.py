@@ -23,7 +23,7 @@ from surveillance.alerts.digest import digest_csv
 from surveillance.alerts.routing import route
 from surveillance.settings import Settings
 from surveillance.signals.episodes import SENDABLE
-from surveillance.warehouse.models import Alert, Delivery, DeliveryAttempt, Signal
+from surveillance.warehouse.models import Alert, Delivery, DeliveryAttempt, DeliveryRecipient, Signal
 
 log = logging.getLogger(__name__)
 
@@ -103,14 +103,21 @@ def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool 
 
 def queue_message(conn, ledger_id: str, day: date, message: EmailMessage, recipients: list[str], eml_path: Path,
                   attachment_path: Path, signal_count: int, catch_up: bool = False) -> int:
-    """Store a message before it is sent: its .eml, and its row in the deliveries ledger (queued)."""
+    """Store a message before it is sent: its .eml, and its rows in the deliveries ledger (queued), one per
+    recipient. Called inside the transaction that marks its alerts: a run killed before it commits leaves
+    files that the next run writes again, and no ledger row, so the digest is sent exactly once."""
     eml_path.parent.mkdir(parents=True, exist_ok=True)
     eml_path.write_bytes(message.as_bytes())
-    return conn.execute(insert(Delivery).returning(Delivery.id), dict(
-        agency_id=ledger_id, day=day, status="queued", recipients=", ".join(recipients),
+    addresses = list(dict.fromkeys(r.strip() for r in recipients if r.strip()))
+    delivery_id = conn.execute(insert(Delivery).returning(Delivery.id), dict(
+        agency_id=ledger_id, day=day, status="queued", recipients=", ".join(addresses),
         subject=str(message["Subject"]), message_id=str(message["Message-ID"]), eml_path=str(eml_path),
         csv_path=str(attachment_path), signal_count=signal_count, attempts=0, created_at=datetime.now(),
         catch_up=catch_up)).scalar_one()
+    if addresses:
+        conn.execute(insert(DeliveryRecipient), [dict(delivery_id=delivery_id, address=a, status="queued", attempts=0)
+                                                 for a in addresses])
+    return delivery_id
 
 
 RETRY_BASE = timedelta(minutes=5)  # after the n-th failure, wait RETRY_BASE * 2**(n-1), at most RETRY_MAX
@@ -122,50 +129,101 @@ def next_attempt(failures: int, now: datetime) -> datetime:
     return now + min(RETRY_BASE * 2 ** max(failures - 1, 0), RETRY_MAX)
 
 
-def _send(delivery: Delivery, use_smtp: bool) -> str | None:
-    """Hand the stored .eml over; the error text, or None when it was accepted."""
-    if not use_smtp:
-        return None
+def _pending(conn, delivery_id: int) -> list[str]:
+    return list(conn.execute(select(DeliveryRecipient.address).where(
+        DeliveryRecipient.delivery_id == delivery_id, DeliveryRecipient.status == "queued").order_by(DeliveryRecipient.id)).scalars())
+
+
+def _final_status(conn, delivery_id: int) -> str:
+    """queued while an address waits; else sent (all delivered), partial (some refused), failed (all refused)."""
+    states = set(conn.execute(select(DeliveryRecipient.status).where(DeliveryRecipient.delivery_id == delivery_id)).scalars())
+    if "queued" in states:
+        return "queued"
+    if states == {"failed"}:
+        return "failed"
+    return "partial" if "failed" in states else "sent"
+
+
+def _hand_over(engine: Engine, d: Delivery, recipients: list[str], use_smtp: bool, now: datetime,
+               outcome_sent: str = "sent") -> deliver.Outcome:
+    """Send ``d`` to ``recipients`` and record, in one transaction, each address's outcome, the digest's
+    status and the attempt."""
     try:
-        deliver.send_smtp(deliver.read_eml(Path(delivery.eml_path)))
-        return None
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
+        message = deliver.read_eml(Path(d.eml_path))
+        result = deliver.send(message, recipients, use_smtp)
+    except OSError as exc:  # the stored .eml is gone or unreadable: nobody is mailed, the digest waits
+        result = deliver.Outcome(deferred=dict.fromkeys(recipients, f"cannot read {d.eml_path}: {exc.strerror}"))
+    transport = "smtp" if use_smtp else "outbox"
+    with engine.begin() as conn:
+        for address in recipients:
+            row = dict(attempts=DeliveryRecipient.attempts + 1)
+            if address in result.sent:
+                row.update(status="sent", sent_at=now, last_error=None)
+            elif address in result.refused:
+                row.update(status="failed", last_error=result.refused[address])
+            else:
+                row.update(last_error=result.deferred.get(address))
+            conn.execute(update(DeliveryRecipient).where(DeliveryRecipient.delivery_id == d.id,
+                                                         DeliveryRecipient.address == address).values(**row))
+        status = _final_status(conn, d.id)
+        errors = {**result.refused, **result.deferred}
+        error = "; ".join(f"{a}: {e}" for a, e in errors.items()) or None
+        values = dict(status=status, attempts=d.attempts + 1, transport=transport, last_error=error)
+        if result.sent and d.sent_at is None:
+            values["sent_at"] = now
+        values["next_attempt_at"] = next_attempt(d.attempts + 1, now) if status == "queued" else None
+        conn.execute(update(Delivery).where(Delivery.id == d.id).values(**values))
+        kind = outcome_sent if not errors else ("failed" if not result.sent else "partial")
+        conn.execute(insert(DeliveryAttempt), dict(delivery_id=d.id, attempted_at=now, transport=transport,
+                                                   outcome=kind, error=error))
+    return result
 
 
 def deliver_queued(engine: Engine, use_smtp: bool | None = None, now: datetime | None = None) -> dict[str, int]:
-    """Send every queued digest that is due; one that fails stays queued and waits (back-off) before the
-    next try. Every attempt goes into the ledger (delivery_attempts)."""
+    """Send every queued digest that is due to the addresses still waiting for it; an address refused for
+    good (5xx) is recorded and not tried again, one deferred (4xx, dropped connection) waits (back-off)
+    for the next try; nobody who has it is mailed again. Every attempt goes into the ledger."""
     use_smtp = deliver.smtp_configured() if use_smtp is None else use_smtp
     now = now or datetime.now()
-    counts = {"sent": 0, "failed": 0, "waiting": 0}
+    counts = {"sent": 0, "failed": 0, "waiting": 0, "refused": 0}
     with Session(engine) as conn:
         queued = conn.execute(select(Delivery).where(Delivery.status == "queued").order_by(Delivery.id)).scalars().all()
     for d in queued:
         if d.next_attempt_at is not None and d.next_attempt_at > now:
             counts["waiting"] += 1
             continue
-        transport = "smtp" if use_smtp else "outbox"
-        error = _send(d, use_smtp)
-        values = dict(attempts=d.attempts + 1, transport=transport)
-        if error:
-            failures = d.attempts + 1
-            values.update(last_error=error, next_attempt_at=next_attempt(failures, now))
+        with engine.connect() as conn:
+            recipients = _pending(conn, d.id)
+        if not recipients:  # nobody left to send to (an interrupted run recorded every outcome): settle its status
+            with engine.begin() as conn:
+                conn.execute(update(Delivery).where(Delivery.id == d.id).values(status=_final_status(conn, d.id)))
+            continue
+        result = _hand_over(engine, d, recipients, use_smtp, now)
+        counts["refused"] += len(result.refused)
+        if result.deferred:
             counts["failed"] += 1
-            log.warning("digest %s for %s stays queued (attempt %d), next try after %s: %s", d.id, d.agency_id,
-                        failures, values["next_attempt_at"], error)
-        else:
-            values.update(status="sent", sent_at=now, last_error=None, next_attempt_at=None)
+            log.warning("digest %s for %s: %d address(es) wait for the next try: %s", d.id, d.agency_id,
+                        len(result.deferred), "; ".join(f"{a}: {e}" for a, e in result.deferred.items()))
+        elif result.sent:
             counts["sent"] += 1
-        with engine.begin() as conn:
-            conn.execute(update(Delivery).where(Delivery.id == d.id).values(**values))
-            conn.execute(insert(DeliveryAttempt), dict(delivery_id=d.id, attempted_at=now, transport=transport,
-                                                       outcome="failed" if error else "sent", error=error))
+        if result.refused:
+            log.error("digest %s for %s refused for good for %s", d.id, d.agency_id,
+                      "; ".join(f"{a}: {e}" for a, e in result.refused.items()))
     return counts
 
 
+def refused_addresses(engine: Engine, day: date | None = None) -> list[str]:
+    """Addresses a digest was refused for, for good (to fix in the contacts file): 'agency address: reply'."""
+    stmt = (select(Delivery.agency_id, DeliveryRecipient.address, DeliveryRecipient.last_error)
+            .join(Delivery, Delivery.id == DeliveryRecipient.delivery_id).where(DeliveryRecipient.status == "failed"))
+    if day is not None:
+        stmt = stmt.where(Delivery.day == day)
+    with engine.connect() as conn:
+        return [f"{agency} {address}: {error}" for agency, address, error in conn.execute(stmt.order_by(DeliveryRecipient.id))]
+
+
 def resend(engine: Engine, day: date, agency_id: str | None = None, use_smtp: bool | None = None) -> dict[str, int]:
-    """Send the stored digests of ``day`` again, delivered or not (an operator's ``--resend``)."""
+    """Send the stored digests of ``day`` again to every recipient, delivered or not (an operator's ``--resend``)."""
     use_smtp = deliver.smtp_configured() if use_smtp is None else use_smtp
     now = datetime.now()
     counts = {"resent": 0, "failed": 0}
@@ -175,15 +233,11 @@ def resend(engine: Engine, day: date, agency_id: str | None = None, use_smtp: bo
             stmt = stmt.where(Delivery.agency_id == agency_id)
         deliveries = conn.execute(stmt.order_by(Delivery.id)).scalars().all()
     for d in deliveries:
-        transport = "smtp" if use_smtp else "outbox"
-        error = _send(d, use_smtp)
-        counts["failed" if error else "resent"] += 1
-        with engine.begin() as conn:
-            if not error:
-                conn.execute(update(Delivery).where(Delivery.id == d.id).values(
-                    status="sent", sent_at=d.sent_at or now, attempts=d.attempts + 1, transport=transport))
-            conn.execute(insert(DeliveryAttempt), dict(delivery_id=d.id, attempted_at=now, transport=transport,
-                                                       outcome="failed" if error else "resent", error=error))
+        with engine.connect() as conn:
+            recipients = list(conn.execute(select(DeliveryRecipient.address).where(
+                DeliveryRecipient.delivery_id == d.id).order_by(DeliveryRecipient.id)).scalars())
+        result = _hand_over(engine, d, recipients, use_smtp, now, outcome_sent="resent")
+        counts["failed" if (result.refused or result.deferred) else "resent"] += 1
     return counts
 
 
@@ -197,7 +251,9 @@ def alert_day(engine: Engine, settings: Settings, day: date, use_smtp: bool | No
     digests = build_digests(engine, settings, day, catch_up)
     sent = deliver_queued(engine, use_smtp, now)
     report = write_report(engine, settings, day)
+    refused = refused_addresses(engine, day)
     summary = {"day": day.isoformat(), "alerts_routed": routed, "digests_built": len(digests), **sent,
+               "refused_addresses": refused,
                "catch_up": catch_up, "outbox": str(settings.outbox / day.isoformat()),
                "digests": str(settings.digest_dir(day)), "report": str(report)}
     log.info("alert %s: %s", day, summary)

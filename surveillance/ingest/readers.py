@@ -104,8 +104,9 @@ def detect_encoding(sample: bytes) -> str:
     """UTF-8 (with or without BOM) first, else a detected Chinese charset; reject anything else."""
     if not sample.strip():
         raise FileRejected("file is empty")
-    if b"\x00" in sample[:8192] and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRejected("binary content, not a text CSV")
+    head = sample[:8192]
+    if head.count(b"\x00") > max(8, len(head) // 100) and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRejected("binary content, not a text CSV")  # a stray NUL in a record is that row's problem
     try:
         _complete_prefix(sample, "utf-8").decode("utf-8")
         return "utf-8"
@@ -254,17 +255,17 @@ def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping
     whole = pa.memory_map(str(path)).read_buffer()
     buffer = _without_cut_character(whole, encoding)
     cut_inside_character = buffer.size < whole.size
-    reader = pacsv.open_csv(
-        pa.BufferReader(buffer),
-        read_options=pacsv.ReadOptions(skip_rows=skip + 1, column_names=header, block_size=BLOCK_BYTES,
-                                       encoding=encoding),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
     pending: list = []
     rows, first = 0, 1
     try:
+        reader = pacsv.open_csv(
+            pa.BufferReader(buffer),
+            read_options=pacsv.ReadOptions(skip_rows=skip + 1, column_names=header, block_size=BLOCK_BYTES,
+                                           encoding=encoding),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
         for batch in reader:
             pending.append(batch)
             rows += batch.num_rows
@@ -276,7 +277,9 @@ def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping
                 first += rows
                 pending, rows = [], 0
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise FileRejected(f"unreadable CSV after data row {first + rows - 1}: {str(exc).splitlines()[0][:200]}") from None
+        text = str(exc).splitlines()[0][:200]
+        hint = f" (the file is not all {encoding}: encodings mixed?)" if "UTF8" in text or isinstance(exc, UnicodeDecodeError) else ""
+        raise FileRejected(f"unreadable CSV after data row {first + rows - 1}: {text}{hint}") from None
     if pending or invalid:
         chunk = _chunk_frame(pending, mapping, contract, first, layout, title)
         if cut_inside_character and len(chunk.frame):

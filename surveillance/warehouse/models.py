@@ -271,7 +271,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[str] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(10))  # queued | sent
+    status: Mapped[str] = mapped_column(String(10))  # queued | sent | partial (some refused) | failed (all refused)
     recipients: Mapped[str] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200))
@@ -285,6 +285,21 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     catch_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 补发: a backfilled day
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # back-off after a failure
+
+
+class DeliveryRecipient(Base):
+    """One address of a digest and its own outcome: sent once, refused for good (5xx), or waiting (4xx)."""
+
+    __tablename__ = "delivery_recipients"
+    __table_args__ = (UniqueConstraint("delivery_id", "address", name="uq_delivery_recipient"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    address: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(10))  # queued | sent | failed (refused for good)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class DeliveryAttempt(Base):
