@@ -18,6 +18,6 @@ def neutralise(value: object) -> str:
 def excel_csv(header: list[str], rows: list[list[object]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(h) for h in header])  # a sender's column names come out as headers too
     writer.writerows([[neutralise(v) for v in row] for row in rows])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")

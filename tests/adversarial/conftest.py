@@ -31,7 +31,7 @@ def food_row(sample: str, **over: str) -> list[str]:
 
 def csv_bytes(header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> bytes:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows([header, *rows])
+    csv.writer(buf, lineterminator="\r\n").writerows([header, *rows])
     return buf.getvalue().encode(encoding)
 
 
