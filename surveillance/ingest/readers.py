@@ -100,13 +100,22 @@ def _complete_prefix(sample: bytes, encoding: str) -> bytes:
     return sample
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f") + b"\x7f"
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Control bytes throughout (an image, an archive, UTF-16 without its mark); a stray NUL in a record
+    is that row's problem, not the file's."""
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > len(head) // 20 or head.count(b"\x00") > 64
+
+
 def detect_encoding(sample: bytes) -> str:
     """UTF-8 (with or without BOM) first, else a detected Chinese charset; reject anything else."""
     if not sample.strip():
         raise FileRejected("file is empty")
-    head = sample[:8192]
-    if head.count(b"\x00") > max(8, len(head) // 100) and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRejected("binary content, not a text CSV")  # a stray NUL in a record is that row's problem
+    if _looks_binary(sample[:8192]) and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRejected("binary content, not a text CSV")
     try:
         _complete_prefix(sample, "utf-8").decode("utf-8")
         return "utf-8"

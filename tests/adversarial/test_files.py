@@ -182,18 +182,25 @@ def test_formulas_and_external_links_in_xlsx_stay_text_never_evaluated(settings,
     accounted(engine)
 
 
-@pytest.mark.parametrize("name", ["with spaces.csv", "检验结果 第3批.csv", "line\nbreak.csv", "-leading-dash.csv"])
-def test_file_names_spaces_chinese_newline_leading_dash(name: str, settings, engine) -> None:
-    land(settings, "food", name, csv_bytes(FOOD_HEADER, [food_row("N1")]))
+NAMES = ["with spaces.csv", "检验结果 第3批.csv", "line\nbreak.csv", "-leading-dash.csv"]
+
+
+def test_file_names_spaces_chinese_newline_leading_dash(settings, engine) -> None:
+    for i, name in enumerate(NAMES):
+        land(settings, "food", name, csv_bytes(FOOD_HEADER, [food_row(f"N{i}")]))
     run = ingest_day(settings, "food", DAY)
-    assert [r.status for r in run.results] == ["accepted"] and run.results[0].rows_loaded == 1
-    _one_line(run.results[0].line())
-    # and by hand: the file name as an argument (after --, as a leading dash needs)
-    result = cli("ingest", "--source", "food", "--day", DAY.isoformat(), "--", str(settings.landing_dir("food", DAY) / name),
+    assert [r.status for r in run.results] == ["accepted"] * 4 and {r.rows_loaded for r in run.results} == {1}
+    for r in run.results:
+        _one_line(r.line())
+    assert any("line\\nbreak.csv" in r.line() for r in run.results)  # shown escaped, not as a second line
+    # and by hand: the file names as arguments (after --, as a leading dash needs)
+    result = cli("ingest", "--source", "food", "--day", DAY.isoformat(), "--",
+                 *(str(settings.landing_dir("food", DAY) / n) for n in NAMES),
                  env={"SURVEILLANCE_HOME": str(settings.home), "SURVEILLANCE_DB_URL": settings.db_url})
     assert result.returncode == 0, result.stderr[-1000:]
-    first = result.stdout.splitlines()[0]
-    assert first.startswith("[1/1] accepted ") and "already ingested" in first
+    lines = result.stdout.splitlines()
+    assert [line[:6] for line in lines[:4]] == ["[1/4] ", "[2/4] ", "[3/4] ", "[4/4] "]
+    assert all("already ingested" in line for line in lines[:4]) and lines[4].startswith("4 file(s), 0 rejected")
 
 
 def test_a_symlink_out_of_the_landing_folder_is_refused(settings, engine, tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ DAYS = 60
 SPEC = DemoSpec(end=date(2026, 10, 31), years=1, daily_days=DAYS, injuries_per_day=30, inspections_per_day=10,
                 food_samples_per_day=6, one_file_per_source=True)
 BACKFILL_TIMEOUT_S = 30 * 60
+SIGNALS = "surveillance://warehouse/signals"
 
 # the scheduler forks its LocalExecutor workers, and they fork each task: libraries imported once there
 # are inherited by every task instead of being imported again by each (great_expectations alone ~6 s);
@@ -251,6 +252,11 @@ def test_a_60_day_backfill_leaves_the_warehouse_as_60_nightly_runs(airflow: dict
     assert runs_by_state(airflow) == {"success": DAYS}, f"after {elapsed:.0f} s"
     print(f"60-day backfill through Airflow: {elapsed:.0f} s")
 
+    # each night's signals Asset once, after all its domains (the weekly DAG is scheduled on it)
+    events = metadata(airflow, "SELECT e.source_run_id, count(*) FROM asset_event e JOIN asset a ON a.id = e.asset_id "
+                               f"WHERE a.uri = '{SIGNALS}' GROUP BY e.source_run_id")
+    assert len(events) == DAYS and {n for _, n in events} == {1}, events[:5]
+
     nightly, backfilled = snapshot(nightly_home), snapshot(airflow_home)
     assert len(nightly["injury_reports"]) > 8_000 and len(nightly["signals"]) > 20 and len(nightly["deliveries"]) > 20
     assert {r["status"] for r in nightly["episodes"]} >= {"resolved"}
@@ -272,3 +278,19 @@ def test_a_60_day_backfill_leaves_the_warehouse_as_60_nightly_runs(airflow: dict
         row.pop("catch_up")
         row["subject"] = row["subject"].removeprefix("【补发】")
     assert again == backfilled
+
+    # the weekly summary, started by the scheduler from a night's signals event, after every domain is done
+    assert airflow_cli(airflow, "dags", "unpause", "surveillance_weekly").returncode == 0
+    trigger = airflow_cli(airflow, "dags", "trigger", "surveillance_nightly", "--conf", json.dumps({"day": SPEC.end.isoformat()}))
+    assert trigger.returncode == 0, trigger.stdout[-2000:] + trigger.stderr[-2000:]
+    wait_until("the weekly DAG triggered by the night's signals",
+               lambda: metadata(airflow, "SELECT count(*) FROM dag_run WHERE dag_id = 'surveillance_weekly' "
+                                         "AND state IN ('success', 'failed')")[0][0] >= 1, 600, airflow)
+    weekly = metadata(airflow, "SELECT run_type, state FROM dag_run WHERE dag_id = 'surveillance_weekly'")
+    assert weekly == [("asset_triggered", "success")], weekly
+    manual = metadata(airflow, "SELECT run_id FROM dag_run WHERE dag_id = 'surveillance_nightly' AND run_type = 'manual'")[0][0]
+    early = metadata(airflow, "SELECT count(*) FROM dag_run w WHERE w.dag_id = 'surveillance_weekly' AND w.start_date < "
+                              "(SELECT max(t.end_date) FROM task_instance t WHERE t.dag_id = 'surveillance_nightly' "
+                              f"AND t.run_id = '{manual}' AND t.task_id LIKE 'detect%')")
+    assert early == [(0,)]
+    assert list((airflow_home / "reports").rglob("weekly.html"))

@@ -52,6 +52,18 @@ def test_dag_file_imports_fast_without_heavy_modules(dag_file: str) -> None:
     assert heavy == "[]"
 
 
+def test_the_signals_asset_is_emitted_once_after_every_domain() -> None:
+    """The weekly DAG is scheduled on the signals Asset: one task emits it, downstream of every detection,
+    so the week is never built from the first domain's signals alone."""
+    code = ("from airflow.dag_processing.dagbag import DagBag; b=DagBag(dag_folder='dags'); "
+            "d=b.dags['surveillance_nightly']; "
+            "print([(t.task_id, sorted(t.upstream_task_ids)) for t in d.tasks "
+            "if any(getattr(o, 'uri', '') == 'surveillance://warehouse/signals' for o in t.outlets)])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == \
+        "[('signals_done', ['detect_food', 'detect_injury', 'detect_inspection', 'resolve_day'])]", out.stderr[-2000:]
+
+
 METADATA = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -106,7 +118,7 @@ def test_dagbag_and_one_night_through_airflow(airflow_env: dict[str, str], tmp_p
     assert run_in(env, "airflow", "db", "migrate").returncode == 0
     errors = subprocess.run([sys.executable, "-c", (
         "from airflow.dag_processing.dagbag import DagBag; b=DagBag(); "
-        "print(b.import_errors); d=b.get_dag('surveillance_nightly'); "
+        "print(b.import_errors); d=b.dags['surveillance_nightly']; "
         "print(sorted(d.tags), d.default_args['owner'], d.default_args['retries'], len(d.tasks), d.max_active_runs); "
         "w=b.get_dag('surveillance_weekly'); print(sorted(w.tags), w.default_args['retries'], "
         "sorted(a.uri for a in w.timetable.asset_condition.iter_assets().values() if hasattr(a, 'uri')) "
