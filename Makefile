@@ -45,7 +45,7 @@ run: install
 test: install
 	@mkdir -p var
 	@$(BIN)/pytest -q -ra -p no:cacheprovider -m backfill > var/test-backfill.log 2>&1 & backfill=$$!; \
-	$(BIN)/pytest -q -ra -m "not backfill"; others=$$?; \
+	$(BIN)/pytest -q -ra --durations=25 -m "not backfill"; others=$$?; \
 	wait $$backfill; bf=$$?; \
 	echo "--- tests marked backfill (run beside the others; full log: var/test-backfill.log):"; \
 	tail -n 30 var/test-backfill.log; \

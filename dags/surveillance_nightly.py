@@ -9,7 +9,7 @@ Tasks pass the day and file paths (strings) and small count summaries; data move
 - tasks that touch the database, files or SMTP retry with exponential back-off;
 - a run that finally fails sends one email to the operator (``SURVEILLANCE_OPERATOR_EMAIL``);
 - a backfill run (``airflow backfill create``) marks its digests 补发;
-- the warehouse tables are Assets: ingest updates its source's table; ``signals_done``, after every
+- the warehouse tables are Assets: ingest updates its source's table; ``alert``, which runs after every
   domain's detection, updates the signals (with the day in the event's extra), which schedules the
   weekly summary DAG once a night;
 - ``verdict`` also fails the run when a file was mostly quarantined (a data-quality warning), so that
@@ -89,14 +89,11 @@ def surveillance_nightly():
 
         return run_detect(load_settings(), date.fromisoformat(day), (domain,))
 
-    @task(trigger_rule=TriggerRule.ALL_DONE, outlets=[Asset(ASSET_URIS["signals"])], retries=0)
-    def signals_done(day: str, outlet_events=None) -> None:
-        """Once every domain's detection has finished: the night's signals are complete (the weekly DAG
-        is scheduled on this event, so it never builds a week from one domain's signals)."""
-        outlet_events[Asset(ASSET_URIS["signals"])].extra = {"day": day}
-
-    @task(trigger_rule=TriggerRule.ALL_DONE)
-    def alert(day: str) -> dict:
+    @task(trigger_rule=TriggerRule.ALL_DONE, outlets=[Asset(ASSET_URIS["signals"])])
+    def alert(day: str, outlet_events=None) -> dict:
+        """Route, store and send the night's digests, once every domain's detection has finished; then the
+        night's signals are complete: the signals Asset is updated here, once a night (the weekly DAG is
+        scheduled on it, so it never builds a week from one domain's signals)."""
         from datetime import date
 
         from surveillance.airflow_support import is_backfill
@@ -106,12 +103,15 @@ def surveillance_nightly():
         catch_up = is_backfill(get_current_context())
         if catch_up:
             print("backfill run: digests not delivered before are sent marked 补发")
-        return run_alert(load_settings(), date.fromisoformat(day), catch_up=catch_up)
+        result = run_alert(load_settings(), date.fromisoformat(day), catch_up=catch_up)
+        outlet_events[Asset(ASSET_URIS["signals"])].extra = {"day": day}
+        return result
 
     @task(trigger_rule=TriggerRule.NONE_FAILED, retries=0)
-    def verdict(day: str) -> None:
+    def verdict(day: str, alerted: dict) -> None:
         """Reached only if no ingest or detection failed (otherwise upstream_failed, and the run fails); fails
-        the run itself when a file was mostly quarantined, so that the operator is told (notify_operator)."""
+        the run itself when a file was mostly quarantined or no digest went out, so that the operator is told
+        (notify_operator)."""
         from datetime import date
 
         from airflow.sdk.exceptions import AirflowFailException
@@ -120,6 +120,9 @@ def surveillance_nightly():
         from surveillance.settings import load_settings
 
         warnings = night_warnings(load_settings(), date.fromisoformat(day))
+        if (alerted or {}).get("nothing_went_out"):
+            warnings.insert(0, f"NOTHING WENT OUT: {alerted['attempted']} digest(s) handed over, none delivered "
+                               "(queued for the next run)")
         for w in warnings:
             print(w)
         if warnings:
@@ -132,10 +135,9 @@ def surveillance_nightly():
     detects = [detect.override(task_id=f"detect_{domain}")(domain, day) for domain in SOURCES]
     for load in loads:
         load >> detects
-    detects >> signals_done(day)
     sent = alert(day)
     detects >> sent
-    [*loads, *detects, sent] >> verdict(day)
+    [*loads, *detects, sent] >> verdict(day, sent)
 
 
 surveillance_nightly()

@@ -53,7 +53,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     run = ingest_files(settings, args.source, [Path(p) for p in args.paths], day=args.day, today=args.today,
-                       sheet=args.sheet, layout=args.layout, on_result=progress, progress=rows_so_far)
+                       sheet=args.sheet, layout=args.layout, on_result=progress, progress=rows_so_far, sender=args.sender)
     if args.json:
         print(json.dumps(run.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -92,7 +92,23 @@ def cmd_alert(args: argparse.Namespace) -> int:
             print(f"no stored digest for {args.day}" + (f" and agency {args.agency}" if args.agency else ""), file=sys.stderr)
             return 1
         return 0 if not counts["failed"] else 1
-    print(json.dumps(alert(settings, args.day, use_smtp=use_smtp, catch_up=args.catch_up), ensure_ascii=False))
+    result = alert(settings, args.day, use_smtp=use_smtp, catch_up=args.catch_up)
+    print(json.dumps(result, ensure_ascii=False))
+    return _delivery_status(result)
+
+
+EXIT_NOTHING_SENT = 4  # digests were due and none reached anybody (they stay queued and are retried)
+
+
+def _delivery_status(result: dict) -> int:
+    """Say so, and exit EXIT_NOTHING_SENT, when every digest handed over tonight failed."""
+    if result.get("refused_addresses"):
+        print(f"warning: {len(result['refused_addresses'])} address(es) refused for good: "
+              + "; ".join(result["refused_addresses"][:5]), file=sys.stderr)
+    if result.get("nothing_went_out"):
+        print(f"error: nothing went out: {result['attempted']} digest(s) handed over, none delivered; they stay "
+              "queued and are retried by the next run (see the deliveries ledger's last_error)", file=sys.stderr)
+        return EXIT_NOTHING_SENT
     return 0
 
 
@@ -135,7 +151,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     for w in result["warnings"]:
         print(w)
     print(json.dumps({"detect": result["detect"], "alert": result["alert"]}, ensure_ascii=False))
-    return 2 if rejected else 0
+    if result["alert"].get("nothing_went_out"):
+        print("NOTHING WENT OUT: every digest handed over tonight failed; they stay queued for the next run")
+    sent = _delivery_status(result["alert"])
+    return sent or (2 if rejected else 0)
 
 
 def _signal_id(text: str) -> int:
@@ -192,12 +211,13 @@ def cmd_demo_check(args: argparse.Namespace) -> int:
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
     from surveillance.ingest.quarantine import quarantined_rows, reason_text
+    from surveillance.safe_text import one_line
 
     rows = quarantined_rows(load_settings(), source=args.source, batch_id=args.batch, limit=args.limit)
-    for q in rows:
+    for q in rows:  # senders' text, printed escaped: no terminal escape sequence or line break gets through
         where = f"row {q['row_number']}" if q["row_number"] is not None else "unsplittable line"
-        print(f"[{q['source']}] {q['file_name']} {where}: {reason_text(q['reasons'])}"
-              + (f"\n    {json.dumps(q['raw'], ensure_ascii=False)}" if args.raw else ""))
+        print(f"[{q['source']}] {one_line(q['file_name'], 200)} {where}: {one_line(reason_text(q['reasons']), 2000)}"
+              + (f"\n    {one_line(json.dumps(q['raw'], ensure_ascii=False), 20_000)}" if args.raw else ""))
     if not rows:
         print("no quarantined rows match", file=sys.stderr)
     return 0
@@ -293,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--today", type=_day, default=None, help="latest valid date in the data (default: the real today)")
     ing.add_argument("--layout", help="read every file with this sender layout instead of recognising it from the "
                                       "header (see 'surveillance layouts')")
+    ing.add_argument("--sender", help="who sent the files (default: what each file's name declares, SOURCE_SENDER_DATE); "
+                                      "a record is corrected only by files of the sender that sent it")
     ing.set_defaults(func=cmd_ingest)
 
     lay = sub.add_parser("layouts", help="sender layouts the ingest reads (list), or what a file gives (check)",

@@ -185,7 +185,7 @@ def deliver_queued(engine: Engine, use_smtp: bool | None = None, now: datetime |
     for the next try; nobody who has it is mailed again. Every attempt goes into the ledger."""
     use_smtp = deliver.smtp_configured() if use_smtp is None else use_smtp
     now = now or datetime.now()
-    counts = {"sent": 0, "failed": 0, "waiting": 0, "refused": 0}
+    counts = {"sent": 0, "failed": 0, "waiting": 0, "refused": 0, "attempted": 0, "delivered": 0}
     with Session(engine) as conn:
         queued = conn.execute(select(Delivery).where(Delivery.status == "queued").order_by(Delivery.id)).scalars().all()
     for d in queued:
@@ -199,6 +199,8 @@ def deliver_queued(engine: Engine, use_smtp: bool | None = None, now: datetime |
                 conn.execute(update(Delivery).where(Delivery.id == d.id).values(status=_final_status(conn, d.id)))
             continue
         result = _hand_over(engine, d, recipients, use_smtp, now)
+        counts["attempted"] += 1
+        counts["delivered"] += bool(result.sent)
         counts["refused"] += len(result.refused)
         if result.deferred:
             counts["failed"] += 1
@@ -241,6 +243,11 @@ def resend(engine: Engine, day: date, agency_id: str | None = None, use_smtp: bo
     return counts
 
 
+def nothing_went_out(counts: dict[str, int]) -> bool:
+    """Digests were handed over tonight and not one reached anybody (they stay queued for the next try)."""
+    return counts.get("attempted", 0) > 0 and counts.get("delivered", 0) == 0
+
+
 def alert_day(engine: Engine, settings: Settings, day: date, use_smtp: bool | None = None,
               catch_up: bool = False, now: datetime | None = None) -> dict:
     """Route the night's signals, store one digest per agency (marked 补发 when ``catch_up``: a backfilled
@@ -253,7 +260,7 @@ def alert_day(engine: Engine, settings: Settings, day: date, use_smtp: bool | No
     report = write_report(engine, settings, day)
     refused = refused_addresses(engine, day)
     summary = {"day": day.isoformat(), "alerts_routed": routed, "digests_built": len(digests), **sent,
-               "refused_addresses": refused,
+               "refused_addresses": refused, "nothing_went_out": nothing_went_out(sent),
                "catch_up": catch_up, "outbox": str(settings.outbox / day.isoformat()),
                "digests": str(settings.digest_dir(day)), "report": str(report)}
     log.info("alert %s: %s", day, summary)

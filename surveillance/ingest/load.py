@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Table, insert, select
 
 from surveillance.ingest.contract import Contract
 from surveillance.warehouse.bulk import bulk_insert, drop_table, temp_table_like
-from surveillance.warehouse.models import Base, RecordRevision
+from surveillance.warehouse.models import Base, IngestBatch, RecordRevision
 
 _CHUNK = 500
 
@@ -24,6 +24,7 @@ class LoadCounts:
     updated: int = 0
     unchanged: int = 0
     days: Counter = field(default_factory=Counter)  # date -> rows inserted or updated
+    refused: list[dict] = field(default_factory=list)  # corrections from another sender: quarantined, with the reason
 
 
 def table_for(contract: Contract) -> Table:
@@ -45,9 +46,10 @@ def _existing(conn: Connection, table: Table, contract: Contract, frame: pd.Data
     bulk_insert(conn, stage, frame, key)
     on = " AND ".join(f't."{k}" = s."{k}"' for k in key)
     cols = ", ".join(f's."{k}"' for k in key)
-    rows = conn.exec_driver_sql(f'SELECT {cols}, t.id, t.row_hash FROM "{stage}" s JOIN "{table.name}" t ON {on}').all()
+    rows = conn.exec_driver_sql(f'SELECT {cols}, t.id, t.row_hash, b.sender FROM "{stage}" s JOIN "{table.name}" t ON {on} '
+                                f'JOIN ingest_batches b ON b.id = t.batch_id').all()
     drop_table(conn, stage)
-    return pd.DataFrame(rows, columns=[*key, "id", "row_hash_old"])
+    return pd.DataFrame(rows, columns=[*key, "id", "row_hash_old", "sender_old"])
 
 
 def _keep_revisions(conn: Connection, table: Table, contract: Contract, ids: list[int], batch_id: int, now: datetime) -> None:
@@ -84,6 +86,11 @@ def load_rows(conn: Connection, contract: Contract, frame: pd.DataFrame, batch_i
     merged.index = frame.index
     new = merged[merged["id"].isna()]
     changed = merged[merged["id"].notna() & (merged["row_hash"] != merged["row_hash_old"])]
+    sender = conn.execute(select(IngestBatch.sender).where(IngestBatch.id == batch_id)).scalar()
+    # rows stored before senders were kept (NULL) may be corrected by anyone, as before
+    foreign = changed["sender_old"].notna() & (changed["sender_old"].fillna("") != (sender or ""))
+    refused = [_refusal(contract, row, sender) for _, row in changed[foreign].iterrows()]
+    changed = changed[~foreign]
     changed = changed.assign(id=changed["id"].astype("int64"))
     bulk_insert(conn, table.name, new, columns)
     if not changed.empty:
@@ -91,4 +98,14 @@ def load_rows(conn: Connection, contract: Contract, frame: pd.DataFrame, batch_i
         _update(conn, table, changed, columns)
     touched = pd.concat([new[contract.date_column], changed[contract.date_column]])
     days = Counter(date.fromisoformat(d) for d in touched.dropna().tolist())
-    return LoadCounts(len(new), len(changed), len(frame) - len(new) - len(changed), days)
+    return LoadCounts(len(new), len(changed), len(frame) - len(new) - len(changed) - len(refused), days, refused)
+
+
+def _refusal(contract: Contract, row: pd.Series, sender: str | None) -> dict:
+    """A correction of a record another sender sent, as a quarantined row with the reason."""
+    raw = {c: ("" if pd.isna(row[c]) else str(row[c])) for c in contract.names if c in row.index}
+    key = "/".join(str(row[k]) for k in contract.key)
+    message = (f"record {key} was sent by '{row['sender_old'] or '(no declared sender)'}'; a correction is accepted only "
+               f"from that sender, not from '{sender or '(no declared sender)'}'")
+    return dict(row_number=None, raw=json.dumps(raw, ensure_ascii=False),
+                reasons=json.dumps([{"check": "sender", "column": ",".join(contract.key), "message": message}], ensure_ascii=False))

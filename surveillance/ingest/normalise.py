@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -289,9 +290,9 @@ def unit_factor(unit_from: str, unit_to: str) -> float | None:
 
 
 def _number(match: re.Match) -> float:
-    value = float(match.group("num"))
+    """The number written; infinite when it is too large for a float (1e309, 1×10^400): callers refuse those."""
     exp = match.group("exp10") or match.group("exp")
-    return value * 10 ** int(exp) if exp else value
+    return float(f"{match.group('num')}e{int(exp)}") if exp else float(match.group("num"))
 
 
 _POWER = re.compile(r"10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
@@ -330,6 +331,8 @@ def parse_result(text: str) -> Result:
     if not m:
         return Result("unparseable")
     value = _number(m)
+    if not math.isfinite(value):
+        return Result("unparseable")  # inf, 1e309: no lab measures that
     if m.group("op") in ("<", "≤", "<="):
         return Result("censored", None, m.group("unit") or "", value)
     return Result("value", value, m.group("unit") or "")
@@ -362,7 +365,8 @@ def parse_limit(text: str) -> Limit:
         return Limit(None, unparseable=True)
     m = found[-1]
     unit = m.group("unit") or next((x.group("unit") for x in found if x.group("unit")), "") or ""
-    return Limit(_number(m), unit)
+    value = _number(m)
+    return Limit(value, unit) if math.isfinite(value) else Limit(None, unparseable=True)
 
 
 def _verdict_text(value: object) -> str | None:
@@ -415,7 +419,11 @@ def normalise_food(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
             if factor is None:
                 problems.append((i, "unit", f"unit '{given}' cannot be converted to {ref_unit}"))
                 return amount
-            return amount * factor
+            converted = amount * factor
+            if not math.isfinite(converted):
+                problems.append((i, "result_value", f"'{amount}{given}' is out of range in {ref_unit}"))
+                return None
+            return converted
 
         lod_text = parse_result(lod_raw[i]) if lod_raw[i] else Result("empty")
         lod = convert(lod_text.value if lod_text.kind == "value" else lod_text.lod, lod_text.unit or sent_unit)

@@ -1,4 +1,10 @@
-"""Personal data: hashed with the installation's salt at the door, never stored raw."""
+"""Personal data: hashed with the installation's salt at the door, never stored raw.
+
+One mechanism for every text that is stored, whatever the source: columns that name a person, a phone
+or an identity document (by header, in Chinese or English, canonical or not) are hashed into
+``patient_hash`` or dropped; ID and phone numbers are found by pattern, in every written form, in every
+other column (``extra`` included), in quarantined lines and in the reasons written about them.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +17,40 @@ from surveillance.ingest.hashing import keyed_hash
 HASHED_COLUMNS = ("patient_name", "id_number", "phone")  # identify a patient: kept only as a salted hash
 DROPPED_COLUMNS = ("address", "guardian_name")  # never needed for surveillance: dropped
 PERSONAL_COLUMNS = HASHED_COLUMNS + DROPPED_COLUMNS
-_NUMBERS = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
-_MAY_HOLD_NUMBERS = r"\d{11}"
 REDACTED = "[已脱敏]"
+
+# Headers naming a person, a phone or an identity document, compared without spaces, '_', '-' and case:
+# 姓名, 患者姓名, 病人姓名, 监护人, Patient Name, contact_phone, 紧急联系电话, 身份证号码, ID No., passport ...
+_PERSON_HEADER = re.compile(
+    r"(姓名|名字|联系人|监护人|家长|患者$|病人$|^患者名|^病人名|patientname|personname|fullname|firstname|lastname|surname|"
+    r"guardian|parentname|contactname|^name$|电话|手机|联系方式|phone|mobile|^tel$|telephone|身份证|证件号|证件号码|"
+    r"idnumber|idcard|idno|passport|护照|socialsecurity|社保|医保卡)")
+# Columns about things, not people, although their headers say 名称/name: never personal by header
+_THING_HEADER = re.compile(r"(产品|食品|企业|单位|医院|机构|品牌|商标|项目|类别|product|food|manufacturer|company|"
+                           r"hospital|brand|item|category|agency)")
+
+# ID numbers (18 digits, the last may be X, or the old 15) with a plausible birth date, spaced or not;
+# mobiles with or without +86 / 0086, spaced or hyphenated 3-4-4; landlines with an area code
+_DATE8 = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_DATE6 = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_NUMBERS = re.compile(
+    rf"(?<![0-9A-Za-z])(?:\d{{6}}[ -]?{_DATE8}[ -]?\d{{3}}[0-9Xx]|\d{{6}}{_DATE6}\d{{3}}"
+    r"|(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])")
+_MAY_HOLD_NUMBERS = r"\d{7}|\d[ -]\d{4}|\d{4}[ -]\d"  # every form above has one of these
+
+
+def is_personal_header(column: object) -> bool:
+    """A column that names a person, a phone or an identity document (not a product's or a company's name)."""
+    key = re.sub(r"[\s_\-.:：()（）]", "", str(column)).lower()
+    return bool(key) and bool(_PERSON_HEADER.search(key)) and not _THING_HEADER.search(key)
+
+
+def redact_value(text: str) -> str:
+    return _NUMBERS.sub(REDACTED, text) if re.search(_MAY_HOLD_NUMBERS, text) else text
 
 
 def redact_text(series: pd.Series) -> pd.Series:
-    """Replace ID numbers and mobile numbers inside free text."""
+    """Replace ID numbers and phone numbers inside text, in every form people write them."""
     text = series.astype(str)
     suspect = text.str.contains(_MAY_HOLD_NUMBERS, regex=True)
     if not suspect.any():
@@ -53,6 +86,18 @@ def redact_addresses(text: str) -> str:
                    for p in parts)
 
 
+_PLAIN_FIELD = re.compile(r"[0-9A-Za-z.:/\- ]{0,40}")  # codes, dates, numbers: what a line's own fields may keep
+
+
+def redact_line(text: str, known: set[str] | frozenset[str] = frozenset()) -> str:
+    """A line of a source about people that cannot be split into fields (no header says which field is the
+    name): every field that is not a code, a date, a number or a value of ``known`` (the code tables'
+    labels) is replaced, so that names, guardians and addresses written there are not kept."""
+    parts = re.split(r"([,，\t])", redact_value(text))
+    return "".join(p if (i % 2 or not p.strip() or _PLAIN_FIELD.fullmatch(p.strip()) or p.strip() in known or p == REDACTED)
+                   else REDACTED for i, p in enumerate(parts))
+
+
 def address_columns(columns: list[str]) -> list[str]:
     return [c for c in columns if c == "address" or ADDRESS_HEADER.search(str(c))]
 
@@ -66,21 +111,35 @@ def _patient_region(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
     return text.map(lambda v: reference.region_from_text(v) or "")
 
 
-def scrub(raw: pd.DataFrame, salt: str, free_text: tuple[str, ...], personal: bool = True) -> pd.DataFrame:
-    """Replace personal columns by ``patient_hash`` and redact numbers in free text and extra columns.
-
-    ``free_text`` names the columns that may hold anything a clerk typed; columns outside the
-    contract are treated the same way, since nobody has said what they hold. For a source about
-    people (``personal``), every address column is reduced to the county it names and dropped.
-    """
+def scrub(raw: pd.DataFrame, salt: str, coded: tuple[str, ...] = (), personal: bool = True,
+          contract_columns: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+    """Personal data out of a chunk: the canonical personal columns become ``patient_hash``; any other
+    column whose header names a person, phone or document is dropped; ID and phone numbers are redacted in
+    every remaining column. In ``coded`` columns (keys, codes, dates, numbers) such a number is no value
+    at all: the row is reported, to be quarantined with the redacted value. For a source about people
+    (``personal``), every address column is reduced to the county it names and dropped."""
     present = [c for c in PERSONAL_COLUMNS if c in raw.columns]
-    addresses = address_columns(list(raw.columns)) if personal else []
-    out = raw.drop(columns=list(dict.fromkeys(present + addresses)))
+    by_header = [c for c in raw.columns if c not in present and c not in contract_columns and is_personal_header(c)]
+    addresses = [c for c in address_columns(list(raw.columns)) if c not in contract_columns] if personal else []
+    out = raw.drop(columns=list(dict.fromkeys(present + by_header + addresses)))
     if addresses:
         out[PATIENT_REGION] = _patient_region(raw, addresses)
     if any(c in raw.columns for c in HASHED_COLUMNS):
         out["patient_hash"] = patient_hash(raw, salt)
-    for col in free_text:
-        if col in out.columns:
-            out[col] = redact_text(out[col])
-    return out
+    problems: list[tuple[int, str, str]] = []
+    for col in out.columns:
+        if col in ("patient_hash", PATIENT_REGION):
+            continue
+        values = out[col]
+        unique = pd.Series(values.unique())
+        cleaned = redact_text(unique)
+        changed = unique.astype(str) != cleaned
+        if not changed.any():
+            continue
+        mapping = dict(zip(unique[changed], cleaned[changed], strict=True))
+        hit = values.isin(list(mapping))
+        out.loc[hit, col] = values[hit].map(mapping)
+        if col in coded:
+            problems.extend((row, col, "an ID or phone number where a code belongs (personal data): not stored")
+                            for row in out.index[hit])
+    return out, problems

@@ -8,6 +8,7 @@ nothing behind.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -28,6 +29,7 @@ from surveillance.ingest.hashing import row_hashes
 from surveillance.ingest.load import LoadCounts, key_text
 from surveillance.ingest.normalise import normalise, per_unique
 from surveillance.ingest.readers import FileRejected, InvalidLine, RawChunk, file_hash, open_file
+from surveillance.ingest.senders import declared_sender
 from surveillance.ingest.validate import RowValidator
 from surveillance.ingest.writer import ChunkWrite, ProcessWriter, ThreadWriter
 from surveillance.safe_text import one_line
@@ -52,6 +54,7 @@ class IngestResult:
     already_ingested: bool = False
     encoding: str | None = None
     layout: str | None = None  # the sender layout the file was read with
+    sender: str | None = None  # who the file says sent it (folder or name): only they correct their records
     lines_folded: int = 0  # continuation lines of merged cells, folded into their record (not rows)
     lines_notes: int = 0  # footnote and title lines below or inside the table (not rows)
     rows_expanded: int = 0  # of rows_read: records added by splitting a line that names several items
@@ -135,7 +138,7 @@ class StageClock:
 
 
 def split_chunk(contract: Contract, chunk: RawChunk, salt: str, validator: RowValidator,
-                seen: FileKeys, run_name: str, clock: StageClock | None = None) -> ChunkOutcome:
+                seen: FileKeys, run_name: str, clock: StageClock | None = None, sender_hospital: str | None = None) -> ChunkOutcome:
     """Scrub, normalise, de-duplicate and validate one chunk: rows to load, rows to quarantine.
 
     Columns outside the contract (the file's own, and what a layout derived) are kept as ``extra``."""
@@ -143,16 +146,16 @@ def split_chunk(contract: Contract, chunk: RawChunk, salt: str, validator: RowVa
     if chunk.frame.empty:
         return ChunkOutcome(pd.DataFrame(columns=[*contract.names, "row_hash"]), [_invalid_line(x, contract) for x in chunk.invalid], 0)
     own = {*contract.names, *(c.name for c in contract.personal)}
-    raw = pii.scrub(chunk.frame, salt, contract.free_text + tuple(c for c in chunk.frame.columns if c not in own),
-                    personal=bool(contract.personal))
+    raw, personal = pii.scrub(chunk.frame, salt, coded_columns(contract), personal=bool(contract.personal),
+                              contract_columns=tuple(contract.names))
     frame, problems = normalise(contract, raw)
     extra_json = _extra_json(raw, [c for c in raw.columns if c not in own and c != "patient_hash"])
     if extra_json is not None:
         frame["extra"] = extra_json
     frame["row_hash"] = row_hashes(frame, list(frame.columns))
     reasons: dict[int, list[dict]] = defaultdict(list)
-    for row, column, message in [*chunk.problems, *problems]:
-        reasons[row].append(_reason("parse", column, message))
+    for row, column, message in [*chunk.problems, *personal, *problems, *_foreign_cards(frame, sender_hospital)]:
+        reasons[row].append(_reason("parse", column, pii.redact_value(message)))
 
     keys = key_text(frame, contract.key)
     earlier = seen.earlier(keys)
@@ -193,6 +196,15 @@ def split_chunk(contract: Contract, chunk: RawChunk, salt: str, validator: RowVa
     return ChunkOutcome(good, quarantine, int(exact_dup.sum()), not_in_reference(contract, good))
 
 
+def _foreign_cards(frame: pd.DataFrame, hospital: str | None) -> list[tuple[int, str, str]]:
+    """Cards of another hospital in a file a sentinel hospital sent: only a hospital sends (and corrects) its own."""
+    if not hospital or "hospital_code" not in frame.columns:
+        return []
+    other = frame["hospital_code"].notna() & (frame["hospital_code"].astype(str).str.upper() != hospital)
+    return [(row, "hospital_code", f"a card of hospital {frame.at[row, 'hospital_code']} in a file sent by hospital {hospital}: "
+                                   "only a hospital sends and corrects its own cards") for row in frame.index[other]]
+
+
 def not_in_reference(contract: Contract, good: pd.DataFrame) -> dict[str, int]:
     """Loaded rows whose category, analyte or product our reference tables do not know (loaded with the
     sender's own limit and verdict, counted so that the tables can grow)."""
@@ -229,12 +241,26 @@ def _iso_date(value: object) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
+def coded_columns(contract: Contract) -> tuple[str, ...]:
+    """Keys, codes, dates and numbers: an ID or phone number found there makes the row a quarantined one."""
+    present = set(contract.names)
+    return tuple(c for c in dict.fromkeys((*contract.key, "region_code", contract.date_column, "manufacturer_uscc", "age",
+                                           "result_value", "lod", "limit_value")) if c in present)
+
+
 def _invalid_line(line: InvalidLine, contract: Contract) -> dict:
-    text = pii.redact_text(pd.Series([line.text])).iloc[0]
-    if contract.personal:
-        text = pii.redact_addresses(text)
+    text = pii.redact_line(line.text, _labels()) if contract.personal else pii.redact_value(line.text)
     return dict(row_number=None, raw=json.dumps({"line": text}, ensure_ascii=False),
                 reasons=json.dumps([_reason("parse", "", line.reason)], ensure_ascii=False))
+
+
+@functools.cache
+def _labels() -> frozenset[str]:
+    """Values a line of an injury card may show in clear: its code tables' labels and codes."""
+    from surveillance import reference
+
+    codes = reference.injury_codes()
+    return frozenset({*codes["label"].astype(str), *codes["code"].astype(str), "男", "女", "未知"})
 
 
 def _previous_batch(engine: Engine, source: str, digest: str):
@@ -257,12 +283,13 @@ def _record_rejection(engine: Engine, path: Path, source: str, digest: str, erro
 def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date | None = None, *,
                 day: date | None = None, sheet: str | None = None, layout: str | None = None, validator: RowValidator | None = None,
                 writer: ThreadWriter | ProcessWriter | None = None, progress: Callable[[int], None] | None = None,
-                confine_to: Path | None = None) -> IngestResult:
+                confine_to: Path | None = None, sender: str | None = None) -> IngestResult:
     """Ingest ``path`` as ``source``; never raises for bad input, reports it in the result.
 
     ``today`` bounds dates (nothing after it is valid); ``day`` is the day whose run this is
     (default: the day before ``today``): rows dated before it mark their days as revised.
     ``confine_to``: a landing folder; a file (or symlink) resolving outside it is refused unread.
+    ``sender``: who sent the file (default: what its folder or name declares, see ``senders``).
     """
     contract = CONTRACTS[source]
     today = today or date.today()
@@ -280,9 +307,21 @@ def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date 
     except OSError as exc:
         result.error = f"cannot read file: {exc.strerror}"
         return result
+    result.sender = sender if sender is not None else declared_sender(path, source, confine_to, _hospital_codes(source))
     with file_lock(engine, f"ingest:{source}:{digest}"):  # the same file twice at once loads once
         return _ingest_new(engine, path, source, salt, today, day, sheet, layout, validator, writer, progress, result,
                            contract, digest)
+
+
+def _hospital_codes(source: str) -> set[str]:
+    if source != "injury":
+        return set()
+    from surveillance.ingest.hospitals import RegistryError, registry
+
+    try:
+        return set(registry())
+    except RegistryError:
+        return set()  # the card reader reports an unusable registry itself
 
 
 def _ingest_new(engine: Engine, path: Path, source: str, salt: str, today: date, day: date, sheet: str | None,
@@ -358,11 +397,12 @@ def _load_file(raw, contract: Contract, path: Path, digest: str, salt: str, day:
 
     batch_id = writer.begin(dict(source=contract.source, file_name=path.name, file_path=str(path), content_hash=digest,
                                  status="accepted", encoding=raw.encoding, ingested_at=now, run_day=day, sheet=sheet,
-                                 layout=result.layout))
+                                 layout=result.layout, sender=result.sender))
+    hospital = result.sender if result.sender and result.sender in _hospital_codes(contract.source) else None
     try:
         for n, chunk in enumerate(raw.chunks(), 1):
             clock.lap("read")
-            outcome = split_chunk(contract, chunk, salt, validator, seen, f"{path.name} part {n}", clock)
+            outcome = split_chunk(contract, chunk, salt, validator, seen, f"{path.name} part {n}", clock, hospital)
             result.rows_read += len(chunk.frame) + len(chunk.invalid)
             result.rows_duplicate += outcome.duplicates
             result.rows_expanded += chunk.expanded

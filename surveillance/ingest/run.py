@@ -45,7 +45,8 @@ class IngestRun:
 
 def ingest_files(settings: Settings, source: str, paths: list[Path], day: date | None = None, today: date | None = None,
                  sheet: str | None = None, layout: str | None = None, on_result: Callable[[int, IngestResult], None] | None = None,
-                 progress: Callable[[int], None] | None = None, confine_to: Path | None = None) -> IngestRun:
+                 progress: Callable[[int], None] | None = None, confine_to: Path | None = None,
+                 sender: str | None = None) -> IngestRun:
     """Ingest ``paths`` as ``source`` for the run of ``day`` and write the run's Data Docs. ``confine_to``:
     the landing folder the paths were found in (links out of it are refused)."""
     settings.check_salt()
@@ -62,7 +63,7 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], day: date |
         for n, path in enumerate(paths, 1):
             result = ingest_file(engine, path, source, settings.pii_salt, today, day=day, sheet=sheet, layout=layout,
                                  validator=validator, writer=writer, progress=progress,
-                                 confine_to=confine_to)
+                                 confine_to=confine_to, sender=sender)
             run.results.append(result)
             if on_result:
                 on_result(n, result)

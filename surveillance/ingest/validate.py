@@ -52,6 +52,25 @@ def _raised(info: dict | None) -> str | None:
     return None
 
 
+_MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
+def inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame GX sees: markup characters in text made their full-width look-alikes, because GX writes
+    unexpected values into the Data Docs HTML unescaped. No suite tests for '<', '>' or '&', so every
+    outcome is the same; the failures we report quote the original values (``frame``, not this copy)."""
+    out = None
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype.kind not in "OUT" and str(values.dtype) not in ("str", "string"):
+            continue
+        marked = values.astype(str).str.contains(r"[<>&]", regex=True) & values.notna()
+        if marked.any():
+            out = frame.copy() if out is None else out
+            out.loc[marked, col] = values[marked].astype(str).str.translate(_MARKUP)
+    return frame if out is None else out
+
+
 class RowValidator:
     """One run's validation of one source: an ephemeral GX context holding the suite and a
     checkpoint, whose results become a Data Docs site under ``docs_dir`` when the run ends."""
@@ -89,7 +108,7 @@ class RowValidator:
         from great_expectations.core.run_identifier import RunIdentifier
 
         frame = frame.reset_index(drop=True)
-        result = self.checkpoint.run(batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name))
+        result = self.checkpoint.run(batch_parameters={"dataframe": inert(frame)}, run_id=RunIdentifier(run_name=run_name))
         self.runs += 1
         failures: list[RowFailure] = []
         errors: list[str] = []

@@ -76,10 +76,13 @@ class _Transaction:
             conn.execute(insert(QuarantinedRow), [dict(q, batch_id=batch_id, source=chunk.source) for q in chunk.quarantine])
         contract = CONTRACTS[chunk.source]
         counts = load_rows(conn, contract, chunk.good, batch_id, self.now)
+        if counts.refused:
+            conn.execute(insert(QuarantinedRow), [dict(q, batch_id=batch_id, source=chunk.source) for q in counts.refused])
+        quarantined = len(chunk.quarantine) + len(counts.refused)
         dates = chunk.good[contract.date_column].dropna() if len(chunk.good) else pd.Series(dtype=object)
         if not len(dates):
-            return Written(counts, len(chunk.quarantine), None, None)
-        return Written(counts, len(chunk.quarantine), date.fromisoformat(dates.min()), date.fromisoformat(dates.max()))
+            return Written(counts, quarantined, None, None)
+        return Written(counts, quarantined, date.fromisoformat(dates.min()), date.fromisoformat(dates.max()))
 
     def commit(self, batch_id: int, source: str, revised: Counter, totals: dict) -> None:
         mark_revised_days(self.conn, source, revised, batch_id, self.now)

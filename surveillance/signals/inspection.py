@@ -19,7 +19,10 @@ RECENT_DAYS = 7  # a repeat failure or a new failed item is news when its failur
 MIN_FAILURES = 2
 HISTORY_YEARS = 3  # a cell's own history: the three years before the 13 weeks compared
 MIN_CATEGORY_FAILURES = 8  # a category needs this many past failures before an item can count as new
-ITEM_SEPARATORS = re.compile(r"[;；、,，/]")
+# the list separators senders put between failed items; '/' is not one: it joins the parts of one item
+# (邻苯二甲酸酯(DBP/BBP/DEHP), 耐磨/耐折), and nothing inside brackets separates items
+ITEM_SEPARATORS = re.compile(r"[;；、,，\n]")
+_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 
 
 def _group(products: pd.DataFrame, cat: str) -> str | None:
@@ -106,10 +109,23 @@ def detect_failure_rates(conn: Connection, day: date, alpha: float = ALPHA, stat
     return signals
 
 
+def _items(text: str) -> list[str]:
+    """The items of one sample's list, each once, separators inside brackets left alone."""
+    kept: dict[str, str] = {}
+    masked = _BRACKETED.sub(lambda m: "\0" * len(m.group()), text)  # same length: positions still line up
+    start = 0
+    for sep in [*ITEM_SEPARATORS.finditer(masked), None]:
+        end = sep.start() if sep else len(text)
+        item = text[start:end].strip()
+        if item:
+            kept.setdefault(item, item)
+        start = sep.end() if sep else end
+    return list(kept)
+
+
 def split_items(items: pd.Series) -> pd.Series:
-    """One failed test item per row (the senders separate items with ; ； 、 , ， or /)."""
-    parts = items.fillna("").map(lambda s: [p.strip() for p in ITEM_SEPARATORS.split(s) if p.strip()])
-    return parts.explode().dropna()
+    """One failed test item per row and sample (senders separate items with ; ； 、 , ， or a line break)."""
+    return items.fillna("").map(_items).explode().dropna()
 
 
 def detect_new_failed_items(conn: Connection, day: date) -> list[dict]:

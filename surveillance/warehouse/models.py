@@ -48,6 +48,7 @@ class IngestBatch(Base):
     run_day: Mapped[date | None] = mapped_column(Date, nullable=True)  # the day whose run ingested it
     sheet: Mapped[str | None] = mapped_column(String(200), nullable=True)
     layout: Mapped[str | None] = mapped_column(String(60), nullable=True)  # the sender layout it was read with
+    sender: Mapped[str | None] = mapped_column(String(120), nullable=True)  # who sent it: only they correct its records
 
 
 class QuarantinedRow(Base):

@@ -41,6 +41,7 @@ SPEC = DemoSpec(end=date(2026, 10, 31), years=1, daily_days=DAYS, injuries_per_d
                 food_samples_per_day=6, one_file_per_source=True)
 BACKFILL_TIMEOUT_S = 30 * 60
 SIGNALS = "surveillance://warehouse/signals"
+RESTART: dict = {}  # AIRFLOW_HOME -> restarts that test's scheduler with other settings
 
 # the scheduler forks its LocalExecutor workers, and they fork each task: libraries imported once there
 # are inherited by every task instead of being imported again by each (great_expectations alone ~6 s);
@@ -116,9 +117,19 @@ def airflow(tmp_path: Path) -> Iterator[dict[str, str]]:
     scheduler_env = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(preload), env.get("PYTHONPATH")])))
     procs = [subprocess.Popen([airflow_bin(), name], env=scheduler_env if name == "scheduler" else env, stdout=log,
                               stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True) for name, log in logs.items()]
+
+    def restart_scheduler(**settings: str) -> None:
+        """The scheduler again, with other settings (the same logs, the same metadata)."""
+        os.killpg(procs[0].pid, 9)
+        procs[0].wait()
+        procs[0] = subprocess.Popen([airflow_bin(), "scheduler"], env=dict(scheduler_env, **settings), stdout=logs["scheduler"],
+                                    stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+
+    RESTART[env["AIRFLOW_HOME"]] = restart_scheduler
     try:
         yield env
     finally:
+        RESTART.pop(env["AIRFLOW_HOME"], None)
         for p in procs:
             os.killpg(p.pid, 9)
             p.wait()
@@ -279,18 +290,22 @@ def test_a_60_day_backfill_leaves_the_warehouse_as_60_nightly_runs(airflow: dict
         row["subject"] = row["subject"].removeprefix("【补发】")
     assert again == backfilled
 
-    # the weekly summary, started by the scheduler from a night's signals event, after every domain is done
+    # the weekly summary, started by the scheduler from a night's signals event, after every domain is done: the
+    # scheduler, now creating scheduled runs, starts the nightly DAG's latest run, whose alert task (after every detection) starts the week
     assert airflow_cli(airflow, "dags", "unpause", "surveillance_weekly").returncode == 0
-    trigger = airflow_cli(airflow, "dags", "trigger", "surveillance_nightly", "--conf", json.dumps({"day": SPEC.end.isoformat()}))
-    assert trigger.returncode == 0, trigger.stdout[-2000:] + trigger.stderr[-2000:]
+    RESTART[airflow["AIRFLOW_HOME"]](AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="True")
     wait_until("the weekly DAG triggered by the night's signals",
                lambda: metadata(airflow, "SELECT count(*) FROM dag_run WHERE dag_id = 'surveillance_weekly' "
-                                         "AND state IN ('success', 'failed')")[0][0] >= 1, 600, airflow)
+                                         "AND state IN ('success', 'failed')")[0][0] >= 1, 900, airflow)
     weekly = metadata(airflow, "SELECT run_type, state FROM dag_run WHERE dag_id = 'surveillance_weekly'")
     assert weekly == [("asset_triggered", "success")], weekly
-    manual = metadata(airflow, "SELECT run_id FROM dag_run WHERE dag_id = 'surveillance_nightly' AND run_type = 'manual'")[0][0]
+    night = metadata(airflow, "SELECT run_id FROM dag_run WHERE dag_id = 'surveillance_nightly' AND run_type = 'scheduled'")
+    assert len(night) == 1, night
     early = metadata(airflow, "SELECT count(*) FROM dag_run w WHERE w.dag_id = 'surveillance_weekly' AND w.start_date < "
                               "(SELECT max(t.end_date) FROM task_instance t WHERE t.dag_id = 'surveillance_nightly' "
-                              f"AND t.run_id = '{manual}' AND t.task_id LIKE 'detect%')")
+                              f"AND t.run_id = '{night[0][0]}' AND t.task_id LIKE 'detect%')")
     assert early == [(0,)]
+    events = metadata(airflow, "SELECT count(*) FROM asset_event e JOIN asset a ON a.id = e.asset_id "
+                               f"WHERE a.uri = '{SIGNALS}' AND e.source_run_id = '{night[0][0]}'")
+    assert events == [(1,)]
     assert list((airflow_home / "reports").rglob("weekly.html"))

@@ -61,7 +61,7 @@ def test_the_signals_asset_is_emitted_once_after_every_domain() -> None:
             "if any(getattr(o, 'uri', '') == 'surveillance://warehouse/signals' for o in t.outlets)])")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.stdout.strip().splitlines()[-1] == \
-        "[('signals_done', ['detect_food', 'detect_injury', 'detect_inspection', 'resolve_day'])]", out.stderr[-2000:]
+        "[('alert', ['detect_food', 'detect_injury', 'detect_inspection', 'resolve_day'])]", out.stderr[-2000:]
 
 
 METADATA = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -125,8 +125,8 @@ def test_dagbag_and_one_night_through_airflow(airflow_env: dict[str, str], tmp_p
         "if hasattr(w.timetable.asset_condition, 'iter_assets') else w.timetable.asset_condition)")],
         env=env, capture_output=True, text=True, cwd=ROOT)
     lines = errors.stdout.strip().splitlines()
-    # resolve_day, landed x3, ingest x3 (mapped per file), detect x3 (per domain), signals_done, alert, verdict; one at a time
-    assert lines[-3] == "{}" and lines[-2] == "['nightly', 'surveillance'] surveillance 3 13 1", errors.stderr[-2000:]
+    # resolve_day, landed x3, ingest x3 (mapped per file), detect x3 (per domain), alert, verdict; one run at a time
+    assert lines[-3] == "{}" and lines[-2] == "['nightly', 'surveillance'] surveillance 3 12 1", errors.stderr[-2000:]
     assert lines[-1].startswith("['surveillance', 'weekly'] 3") and "surveillance://warehouse/signals" in lines[-1]
     assert run_in(env, "surveillance", "db", "upgrade").returncode == 0
     land(tmp_path, "food", "lab.csv", FOOD.encode())

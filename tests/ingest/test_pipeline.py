@@ -85,10 +85,12 @@ def test_same_file_again_loads_nothing(engine, tmp_path: Path) -> None:
 
 
 def test_corrected_resubmission_updates_the_record_and_keeps_the_old_version(engine, tmp_path: Path) -> None:
-    write_csv(tmp_path / "a.csv", INJURY_HEADER_ZH, [injury_row("R1"), injury_row("R2")])
-    write_csv(tmp_path / "b.csv", INJURY_HEADER_ZH, [injury_row("R1", severity="重度", outcome="住院"), injury_row("R2")])
-    first = ingest_file(engine, tmp_path / "a.csv", "injury", "salt", TODAY)
-    second = ingest_file(engine, tmp_path / "b.csv", "injury", "salt", TODAY)
+    # two files of one sender (SOURCE_SENDER_DATE): the second corrects the first
+    write_csv(tmp_path / "injury_H61010201_20261120.csv", INJURY_HEADER_ZH, [injury_row("R1"), injury_row("R2")])
+    write_csv(tmp_path / "injury_H61010201_20261121.csv", INJURY_HEADER_ZH,
+              [injury_row("R1", severity="重度", outcome="住院"), injury_row("R2")])
+    first = ingest_file(engine, tmp_path / "injury_H61010201_20261120.csv", "injury", "salt", TODAY)
+    second = ingest_file(engine, tmp_path / "injury_H61010201_20261121.csv", "injury", "salt", TODAY)
     assert (second.rows_read, second.rows_loaded, second.rows_updated, second.rows_duplicate) == (2, 1, 1, 1)
     with engine.connect() as conn:
         rows = conn.execute(select(InjuryReport.report_id, InjuryReport.severity, InjuryReport.batch_id)).all()
@@ -103,7 +105,7 @@ def test_corrected_resubmission_updates_the_record_and_keeps_the_old_version(eng
 def test_late_rows_mark_their_days_as_revised(engine, tmp_path: Path) -> None:
     day = date(2026, 11, 26)
     on_time = write_csv(tmp_path / "on_time.csv", INJURY_HEADER_ZH, [injury_row("R1", visit_date="2026-11-26")])
-    late = write_csv(tmp_path / "late.csv", INJURY_HEADER_ZH, [
+    late = write_csv(tmp_path / "H61010201-late.csv", INJURY_HEADER_ZH, [
         injury_row("R2", visit_date="2026-11-20"), injury_row("R3", visit_date="2026-11-20"),
         injury_row("R4", visit_date="2026-11-24"), injury_row("R5", visit_date="2026-11-26")])
     assert ingest_file(engine, on_time, "injury", "salt", TODAY, day=day).revised_days == []
@@ -112,7 +114,7 @@ def test_late_rows_mark_their_days_as_revised(engine, tmp_path: Path) -> None:
     with engine.connect() as conn:
         marks = {r.day: r.rows_changed for r in conn.execute(select(RevisedDay)).all()}
     assert marks == {date(2026, 11, 20): 2, date(2026, 11, 24): 1}
-    fix = write_csv(tmp_path / "fix.csv", INJURY_HEADER_ZH, [injury_row("R2", visit_date="2026-11-20", age="9岁")])
+    fix = write_csv(tmp_path / "H61010201-fix.csv", INJURY_HEADER_ZH, [injury_row("R2", visit_date="2026-11-20", age="9岁")])
     ingest_file(engine, fix, "injury", "salt", TODAY, day=day)  # a correction revises its day again
     with engine.connect() as conn:
         assert conn.execute(select(RevisedDay.rows_changed).where(RevisedDay.day == date(2026, 11, 20))).scalar() == 3
@@ -169,7 +171,7 @@ def test_extra_columns_are_stored_with_the_record(engine, tmp_path: Path) -> Non
     ingest_file(engine, path, "injury", "salt", TODAY)
     with engine.connect() as conn:
         extras = dict(conn.execute(select(InjuryReport.report_id, InjuryReport.extra)).all())
-    assert json.loads(extras["R1"]) == {"备注": "=1+1", "复诊电话": "[已脱敏]"}  # text, never evaluated; phone redacted
+    assert json.loads(extras["R1"]) == {"备注": "=1+1"}  # text, never evaluated; a phone column is not kept at all
     assert json.loads(extras["R2"]) == {}
 
 

@@ -15,10 +15,10 @@ def test_run_with_thread_or_process_writer(settings, tmp_path: Path, monkeypatch
     monkeypatch.setattr(run, "PROCESS_WRITER_BYTES", 0 if process_writer else 1 << 40)
     monkeypatch.setattr(readers, "BLOCK_BYTES", 800)
     monkeypatch.setattr(readers, "CHUNK_ROWS", 5)
-    good = write_csv(tmp_path / "a.csv", INJURY_HEADER_ZH, [injury_row(f"R{i}") for i in range(30)] + [injury_row("R1")])
+    good = write_csv(tmp_path / "H61010201_a.csv", INJURY_HEADER_ZH, [injury_row(f"R{i}") for i in range(30)] + [injury_row("R1")])
     broken = write_csv(tmp_path / "b.csv", INJURY_HEADER_ZH, [injury_row(f"S{i}") for i in range(30)])
     broken.write_bytes(broken.read_bytes() + b"S99,H1,610102,2026-11-20,\xff\xfe\xfa\n")  # unreadable after 30 rows
-    again = write_csv(tmp_path / "c.csv", INJURY_HEADER_ZH, [injury_row("R2", severity="重度"), injury_row("T1")])
+    again = write_csv(tmp_path / "H61010201_c.csv", INJURY_HEADER_ZH, [injury_row("R2", severity="重度"), injury_row("T1")])
     progress: list[int] = []
     result = ingest_files(settings, "injury", [good, broken, again], today=TODAY, progress=progress.append)
     a, b, c = result.results

@@ -28,10 +28,13 @@ def _load(engine, samples: list[dict]) -> None:
         conn.execute(insert(InspectionResult), rows)
 
 
-def test_items_are_split_on_every_separator_senders_use() -> None:
-    items = split_items(pd.Series(["小零件;标识", "发热；材料、pH值", None, "甲醛 , 稳定性/结构"]))
-    assert items.tolist() == ["小零件", "标识", "发热", "材料", "pH值", "甲醛", "稳定性", "结构"]
-    assert items.index.tolist() == [0, 0, 1, 1, 1, 3, 3, 3]
+def test_items_are_split_on_every_list_separator_senders_use_and_nowhere_else() -> None:
+    items = split_items(pd.Series(["小零件;标识", "发热；材料、pH值", None, "甲醛 , 耐磨/耐折\n标识",
+                                   "邻苯二甲酸酯(DBP/BBP/DEHP/DNOP/DINP/DIDP)", "可迁移元素（铅、镉），可迁移元素（铅、镉）"]))
+    # '/' joins the parts of one item, brackets hold one item's parts, and an item counts once per sample
+    assert items.tolist() == ["小零件", "标识", "发热", "材料", "pH值", "甲醛", "耐磨/耐折", "标识",
+                              "邻苯二甲酸酯(DBP/BBP/DEHP/DNOP/DINP/DIDP)", "可迁移元素（铅、镉）"]
+    assert items.index.tolist() == [0, 0, 1, 1, 1, 3, 3, 3, 4, 5]
 
 
 def test_an_item_new_to_the_category_is_a_signal_once_its_usual_items_are_known(engine) -> None:

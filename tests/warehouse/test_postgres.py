@@ -45,12 +45,12 @@ def test_bulk_copy_corrections_and_revised_days_on_postgres(pg_url: str, tmp_pat
     monkeypatch.setattr(bulk, "csv_for_copy", lambda frame, cols: copied.append(len(frame)) or real_csv(frame, cols))
     monkeypatch.setattr(readers, "BLOCK_BYTES", 700)  # several chunks in one transaction
     rows = [injury_row(f"R{i}", visit_date="2026-11-2" + str(i % 6), narrative='他说"很烫",然后\n离开') for i in range(25)]
-    with (tmp_path / "a.csv").open("w", encoding="utf-8", newline="") as fh:  # quoted fields with quotes, commas, newlines
+    with (tmp_path / "H61010201_a.csv").open("w", encoding="utf-8", newline="") as fh:  # quoted fields with quotes, commas, newlines
         csv.writer(fh).writerows([INJURY_HEADER_ZH, *rows])
-    first = ingest_file(engine, tmp_path / "a.csv", "injury", "salt", TODAY, day=date(2026, 11, 26))
+    first = ingest_file(engine, tmp_path / "H61010201_a.csv", "injury", "salt", TODAY, day=date(2026, 11, 26))
     assert (first.rows_read, first.rows_loaded) == (25, 25) and sum(copied) >= 25  # rows went through COPY
-    fixed = ingest_file(engine, write_csv(tmp_path / "b.csv", INJURY_HEADER_ZH, [injury_row("R1", visit_date="2026-11-21", severity="重度")]),
-                        "injury", "salt", TODAY, day=date(2026, 11, 26))
+    fix = write_csv(tmp_path / "H61010201_b.csv", INJURY_HEADER_ZH, [injury_row("R1", visit_date="2026-11-21", severity="重度")])
+    fixed = ingest_file(engine, fix, "injury", "salt", TODAY, day=date(2026, 11, 26))
     assert (fixed.rows_loaded, fixed.rows_updated, fixed.revised_days) == (1, 1, ["2026-11-21"])
     with engine.connect() as conn:
         assert conn.execute(text("select severity from injury_reports where report_id = 'R1'")).scalar() == "重度"
