@@ -6,6 +6,7 @@ The Airflow DAG calls these same functions task by task; ``surveillance run`` ca
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from datetime import date
 
 from sqlalchemy import func, select
@@ -28,7 +29,9 @@ def detect(settings: Settings, day: date, domains: tuple[str, ...] = SOURCES) ->
     from surveillance.signals.detect import detect_day
 
     engine = get_engine(settings.db_url)
-    with file_lock(engine, f"detect {day} {'+'.join(domains)}"):  # a second run of the same detection waits, then finds it done
+    with ExitStack() as held:  # one lock per domain, taken in one order: a hand run and the DAG's task never overlap
+        for domain in sorted(domains):
+            held.enter_context(file_lock(engine, f"detect {day} {domain}"))
         summary = detect_day(engine, day, domains, settings.quiet_periods)
     path = settings.detect_summary_path(day, None if set(domains) == set(SOURCES) else domains)
     path.parent.mkdir(parents=True, exist_ok=True)

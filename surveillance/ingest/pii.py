@@ -49,10 +49,25 @@ def redact_value(text: str) -> str:
     return _NUMBERS.sub(REDACTED, text) if re.search(_MAY_HOLD_NUMBERS, text) else text
 
 
+# the same shapes without the end boundary, for RE2 (no look-behind): a fast superset, checked exactly after
+_PREFILTER = (r"(^|[^0-9A-Za-z])(\d{6}[ -]?(18|19|20)\d{2}(0[1-9]|1[0-2])|\d{8}(0[1-9]|1[0-2])"
+              r"|((\+|00)?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|0\d{2,3}-\d{7})")
+
+
+def _suspects(text: pd.Series) -> pd.Series:
+    """Values that may hold an ID or phone number (vectorised with Arrow's RE2: keys of a million rows
+    cost a fraction of a second)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.match_substring_regex(pa.array(text.to_numpy(dtype=object), type=pa.string()), _PREFILTER)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index).fillna(False).astype(bool)
+
+
 def redact_text(series: pd.Series) -> pd.Series:
     """Replace ID numbers and phone numbers inside text, in every form people write them."""
     text = series.astype(str)
-    suspect = text.str.contains(_MAY_HOLD_NUMBERS, regex=True)
+    suspect = _suspects(text)
     if not suspect.any():
         return text
     out = text.astype(object)

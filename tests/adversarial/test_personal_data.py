@@ -24,7 +24,7 @@ NAME = "张三丰"
 FORMS = ["+8613912345678", "139-1234-5678", "139 1234 5678", "13912345678", "0086 139 8765 4321",
          "610102 19900101 1234", "61010219900101123X", "610102900101123", "029-88881234"]
 # what must never be found, whatever spacing the form had
-NEEDLES = [NAME, "13912345678", "1391234", "139-1234", "139 1234", "13987654321", "139 8765", "19900101", "900101123",
+NEEDLES = [NAME, "东大街", "13912345678", "1391234", "139-1234", "139 1234", "13987654321", "139 8765", "19900101", "900101123",
            "88881234"]
 INSPECTION_HEADER = ["抽样单编号", "抽样日期", "行政区划代码", "产品类别", "产品名称", "商标", "规格型号", "生产企业名称",
                      "统一社会信用代码", "生产企业地址", "抽样环节", "检验机构", "检验结论", "不合格项目"]
@@ -141,3 +141,14 @@ def test_planted_personal_data_is_found_nowhere(backend: str, settings, tmp_path
         _assert_clean(path, text)
     _assert_clean("the logs", caplog.text)
     assert "[已脱敏]" in _warehouse_text(engine)  # redacted where found, not dropped with its row
+
+
+def test_a_header_giving_the_patients_name_twice_is_rejected_not_half_kept(settings, engine) -> None:
+    from surveillance.ingest.run import ingest_files
+    from tests.conftest import TODAY
+
+    path = land(settings, "injury", "injury_H61010201_20261120.csv",
+                csv_bytes([*INJURY_HEADER_ZH, "patient_name", "姓名"], [[*injury_row("R1"), NAME, NAME + "乙"]]))
+    result = ingest_files(settings, "injury", [path], day=DAY, today=TODAY).results[0]
+    assert result.status == "rejected" and "'patient_name' and '姓名' both give the field patient_name" in result.error
+    _assert_clean("the warehouse", _warehouse_text(engine))
