@@ -428,7 +428,13 @@ def _load_file(raw, contract: Contract, path: Path, digest: str, salt: str, day:
 
 
 def landed_files(landing_dir: Path) -> list[Path]:
-    """Files waiting in one landing folder, in name order."""
+    """Files waiting in one landing folder and in its sender folders (``DAY/SENDER/file``), in name order;
+    links are listed too, for the ingest to refuse those leading out of the landing area."""
     if not landing_dir.is_dir():
         return []
-    return sorted(p for p in landing_dir.iterdir() if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
+
+    def files(folder: Path) -> list[Path]:
+        return [p for p in folder.iterdir() if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")]
+
+    senders = [d for d in landing_dir.iterdir() if d.is_dir() and not d.is_symlink() and not d.name.startswith(".")]
+    return sorted([*files(landing_dir), *(p for d in senders for p in files(d))])

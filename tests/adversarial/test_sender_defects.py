@@ -144,3 +144,12 @@ def test_a_night_where_nothing_went_out_says_so(settings, engine, monkeypatch: p
     later = alert_day(get_engine(settings.db_url), settings, DAY, now=datetime.now() + timedelta(hours=7))
     assert later["sent"] > 0 and not later["nothing_went_out"]
     assert json.loads(json.dumps(later))  # the summary stays plain JSON
+
+
+def test_a_sender_folder_declares_the_sender(settings, engine) -> None:
+    folder = settings.landing_dir("injury", DAY) / "雁塔区疾控"
+    folder.mkdir(parents=True)
+    (folder / "export.csv").write_bytes(csv_bytes(INJURY_HEADER_ZH, [injury_row("R1")]))
+    (folder / "export2.csv").write_bytes(csv_bytes(INJURY_HEADER_ZH, [injury_row("R1", severity="重度")]))
+    first, second = ingest_day(settings, "injury", DAY).results
+    assert first.sender == second.sender == "雁塔区疾控" and second.rows_updated == 1
