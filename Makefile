@@ -41,20 +41,16 @@ run: install
 	surveillance summary
 	surveillance demo-check
 
-# Three pytest processes side by side, so that both cores stay busy: the 60-day Airflow backfill (mostly
-# waiting on the scheduler), the demo end to end (marked slow), and everything else.
+# The 60-day Airflow backfill test (mostly waiting on the scheduler) runs beside the others. Only two
+# processes: the other tests share one PostgreSQL database, which they reset.
 test: install
 	@mkdir -p var
 	@$(BIN)/pytest -q -ra -p no:cacheprovider -m backfill > var/test-backfill.log 2>&1 & backfill=$$!; \
-	$(BIN)/pytest -q -ra -p no:cacheprovider --durations=10 -m "slow and not backfill" > var/test-slow.log 2>&1 & slow=$$!; \
-	$(BIN)/pytest -q -ra --durations=25 -m "not slow and not backfill"; others=$$?; \
-	wait $$slow; sl=$$?; \
-	echo "--- tests marked slow (the demo; run beside the others; full log: var/test-slow.log):"; \
-	tail -n 20 var/test-slow.log; \
+	$(BIN)/pytest -q -ra --durations=25 -m "not backfill"; others=$$?; \
 	wait $$backfill; bf=$$?; \
 	echo "--- tests marked backfill (run beside the others; full log: var/test-backfill.log):"; \
 	tail -n 30 var/test-backfill.log; \
-	exit $$(( others || sl || bf ))
+	exit $$(( others || bf ))
 
 lint: install
 	$(BIN)/ruff check .
