@@ -21,8 +21,6 @@ class Contract:
     date_column: str
     # Personal data some hospital exports carry: hashed or dropped, never stored raw.
     personal: tuple[Column, ...] = ()
-    # Columns a clerk types freely: ID and phone numbers in them are redacted.
-    free_text: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -71,7 +69,6 @@ INJURY = Contract(
         Column("address", "住址|家庭住址|现住址|地址", required=False),
         Column("guardian_name", "监护人|监护人姓名|家长姓名", required=False),
     ),
-    free_text=("narrative", "product_name"),
 )
 
 INSPECTION = Contract(
@@ -97,7 +94,6 @@ INSPECTION = Contract(
     ),
     key=("sample_id",),
     date_column="sampling_date",
-    free_text=("product_name", "failed_items"),
 )
 
 FOOD = Contract(
@@ -120,7 +116,6 @@ FOOD = Contract(
     ),
     key=("sample_id", "analyte"),
     date_column="sampling_date",
-    free_text=("food_name",),
 )
 
 CONTRACTS: dict[str, Contract] = {c.source: c for c in (INJURY, INSPECTION, FOOD)}
