@@ -69,14 +69,18 @@ class Layout:
         """(exact header key -> field, header key without a unit suffix -> field)."""
         return _aliases(self)
 
+    def field_of(self, column: object) -> str | None:
+        """The layout field a raw header names, if any (exactly, else without its unit suffix)."""
+        exact, loose = self.aliases()
+        key = header_key(column)
+        return exact.get(key) or loose.get(strip_unit(key))
+
     def map_headers(self, columns: list[str]) -> tuple[dict[str, str], list[str]]:
         """Raw header -> layout field for the columns this layout knows; the others, in order."""
-        exact, loose = self.aliases()
         mapping: dict[str, str] = {}
         unknown = []
         for col in columns:
-            key = header_key(col)
-            name = exact.get(key) or loose.get(strip_unit(key))
+            name = self.field_of(col)
             if name and name not in mapping.values():
                 mapping[col] = name
             else:

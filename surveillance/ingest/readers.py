@@ -183,11 +183,9 @@ def _match(rows: list[list[str]], contract: Contract, layout: str | None) -> Mat
 def _check_repeated_fields(header: list[str], layout: Layout) -> None:
     """Two columns giving one field (``report_id`` and ``报告卡编号``): which one holds the record is a
     question for the sender, not something to guess."""
-    exact, loose = layout.aliases()
     given: dict[str, list[str]] = {}
     for col in header:
-        key = header_key(col)
-        name = exact.get(key) or loose.get(strip_unit(key))
+        name = layout.field_of(col)
         if name:
             given.setdefault(name, []).append(str(col).strip())
     repeated = {name: cols for name, cols in given.items() if len(cols) > 1}
