@@ -28,7 +28,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from surveillance.signals.farrington import FarringtonControl, farrington_flexible  # noqa: E402
+from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible  # noqa: E402
 
 SHARED = Path(os.environ.get("SURVEILLANCE_SHARED_DIR", ROOT.parent / "shared"))
 LAST = 52

@@ -58,7 +58,7 @@ def child(kind: str, day: str) -> None:
 
     settings, d = load_settings(), date.fromisoformat(day)
     if kind == "propose-history":  # once after a history load: every uncoded report's category proposed
-        from surveillance.signals.product_proposals import propose_pending
+        from surveillance.signals.detectors.product_proposals import propose_pending
         from surveillance.warehouse.db import get_engine
 
         with get_engine(settings.db_url).begin() as conn:

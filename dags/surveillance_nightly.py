@@ -12,8 +12,10 @@ Tasks pass the day and file paths (strings) and small count summaries; data move
 - the warehouse tables are Assets: ingest updates its source's table; ``alert``, which runs after every
   domain's detection, updates the signals (with the day in the event's extra), which schedules the
   weekly summary DAG once a night;
-- ``verdict`` also fails the run when a file was mostly quarantined (a data-quality warning), so that
-  the operator hears of it.
+- ``verdict`` also fails the run when a file was mostly quarantined (a data-quality warning) or the
+  output check found a detector's output broken (signals/validate_output.py), so that the operator hears
+  of it;
+- the run's parameter ``day`` (a date, validated when the run is triggered) chooses the day to process.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, TriggerRule, dag, get_current_context, task
 
-from surveillance.airflow_support import ASSET_URIS, DEFAULT_ARGS, notify_operator
+from surveillance.airflow_support import ASSET_URIS, DEFAULT_ARGS, day_param, notify_operator
 
 SOURCES = ("injury", "inspection", "food")
 
@@ -34,13 +36,14 @@ SOURCES = ("injury", "inspection", "food")
     max_active_runs=1,  # days build on each other (episodes, revisions): one at a time, in order
     tags=["surveillance", "nightly"],
     default_args=DEFAULT_ARGS,
+    params={"day": day_param()},
     on_failure_callback=notify_operator,
     doc_md=__doc__,
 )
 def surveillance_nightly():
     @task(retries=0)
     def resolve_day() -> str:
-        """The day to process: conf['day'] if given, else the day before the run's (Shanghai) date."""
+        """The day to process: the run's ``day`` parameter if given, else the day before the run's (Shanghai) date."""
         from surveillance.airflow_support import day_for_run
 
         day, why = day_for_run(get_current_context())
@@ -110,8 +113,8 @@ def surveillance_nightly():
     @task(trigger_rule=TriggerRule.NONE_FAILED, retries=0)
     def verdict(day: str, alerted: dict) -> None:
         """Reached only if no ingest or detection failed (otherwise upstream_failed, and the run fails); fails
-        the run itself when a file was mostly quarantined or no digest went out, so that the operator is told
-        (notify_operator)."""
+        the run itself when a file was mostly quarantined, the output check found an error, or no digest went
+        out, so that the operator is told (notify_operator)."""
         from datetime import date
 
         from airflow.sdk.exceptions import AirflowFailException
@@ -126,7 +129,7 @@ def surveillance_nightly():
         for w in warnings:
             print(w)
         if warnings:
-            raise AirflowFailException(f"{len(warnings)} data-quality warning(s): {warnings[0]}")
+            raise AirflowFailException(f"{len(warnings)} warning(s) for the operator: {warnings[0]}")
         print("every file and every domain went through")
 
     day = resolve_day()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 
-from surveillance.airflow_support import ASSET_URIS, DEFAULT_ARGS, notify_operator
+from surveillance.airflow_support import ASSET_URIS, DEFAULT_ARGS, day_param, notify_operator
 
 
 @dag(
@@ -21,6 +21,7 @@ from surveillance.airflow_support import ASSET_URIS, DEFAULT_ARGS, notify_operat
     catchup=False,
     tags=["surveillance", "weekly"],
     default_args=DEFAULT_ARGS,
+    params={"day": day_param()},
     on_failure_callback=notify_operator,
     doc_md=__doc__,
 )

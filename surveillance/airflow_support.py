@@ -11,21 +11,32 @@ TZ = ZoneInfo("Asia/Shanghai")
 # both DAGs' task defaults: tasks touch the database, files or SMTP, so they retry with exponential back-off
 DEFAULT_ARGS = {"owner": "surveillance", "retries": 3, "retry_delay": timedelta(minutes=1),
                 "retry_exponential_backoff": True, "max_retry_delay": timedelta(minutes=30)}
+
+def day_param():
+    """The run parameter both DAGs take: the day to process, validated as a date (YYYY-MM-DD) when a run is
+    triggered; empty means the day before the run's date."""
+    from airflow.sdk import Param
+
+    return Param(None, type=["null", "string"], format="date", title="day",
+                 description="the day to process (YYYY-MM-DD); empty: the day before the run's date (Shanghai)")
+
+
 # the warehouse tables as Airflow Assets: the nightly DAG updates them, the weekly DAG is scheduled on them
 ASSET_URIS = {"injury": "surveillance://warehouse/injury_reports", "inspection": "surveillance://warehouse/inspection_results",
               "food": "surveillance://warehouse/food_results", "signals": "surveillance://warehouse/signals"}
 
 
 def day_for_run(context: dict[str, Any], now: datetime | None = None) -> tuple[date, str]:
-    """The day a run processes, and why: conf['day'], else the day before the run's date in Shanghai.
+    """The day a run processes, and why: the ``day`` param (or conf), else the day before the run's date in Shanghai.
 
     A scheduled run at 02:00 on the 27th processes the 26th. A manual run or one with no
     logical date (Airflow 3 allows both) without conf processes the day before today.
     """
     dag_run = context.get("dag_run")
     conf = (getattr(dag_run, "conf", None) or {}) if dag_run is not None else {}
-    if conf.get("day"):
-        return date.fromisoformat(str(conf["day"])), "day given in the run's conf"
+    given = (context.get("params") or {}).get("day") or conf.get("day")
+    if given:
+        return date.fromisoformat(str(given)), "day given as the run's parameter"
     stamp = context.get("data_interval_end") or context.get("logical_date")
     if stamp is not None:
         return stamp.astimezone(TZ).date() - timedelta(days=1), f"the day before the run's date {stamp.isoformat()}"

@@ -8,8 +8,12 @@ import logging
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from surveillance.settings import SOURCES, load_settings
+
+if TYPE_CHECKING:
+    from surveillance.signals.methods.series import SeriesControl
 
 
 def _day(text: str) -> date:
@@ -73,7 +77,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_detect(args: argparse.Namespace) -> int:
     from surveillance.nightly import detect
 
-    print(json.dumps(detect(load_settings(), args.day), ensure_ascii=False))
+    summary = detect(load_settings(), args.day)
+    print(json.dumps(summary, ensure_ascii=False))
+    for line in summary["output_check"]["errors"]:
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -233,21 +240,36 @@ def cmd_quarantine_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def series_control(args: argparse.Namespace) -> SeriesControl:
+    """The control classes' defaults (R's), replaced by the options given on the command line."""
+    from dataclasses import replace
+
+    from surveillance.signals.methods.series import SeriesControl
+
+    def given(**options: object) -> dict:
+        return {k: v for k, v in options.items() if v is not None}
+
+    base = SeriesControl()
+    return SeriesControl(
+        last=args.last,
+        farrington=replace(base.farrington, **given(
+            b=args.b, w=args.w, alpha=args.alpha, no_periods=args.no_periods, weights_threshold=args.weights_threshold,
+            past_weeks_not_included=args.past_weeks_not_included, p_threshold_trend=args.p_threshold_trend,
+            threshold_method=args.threshold_method, limit54=tuple(args.limit54) if args.limit54 else None,
+            reweight=False if args.no_reweight else None, trend=False if args.no_trend else None,
+            powertrans=args.powertrans)),
+        ears=replace(base.ears, **given(alpha=args.alpha, baseline=args.baseline, min_sigma=args.min_sigma)),
+        cusum=replace(base.cusum, **given(k=args.k, h=args.h, m=args.m, trans=args.trans, alpha=args.alpha)),
+        nbglm=replace(base.nbglm, **given(harmonics=args.harmonics, alpha=args.alpha)),
+    )
+
+
 def cmd_detect_series(args: argparse.Namespace) -> int:
-    from surveillance.signals.farrington import FarringtonControl
-    from surveillance.signals.series import SeriesControl, SeriesInputError, detect_series, read_wide
+    from surveillance.signals.detect_series import SeriesInputError, detect_series, read_wide
 
     try:
-        farrington = FarringtonControl(
-            b=args.b, w=args.w, alpha=0.05 if args.alpha is None else args.alpha, no_periods=args.no_periods,
-            weights_threshold=args.weights_threshold, past_weeks_not_included=args.past_weeks_not_included,
-            p_threshold_trend=args.p_threshold_trend, threshold_method=args.threshold_method,
-            limit54=tuple(args.limit54), reweight=not args.no_reweight, trend=not args.no_trend, powertrans=args.powertrans)
         wide = read_wide(Path(args.input))
-        out = detect_series(wide, args.method, SeriesControl(alpha=args.alpha, baseline=args.baseline,
-                                                             min_sigma=args.min_sigma, last=args.last, farrington=farrington,
-                                                             k=args.k, h=args.h, m=args.m, trans=args.trans,
-                                                             harmonics=args.harmonics))
+        out = detect_series(wide, args.method, series_control(args))
     except (SeriesInputError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -255,6 +277,25 @@ def cmd_detect_series(args: argparse.Namespace) -> int:
     alarms = int(out["alarm"].sum())
     print(f"{args.method}: {wide.shape[1]} series x {out['date'].nunique()} periods evaluated, {alarms} alarm(s); "
           f"wrote {args.output}")
+    return 0
+
+
+def cmd_config_show(args: argparse.Namespace) -> int:
+    from surveillance.signals.detectors.tuning import describe
+    from surveillance.signals.validate_output import RANGE_NIGHTS
+
+    settings = load_settings()
+    print("settings (environment variables SURVEILLANCE_*; see README):")
+    from surveillance.settings import PLACEHOLDER_SALT
+
+    for name, value in sorted(vars(settings).items()):
+        if name == "pii_salt":  # a secret: say only whether one is set
+            value = "(placeholder: demo and tests only)" if value == PLACEHOLDER_SALT else "(set, hidden)"
+        print(f"  {name:<28} {_safe_url(str(value)) if name == 'db_url' else value}")
+    print("detector tuning (surveillance/signals/detectors/tuning.py):")
+    for name, value, doc in describe():
+        print(f"  {name:<38} {value!s:<8} {doc}")
+    print(f"output check: each detector's count compared with its last {RANGE_NIGHTS} nights")
     return 0
 
 
@@ -382,6 +423,13 @@ def build_parser() -> argparse.ArgumentParser:
     qe.add_argument("-o", "--output", required=True, help="file to write")
     qe.set_defaults(func=cmd_quarantine_export)
 
+    from surveillance.signals.methods.cusum import TRANSFORMS, CusumControl
+    from surveillance.signals.methods.ears import EarsControl
+    from surveillance.signals.methods.farrington import FarringtonControl
+    from surveillance.signals.methods.nbglm import NbGlmControl
+    from surveillance.signals.registry import series_methods
+
+    fc, ec, cc, nc = FarringtonControl(), EarsControl(), CusumControl(), NbGlmControl()
     ds = sub.add_parser("detect-series", help="run a detector on your own series (CSV in, CSV out)", description=(
         "Input: a CSV with a 'date' column and one column per series (an empty cell is a missing count). "
         "Output: a long CSV date,series,observed,expected,threshold,alarm,score for the evaluated periods. "
@@ -391,33 +439,45 @@ def build_parser() -> argparse.ArgumentParser:
         "(52 periods a year). nb-glm: a negative-binomial GLM with trend and Fourier terms (MASS::glm.nb's fit), "
         "fitted on the periods before --last."))
     ds.add_argument("input", metavar="INPUT.csv")
-    ds.add_argument("--method", required=True, choices=("farrington-flexible", "ears-c1", "ears-c2", "ears-c3", "cusum", "nb-glm"))
+    ds.add_argument("--method", required=True, choices=list(series_methods()),
+                    help="one of the registry's methods that run on plain series")
     ds.add_argument("--output", required=True, metavar="OUT.csv")
     ds.add_argument("--last", type=int, help="evaluate only the last N periods (default: every period the method can)")
-    ds.add_argument("--alpha", type=float, help="R's alpha (default 0.05 for Farrington, 0.001 for C1/C2, 0.025 for C3)")
-    ds.add_argument("--b", type=int, default=5, help="Farrington: years back (default 5)")
-    ds.add_argument("--w", type=int, default=3, help="Farrington: half-width of the weeks window (default 3)")
-    ds.add_argument("--no-periods", type=int, default=1, help="Farrington: noPeriods, seasonal factor levels (default 1; 10 for Noufaily)")
-    ds.add_argument("--weights-threshold", type=float, default=2.58, help="Farrington: Anscombe residual above which weeks are down-weighted")
+    ds.add_argument("--alpha", type=float, help=f"R's alpha (default {fc.alpha} for Farrington, 0.001 for C1/C2, 0.025 "
+                    f"for C3, {nc.alpha} for nb-glm; for cusum the NegBin dispersion, default {cc.alpha})")
+    ds.add_argument("--b", type=int, help=f"Farrington: years back (default {fc.b})")
+    ds.add_argument("--w", type=int, help=f"Farrington: half-width of the weeks window (default {fc.w})")
+    ds.add_argument("--no-periods", type=int, help=f"Farrington: noPeriods, seasonal factor levels (default {fc.no_periods}; "
+                    "10 for Noufaily)")
+    ds.add_argument("--weights-threshold", type=float, help="Farrington: Anscombe residual above which weeks are "
+                    f"down-weighted (default {fc.weights_threshold})")
     ds.add_argument("--past-weeks-not-included", type=int, help="Farrington: recent weeks left out of the fit (default: w)")
-    ds.add_argument("--p-threshold-trend", type=float, default=0.05, help="Farrington: p-value under which the trend is kept")
-    ds.add_argument("--threshold-method", choices=("delta", "nbPlugin", "muan"), default="delta", help="Farrington: thresholdMethod")
-    ds.add_argument("--limit54", type=int, nargs=2, default=(5, 4), metavar=("CASES", "PERIODS"),
-                    help="Farrington: no alarm with fewer than CASES in the last PERIODS (default 5 4)")
-    ds.add_argument("--powertrans", choices=("2/3", "1/2", "none"), default="2/3", help="Farrington: power transform (delta)")
+    ds.add_argument("--p-threshold-trend", type=float, help="Farrington: p-value under which the trend is kept "
+                    f"(default {fc.p_threshold_trend})")
+    ds.add_argument("--threshold-method", choices=("delta", "nbPlugin", "muan"),
+                    help=f"Farrington: thresholdMethod (default {fc.threshold_method})")
+    ds.add_argument("--limit54", type=int, nargs=2, metavar=("CASES", "PERIODS"),
+                    help="Farrington: no alarm with fewer than CASES in the last PERIODS (default "
+                    f"{fc.limit54[0]} {fc.limit54[1]})")
+    ds.add_argument("--powertrans", choices=("2/3", "1/2", "none"), help=f"Farrington: power transform (delta; default "
+                    f"{fc.powertrans})")
     ds.add_argument("--no-reweight", action="store_true", help="Farrington: reweight = FALSE")
     ds.add_argument("--no-trend", action="store_true", help="Farrington: trend = FALSE")
-    ds.add_argument("--k", type=float, default=1.04, help="CUSUM: reference value k (default 1.04)")
-    ds.add_argument("--h", type=float, default=2.26, help="CUSUM: decision boundary h (default 2.26)")
+    ds.add_argument("--k", type=float, help=f"CUSUM: reference value k (default {cc.k})")
+    ds.add_argument("--h", type=float, help=f"CUSUM: decision boundary h (default {cc.h})")
     ds.add_argument("--m", type=_cusum_m, help="CUSUM: reference mean, a number or 'glm' (R's Poisson GLM with an annual "
                     "harmonic fitted to the periods before --last); default: mean of the periods before --last")
-    ds.add_argument("--trans", choices=("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "anscombeNegBin", "none"),
-                    default="standard", help="CUSUM: transformation of the counts (alpha is the negative-binomial dispersion "
-                    "of pearsonNegBin and anscombeNegBin)")
-    ds.add_argument("--harmonics", type=int, default=2, help="NB-GLM: Fourier harmonics of the year (default 2)")
-    ds.add_argument("--baseline", type=int, default=7, help="R's baseline: periods in the reference window (default 7)")
-    ds.add_argument("--min-sigma", type=float, default=0.0, help="R's minSigma: floor of the baseline sd (default 0)")
+    ds.add_argument("--trans", choices=TRANSFORMS, help=f"CUSUM: transformation of the counts (default {cc.trans}; alpha "
+                    "is the negative-binomial dispersion of pearsonNegBin and anscombeNegBin)")
+    ds.add_argument("--harmonics", type=int, help=f"NB-GLM: Fourier harmonics of the year (default {nc.harmonics})")
+    ds.add_argument("--baseline", type=int, help=f"R's baseline: periods in the reference window (default {ec.baseline})")
+    ds.add_argument("--min-sigma", type=float, help=f"R's minSigma: floor of the baseline sd (default {ec.min_sigma})")
     ds.set_defaults(func=cmd_detect_series)
+
+    cfg = sub.add_parser("config", help="the settings in force and the detectors' tuning constants")
+    cfg.add_subparsers(dest="cfg_command", required=True).add_parser(
+        "show", help="print every setting (password hidden) and every tuning constant with what it does").set_defaults(
+        func=cmd_config_show)
 
     ex = sub.add_parser("expectations", help="Great Expectations suites")
     exs = ex.add_subparsers(dest="ex_command", required=True)

@@ -64,10 +64,15 @@ def run_day(settings: Settings, day: date, use_smtp: bool | None = None, catch_u
 
 
 def night_warnings(settings: Settings, day: date) -> list[str]:
-    """What the operator must look at after the night of ``day``: files mostly quarantined."""
+    """What the operator must look at after the night of ``day``: files mostly quarantined, and
+    detectors whose output failed the output check (or that recorded nothing for the night)."""
     from surveillance.ingest.quality import batch_warnings
+    from surveillance.signals.registry import DETECTORS
+    from surveillance.signals.validate_output import night_findings
 
-    return [w.line() for w in batch_warnings(get_engine(settings.db_url), day=day)]
+    engine = get_engine(settings.db_url)
+    checked = night_findings(engine, day, [d.key for d in DETECTORS])
+    return [w.line() for w in batch_warnings(engine, day=day)] + checked["errors"]
 
 
 def warehouse_summary(settings: Settings) -> dict:

@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, insert, text
 
 from surveillance.settings import DEMO_SALT_VARIABLE, Settings, load_settings
 from surveillance.warehouse.db import get_engine, upgrade
-from surveillance.warehouse.models import Base
+from surveillance.warehouse.models import Base, IngestBatch
 
 TODAY = date(2026, 11, 27)
 
@@ -35,6 +35,13 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 @pytest.fixture
 def engine(settings: Settings):
     return get_engine(settings.db_url)
+
+
+def add_batch(conn: Connection, source: str, day: date, batch_id: int = 1) -> int:
+    """An accepted ingest batch that rows loaded straight into the warehouse by a test can belong to."""
+    conn.execute(insert(IngestBatch), dict(id=batch_id, source=source, file_name="t", file_path="t", content_hash="t",
+                                           status="accepted", ingested_at=day))
+    return batch_id
 
 
 def reset_postgres(url: str) -> None:

@@ -91,3 +91,36 @@ def test_layouts_lists_and_checks_and_ingest_can_force_one(settings, tmp_path: P
     assert forced["status"] == "rejected" and "missing required columns" in forced["error"]
     assert main([*args, str(cards)]) == 0
     assert json.loads(capsys.readouterr().out)["files"][0]["layout"] == "injury-card"
+
+
+def test_config_show_prints_every_tuning_constant_and_hides_secrets(settings, capsys, monkeypatch) -> None:
+    from surveillance.signals.detectors.tuning import describe
+
+    monkeypatch.setenv("SURVEILLANCE_PII_SALT", "a-real-secret-key-0123456789")
+    monkeypatch.setenv("SURVEILLANCE_DB_URL", "postgresql://analyst:hunter2@db.example/warehouse")
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"{name}" in out and doc in out for name, _, doc in describe())
+    assert "injury_counts.alpha                    0.01" in out and "night.fdr_q" in out
+    assert "a-real-secret-key" not in out and "hunter2" not in out and "(set, hidden)" in out
+
+
+def test_detect_series_defaults_come_from_the_control_classes(tmp_path: Path, capsys) -> None:
+    """No option given: the result equals the method run with its control class's defaults (R's)."""
+    import numpy as np
+    import pandas as pd
+
+    from surveillance.signals.methods.cusum import CusumControl, cusum_with
+
+    rng = np.random.default_rng(5)
+    dates = pd.date_range("2024-01-01", periods=60, freq="W-MON")
+    pd.DataFrame({"date": dates.date, "A": rng.poisson(4, 60)}).to_csv(tmp_path / "in.csv", index=False)
+    assert main(["detect-series", str(tmp_path / "in.csv"), "--method", "cusum", "--last", "10",
+                 "--output", str(tmp_path / "out.csv")]) == 0
+    out = pd.read_csv(tmp_path / "out.csv")
+    counts = pd.read_csv(tmp_path / "in.csv")[["A"]].to_numpy(float).T
+    ref = cusum_with(counts, 10, CusumControl(), start=int(dates[0].isocalendar().week))
+    assert np.allclose(out["threshold"], ref.threshold.ravel()) and (out["alarm"] == ref.alarm.ravel()).all()
+    assert main(["detect-series", str(tmp_path / "in.csv"), "--method", "cusum", "--last", "10", "--h", "9",
+                 "--output", str(tmp_path / "h9.csv")]) == 0
+    assert not pd.read_csv(tmp_path / "h9.csv")["threshold"].equals(out["threshold"])  # an option given replaces it

@@ -10,9 +10,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
 from surveillance.alerts.charts import signal_chart
-from surveillance.alerts.digest import DOMAINS, category_name, ordered
-from surveillance.alerts.levels import LEVELS, label
+from surveillance.alerts.digest import category_name, ordered
 from surveillance.signals.episodes import STATUS_ZH
+from surveillance.signals.levels import LEVELS, label
+from surveillance.signals.registry import DOMAINS
 
 MAX_CHARTS = 20  # charts in one email; the CSV lists every signal
 

@@ -6,17 +6,16 @@ import csv
 import io
 
 from surveillance import reference
-from surveillance.alerts.levels import ACTIONS, LEVELS
 from surveillance.excel_csv import neutralise
 from surveillance.signals.episodes import STATUS_ZH
+from surveillance.signals.levels import LEVELS
+from surveillance.signals.registry import DOMAINS, method_label
 
-DOMAINS = {"injury": "产品伤害", "inspection": "监督抽查", "food": "食品安全"}
-METHODS = {"farrington-flexible": "Farrington 周病例数异常（考虑季节与趋势）",
-           "ears-c2": "EARS C2 周病例数异常", "repeat-failure": "企业多次抽检不合格",
-           "exceedance": "检测结果超过限量", "trend-mk": "含量上升趋势（Mann-Kendall）",
-           "disproportionality": "伤害类型比例失衡（PRR/ROR/IC）", "failure-rate": "抽检不合格率异常（漏斗图）",
-           "new-failed-item": "首次出现的不合格项目", "exceedance-rate": "超标率异常（漏斗图）",
-           "unusual-profile": "多项指标组合异常（孤立森林）"}
+ACTIONS = {  # what the receiving agency is asked to do, by domain
+    "injury": "核查相关产品批次与销售渠道，开展缺陷调查，必要时发布消费警示或启动召回",
+    "inspection": "对该企业开展跟踪抽查和现场检查，督促整改，依法处理不合格产品",
+    "food": "复核检测结果，追溯来源，控制问题产品，必要时开展风险评估并发布预警",
+}
 COLUMNS = ["信号编号", "预警级别", "颜色", "领域", "检测方法", "类别", "地区", "时段", "观测值", "期望值", "阈值",
            "状态", "说明", "建议措施", "责任部门"]
 
@@ -51,7 +50,7 @@ def digest_rows(signals: list[dict], departments: dict[int, str]) -> list[list[s
         status = STATUS_ZH.get(s.get("status") or "new", "")
         period = (s["period_start"].isoformat() if s["period_start"] == s["period_end"]
                   else f"{s['period_start'].isoformat()}至{s['period_end'].isoformat()}")
-        rows.append([f"S{s['id']:06d}", roman, colour, DOMAINS[s["domain"]], METHODS.get(s["method"], s["method"]),
+        rows.append([f"S{s['id']:06d}", roman, colour, DOMAINS[s["domain"]], method_label(s["method"]),
                      category_name(s["category_code"]), names.get(s["jurisdiction_code"] or "", ""), period,
                      _number(s["observed"]), _number(s["expected"]), _number(s["threshold"]), status, s["title"],
                      ACTIONS[s["domain"]], departments.get(s["id"], "")])

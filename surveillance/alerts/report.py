@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from surveillance import reference
 from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.compose import COLOURS
-from surveillance.alerts.digest import DOMAINS, METHODS, category_name, ordered
-from surveillance.alerts.levels import LEVELS, label
+from surveillance.alerts.digest import category_name, ordered
 from surveillance.settings import Settings
 from surveillance.signals.episodes import STATUS_ZH
+from surveillance.signals.levels import LEVELS, label
+from surveillance.signals.registry import DOMAINS, method_label
 from surveillance.warehouse.models import Alert, Episode, Signal
 
 
@@ -49,7 +50,7 @@ def _row(s: dict, charts: dict[int, str]) -> str:
     names = reference.jurisdiction_names()
     return (f"<tr><td style='color:{COLOURS[s['level']]};font-weight:bold'>{html.escape(label(s['level']))}</td>"
             f"<td>{html.escape(STATUS_ZH.get(s['status'] or 'new', ''))}</td><td>S{s['id']:06d}</td>"
-            f"<td>{html.escape(DOMAINS[s['domain']])}</td><td>{html.escape(METHODS.get(s['method'], s['method']))}</td>"
+            f"<td>{html.escape(DOMAINS[s['domain']])}</td><td>{html.escape(method_label(s['method']))}</td>"
             f"<td>{html.escape(category_name(s['category_code']))}</td>"
             f"<td>{html.escape(names.get(s['jurisdiction_code'] or '', '全省'))}</td><td>{html.escape(s['title'])}</td>"
             f"<td><img src='data:image/png;base64,{charts[s['id']]}' width='300' alt='趋势图'></td></tr>")
@@ -59,8 +60,9 @@ HEAD = ("<tr><th>级别</th><th>状态</th><th>编号</th><th>领域</th><th>方
         "<th>说明</th><th>趋势</th></tr>")
 
 
-def render(day: date, signals: list[dict], warnings: list[str] | None = None) -> str:
-    """``warnings``: the night's data-quality warnings (Chinese lines), shown first."""
+def render(day: date, signals: list[dict], warnings: list[str] | None = None, checked: dict | None = None) -> str:
+    """``warnings``: the night's data-quality warnings (Chinese lines), shown first; ``checked``: the
+    output check of the night's detection (signals/validate_output.py)."""
     charts = {s["id"]: base64.b64encode(signal_chart(s)).decode() for s in signals}
     agency_names = reference.agencies().set_index("agency_id")["name"]
     parts = [f"<html><head><meta charset='utf-8'><title>质量安全风险监测报告 {day:%Y-%m-%d}</title></head><body>",
@@ -69,6 +71,12 @@ def render(day: date, signals: list[dict], warnings: list[str] | None = None) ->
     if warnings:
         parts.append(f"<h2 style='color:#d32f2f'>数据质量警告（{len(warnings)}）：以下文件大部分行被隔离，请核查报送单位</h2><ul>")
         parts.extend(f"<li>{html.escape(w)}</li>" for w in warnings)
+        parts.append("</ul>")
+    if checked and (checked["errors"] or checked["notes"]):
+        colour = "#d32f2f" if checked["errors"] else "#555"
+        parts.append(f"<h2 style='color:{colour}'>检测输出检查：错误{len(checked['errors'])}项，提示{len(checked['notes'])}项"
+                     f"{'（检测器输出有误，本次运行判为失败）' if checked['errors'] else ''}</h2><ul>")
+        parts.extend(f"<li>{html.escape(line)}</li>" for line in [*checked["errors"], *checked["notes"]])
         parts.append("</ul>")
     parts.append("<h2>按预警级别</h2>")
     for level in sorted(LEVELS):
@@ -95,7 +103,8 @@ def write_report(engine: Engine, settings: Settings, day: date) -> Path:
     path = settings.reports / day.isoformat() / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     from surveillance.ingest.quality import batch_warnings
+    from surveillance.signals.validate_output import night_findings
 
     warnings = [w.line_zh() for w in batch_warnings(engine, day=day)]
-    path.write_text(render(day, current_signals(engine, day), warnings), encoding="utf-8")
+    path.write_text(render(day, current_signals(engine, day), warnings, night_findings(engine, day)), encoding="utf-8")
     return path

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from surveillance import reference
 from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.compose import COLOURS, header_safe
-from surveillance.alerts.digest import DOMAINS, METHODS, ordered
-from surveillance.alerts.levels import LEVELS, label
+from surveillance.alerts.digest import ordered
 from surveillance.settings import Settings
+from surveillance.signals.levels import LEVELS, label
 from surveillance.signals.periods import last_complete_week
+from surveillance.signals.registry import DOMAINS, method_label
 from surveillance.warehouse.models import Delivery, Episode, IngestBatch, Signal
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def render(summary: dict, image: dict[int, str]) -> str:
     ws, we = summary["week_start"], summary["week_end"]
     levels = "".join(f"<li style='color:{COLOURS[k]}'>{html.escape(label(k))}：{summary['by_level'].get(k, 0)}条</li>" for k in LEVELS)
     domains = "".join(f"<li>{html.escape(DOMAINS[k])}：{v}条</li>" for k, v in summary["by_domain"].items())
-    methods = "".join(f"<li>{html.escape(METHODS.get(k, k))}：{v}条</li>" for k, v in summary["by_method"].items())
+    methods = "".join(f"<li>{html.escape(method_label(k))}：{v}条</li>" for k, v in summary["by_method"].items())
     names = {"injury": "医院伤害报告", "inspection": "监督抽查结果", "food": "食品安全监测结果"}
     received = "".join(f"<li>{names.get(k, k)}：{v['files']}个文件，入库{v['loaded']}条，隔离{v['quarantined']}条</li>"
                        for k, v in summary["received"].items()) or "<li>本周无</li>"

@@ -9,17 +9,23 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from surveillance.signals.registry import detector, statistical_methods
 from surveillance.warehouse.models import Signal
 
-EXPECTED_METHOD = {
-    "injury_cluster": ("farrington-flexible", "ears-c2"), "injury_pattern": ("disproportionality",),
-    "repeat_failures": ("repeat-failure",), "failure_rate": ("failure-rate",), "new_failed_item": ("new-failed-item",),
-    "contaminant_trend": ("trend-mk",), "exceedance_rate": ("exceedance-rate",), "unusual_profile": ("unusual-profile",),
+# the detector each injected event is for (its methods are the registry's)
+EXPECTED_DETECTOR = {
+    "injury_cluster": ("injury", "counts"), "injury_pattern": ("injury", "disproportionality"),
+    "repeat_failures": ("inspection", "repeat-failure"), "failure_rate": ("inspection", "failure-rate"),
+    "new_failed_item": ("inspection", "new-failed-item"), "contaminant_trend": ("food", "trend-mk"),
+    "exceedance_rate": ("food", "exceedance-rate"), "unusual_profile": ("food", "unusual-profile"),
 }
 # signals of statistical tests, which can be false alarms; exceedances, repeat failures and new failed
 # items are facts in the records
-STATISTICAL = ("farrington-flexible", "ears-c2", "disproportionality", "failure-rate", "exceedance-rate",
-               "unusual-profile", "trend-mk")
+STATISTICAL = statistical_methods()
+
+
+def expected_methods(event: str) -> tuple[str, ...]:
+    return tuple(m.name for m in detector(*EXPECTED_DETECTOR[event]).methods)
 
 
 def _signals(engine: Engine) -> pd.DataFrame:
@@ -35,7 +41,7 @@ def check_events(engine: Engine, truth_path: Path) -> list[dict]:
     signals = _signals(engine)
     out = []
     for event in truth.itertuples(index=False):
-        hits = signals[signals["method"].isin(EXPECTED_METHOD[event.event]) & (signals["series"] == event.series)]
+        hits = signals[signals["method"].isin(expected_methods(event.event)) & (signals["series"] == event.series)]
         out.append(dict(event=event.event, series=event.series, description=event.description,
                         found=not hits.empty, signal_ids=hits["id"].tolist(),
                         best_level=int(hits["level"].min()) if not hits.empty else None))

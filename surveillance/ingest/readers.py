@@ -564,10 +564,3 @@ def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_ro
     if suffix in CSV_SUFFIXES:
         return _open_csv(path, contract, chunk_rows, layout)
     raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx or .jsonl)")
-
-
-def read_file(path: Path, contract: Contract, sheet: str | None = None, layout: str | None = None) -> pd.DataFrame:
-    """The whole file's rows as one frame (small files and tests); invalid lines are not included."""
-    raw = open_file(path, contract, sheet, layout=layout)
-    parts = [c.frame for c in raw.chunks()]
-    return pd.concat(parts) if parts else pd.DataFrame(columns=contract.names)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 from collections import Counter
@@ -10,34 +9,17 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, insert, select, update
 
-from surveillance.alerts.levels import level_of
+from surveillance.signals.detectors.injury import window
+from surveillance.signals.detectors.injury_counts import daily_counts
+from surveillance.signals.detectors.product_proposals import propose_pending
+from surveillance.signals.detectors.tuning import NIGHT
 from surveillance.signals.episodes import QUIET_PERIODS, place, resolve_quiet
-from surveillance.signals.food import (
-    detect_exceedance_rates,
-    detect_exceedances,
-    detect_trends,
-    detect_unusual_profiles,
-)
-from surveillance.signals.injury import detect_injury, window
-from surveillance.signals.injury_counts import daily_counts
-from surveillance.signals.injury_patterns import detect_patterns
-from surveillance.signals.inspection import detect_failure_rates, detect_new_failed_items, detect_repeat_failures
 from surveillance.signals.periods import last_complete_week
-from surveillance.signals.product_proposals import propose_pending
+from surveillance.signals.registry import detector, detectors, level_of
+from surveillance.signals.validate_output import check_and_record
 from surveillance.warehouse.models import RevisedDay, Signal
 
 log = logging.getLogger(__name__)
-
-RECOMPUTE_DAYS = 56  # late data older than this revise the record, not the warnings
-
-# method -> detector; a detector taking ``stats`` reports its night's figures (tests made, expected false alarms)
-DETECTORS = {
-    "injury": {"counts": detect_injury, "disproportionality": detect_patterns},
-    "inspection": {"repeat-failure": detect_repeat_failures, "failure-rate": detect_failure_rates,
-                   "new-failed-item": detect_new_failed_items},
-    "food": {"exceedance": detect_exceedances, "exceedance-rate": detect_exceedance_rates, "trend-mk": detect_trends,
-             "unusual-profile": detect_unusual_profiles},
-}
 
 
 def store_signals(engine: Engine, day: date, signals: list[dict]) -> dict[str, int]:
@@ -67,17 +49,17 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
     ``quiet_periods`` weeks resolved. Returns counts by domain, method, level and status."""
     found: list[dict] = []
     figures: dict[str, dict] = {}
+    detections: dict[str, tuple[list[dict], dict]] = {}
     if "injury" in domains:  # before the counts: tonight's uncoded reports get their proposed category
         with engine.begin() as conn:
             figures["injury/classifier"] = propose_pending(conn, day)
     with engine.connect() as conn:
         for domain in domains:
-            for name, detector in DETECTORS[domain].items():
-                stats: dict = {}
-                takes_stats = "stats" in inspect.signature(detector).parameters
-                signals = detector(conn, day, stats=stats) if takes_stats else detector(conn, day)
-                found.extend(signals)
-                figures[f"{domain}/{name}"] = dict(stats, signals=len(signals))
+            for d in detectors(domain):
+                detection = d.run(conn, day)
+                found.extend(detection.signals)
+                figures[d.key] = dict(detection.figures, signals=len(detection.signals))
+                detections[d.key] = (detection.signals, detection.figures)
     stored = store_signals(engine, day, found)
     summary = {
         "day": day.isoformat(),
@@ -97,6 +79,8 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
         summary["episodes_resolved"] = resolve_quiet(conn, day, quiet_periods, domains)
         statuses = conn.execute(select(Signal.status).where(Signal.detected_on == day)).scalars().all()
     summary["by_status"] = dict(Counter(statuses))
+    declared = {d.key: tuple(m.name for m in d.methods) for domain in domains for d in detectors(domain)}
+    summary["output_check"] = check_and_record(engine, day, detections, declared)
     log.info("detect %s: %s", day, summary)
     return summary
 
@@ -112,20 +96,21 @@ def recompute_revised(engine: Engine, day: date) -> dict:
     """Recompute the weekly injury signals of past weeks whose data changed after their night (the
     ``revised_days`` that ingest marks), so late reports update those signals instead of being missed
     or duplicated. Food and inspection detectors look back over rolling windows that already include
-    late records on the next night. Revisions older than ``RECOMPUTE_DAYS`` are marked as seen."""
+    late records on the next night. Revisions older than ``NIGHT.recompute_days`` are marked as seen."""
     this_week, week_end = last_complete_week(day)
     with engine.connect() as conn:  # days of the week evaluated tonight are covered by tonight's run
         pending = conn.execute(select(RevisedDay.id, RevisedDay.source, RevisedDay.day)
                                .where(RevisedDay.recomputed_at.is_(None), RevisedDay.day <= week_end)).all()
     weeks = sorted({d - timedelta(days=d.weekday()) for _, source, d in pending
-                    if source == "injury" and day - timedelta(days=RECOMPUTE_DAYS) <= d < this_week})
+                    if source == "injury" and day - timedelta(days=NIGHT.recompute_days) <= d < this_week})
     found: list[dict] = []
     if weeks:
         with engine.connect() as conn:
             spans = [window(conn, monday + timedelta(days=6)) for monday in weeks]
             daily = daily_counts(conn, min(w.first_monday for w in spans), spans[-1].week_end)  # read once for all
+            counts = detector("injury", "counts").run
             for monday in weeks:
-                found.extend(detect_injury(conn, monday + timedelta(days=6), daily=daily))
+                found.extend(counts(conn, monday + timedelta(days=6), daily=daily).signals)
     stored = store_signals(engine, day, found)
     if pending:
         with engine.begin() as conn:

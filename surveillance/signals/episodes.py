@@ -15,11 +15,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, Row, insert, select, update
 
+from surveillance.signals.registry import episode_family
 from surveillance.warehouse.models import Episode
 
 QUIET_PERIODS = 2  # weeks without a signal before an episode is resolved
 PERIOD_DAYS = 7
-FAMILY = {"farrington-flexible": "counts", "ears-c2": "counts"}  # methods that watch the same thing
 SENDABLE = ("new", "escalated", "new-cases")
 STATUS_ZH = {"new": "新发", "escalated": "升级", "new-cases": "持续（新增病例）", "ongoing": "持续", "resolved": "已解除"}
 
@@ -27,7 +27,7 @@ STATUS_ZH = {"new": "新发", "escalated": "升级", "new-cases": "持续（新�
 def episode_key(signal: dict) -> str:
     """domain|method family|series: the weekly count detectors share one family, so a series moving
     from EARS to Farrington as its history grows stays one episode."""
-    return f"{signal['domain']}|{FAMILY.get(signal['method'], signal['method'])}|{signal['series']}"
+    return f"{signal['domain']}|{episode_family(signal['method'])}|{signal['series']}"
 
 
 @dataclass(frozen=True)

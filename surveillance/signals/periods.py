@@ -13,3 +13,9 @@ def last_complete_week(day: date) -> tuple[date, date]:
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
+
+
+def rate_window(day: date, weeks: int) -> tuple[date, date, date]:
+    """(Monday of the week evaluated, first day of the ``weeks``-week window ending with it, its last day)."""
+    week_start, week_end = last_complete_week(day)
+    return week_start, week_end - timedelta(weeks=weeks) + timedelta(days=1), week_end

@@ -80,6 +80,21 @@ class RecordRevision(Base):
     superseded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class DetectorRun(Base):
+    """One detector's figures for one night (the latest run of that night): what the output check
+    compares tonight with."""
+
+    __tablename__ = "detector_runs"
+    __table_args__ = (UniqueConstraint("day", "detector", name="uq_detector_run_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    detector: Mapped[str] = mapped_column(String(60))  # domain/name, as in the registry
+    signals: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[str] = mapped_column(Text)  # JSON
+    ran_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class RevisedDay(Base):
     """A past day whose data changed after its night: detection recomputes it."""
 
@@ -99,7 +114,7 @@ class InjuryReport(Base):
     __tablename__ = "injury_reports"
     __table_args__ = (
         UniqueConstraint("hospital_code", "report_id", name="uq_injury_key"),
-        # covers the detectors' counts (signals/injury_counts.py): read from the index alone, in its order
+        # covers the detectors' counts (signals/detectors/injury_counts.py): read from the index alone, in its order
         Index("ix_injury_reports_counts", "visit_date", "product_code", "jurisdiction_code", "severity", "outcome",
               "injury_nature", "body_part"),
     )
@@ -231,7 +246,7 @@ class Signal(Base):
 
 class Episode(Base):
     """One problem over time: the signals of a series (any period) while it stays active. Opened by its
-    first signal, escalated when a signal's level rises, resolved after quiet nights (alerts/lifecycle.py)."""
+    first signal, escalated when a signal's level rises, resolved after quiet nights (signals/episodes.py)."""
 
     __tablename__ = "episodes"
 

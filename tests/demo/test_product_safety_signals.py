@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from surveillance.cli import main
 from surveillance.demo.check import STATISTICAL, check_events, false_alarms
-from surveillance.signals.food import detect_exceedances, hazard_rank
+from surveillance.signals.detectors.food import detect_exceedances, hazard_rank
 from surveillance.warehouse.models import Signal
 
 pytestmark = pytest.mark.slow
@@ -74,7 +74,7 @@ def test_classifier_puts_uncoded_reports_into_the_cluster(demo) -> None:
 def test_exceedances_are_ranked_by_hazard(demo) -> None:
     _, engine, spec, _ = demo
     with engine.connect() as conn:
-        ranked = detect_exceedances(conn, spec.end)
+        ranked = detect_exceedances(conn, spec.end).signals
     ranks = [s["evidence"]["hazard_rank"] for s in ranked]
     assert len(set(ranks)) > 1 and ranks == sorted(ranks)
     assert hazard_rank("pathogen", 1, True, False, "流通") == 1

@@ -14,7 +14,7 @@ from surveillance.ingest.layout_check import check
 from surveillance.ingest.layouts import recognise
 from surveillance.ingest.pipeline import ingest_file
 from surveillance.ingest.readers import FileRejected, open_file
-from surveillance.signals.inspection import detect_repeat_failures
+from surveillance.signals.detectors.inspection import detect_repeat_failures
 from surveillance.warehouse.models import FoodResult, InjuryReport, InspectionResult, QuarantinedRow
 from tests.conftest import TODAY, write_csv
 from tests.ingest.sender_files import (
@@ -215,7 +215,7 @@ def test_samr_national_inspection_list(engine, tmp_path: Path) -> None:
     assert first.manufacturer_key.startswith("N:") and first.manufacturer_key == second.manufacturer_key
     assert second.sampling_stage == "电商" and third.counterfeit is True and third.jurisdiction_code == "000000"
     with engine.connect() as conn:  # two failures of one maker without a credit code: a repeat failure
-        signals = detect_repeat_failures(conn, date(2026, 11, 12))
+        signals = detect_repeat_failures(conn, date(2026, 11, 12)).signals
     assert [s["series"] for s in signals] == [first.manufacturer_key]
     assert "无统一社会信用代码" in signals[0]["title"]
 
@@ -298,7 +298,7 @@ def test_a_counterfeit_is_never_held_against_the_named_maker(engine, tmp_path: P
     result = ingest_file(engine, write_xlsx(tmp_path / "x.xlsx", title, NATIONAL_HEADER, rows), "inspection", "salt", TODAY)
     _accounted(result)
     with engine.connect() as conn:
-        assert detect_repeat_failures(conn, date(2026, 11, 12)) == []  # one real failure, one 假冒: no repeat
+        assert detect_repeat_failures(conn, date(2026, 11, 12)).signals == []  # one real failure, one 假冒: no repeat
 
 
 def test_a_workbook_with_the_failed_and_the_passed_list_on_two_sheets(engine, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from surveillance.ingest import readers
 from surveillance.ingest.contract import FOOD, INJURY
-from surveillance.ingest.readers import FileRejected, clean_header, open_file, read_file
+from surveillance.ingest.readers import FileRejected, clean_header, open_file
 from tests.conftest import INJURY_HEADER_ZH, injury_row, write_csv
 
 
@@ -183,7 +183,3 @@ def test_json_lines(tmp_path: Path) -> None:
     assert chunks[0].frame["report_id"].tolist() == ["R1", "R2"] and chunks[0].frame.at[0, "age"] == "35"
     assert len(chunks[0].invalid) == 1 and "line 3 is not valid JSON" in chunks[0].invalid[0].reason
 
-
-def test_read_file_returns_all_rows(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "a.csv", INJURY_HEADER_ZH, [injury_row("R1"), injury_row("R2")])
-    assert len(read_file(path, INJURY)) == 2

@@ -1,0 +1,1 @@
+"""The nightly detectors: each reads the warehouse for one day and returns its signals and figures."""

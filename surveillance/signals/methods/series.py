@@ -1,0 +1,60 @@
+"""Each method run on a matrix of counts (series x periods) with one control object: what
+``detect-series`` and the evaluation call through the method registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from surveillance.signals.methods.cusum import CusumControl, cusum_with
+from surveillance.signals.methods.ears import EarsControl, ears_with
+from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible
+from surveillance.signals.methods.nbglm import NbGlmControl, nb_glm_with
+
+
+class SeriesResult(Protocol):
+    expected: np.ndarray
+    threshold: np.ndarray
+    score: np.ndarray
+    alarm: np.ndarray
+
+
+@dataclass(frozen=True)
+class SeriesControl:
+    """Every method's control (named as in R's surveillance package), and the periods evaluated."""
+
+    last: int | None = None  # evaluate only the last N periods
+    farrington: FarringtonControl = field(default_factory=FarringtonControl)
+    ears: EarsControl = field(default_factory=EarsControl)
+    cusum: CusumControl = field(default_factory=CusumControl)
+    nbglm: NbGlmControl = field(default_factory=NbGlmControl)
+
+
+def run_farrington(counts: np.ndarray, control: SeriesControl, first: date) -> SeriesResult:
+    return farrington_flexible(counts, control.farrington, last=control.last)
+
+
+def run_ears(variant: str) -> Callable[[np.ndarray, SeriesControl, date], SeriesResult]:
+    """The runner of one EARS variant (C1, C2, C3)."""
+
+    def run(counts: np.ndarray, control: SeriesControl, first: date) -> SeriesResult:
+        return ears_with(counts, replace(control.ears, method=variant), last=control.last)
+    return run
+
+
+def run_cusum(counts: np.ndarray, control: SeriesControl, first: date) -> SeriesResult:
+    if control.last is None:
+        raise ValueError("cusum needs --last N: the periods before them give the reference mean m")
+    start = int(pd.Timestamp(first).isocalendar().week)  # the week R's sts would start at
+    return cusum_with(counts, control.last, control.cusum, start=start)
+
+
+def run_nbglm(counts: np.ndarray, control: SeriesControl, first: date) -> SeriesResult:
+    if control.last is None:
+        raise ValueError("nb-glm needs --last N: it is fitted on the periods before them")
+    return nb_glm_with(counts, control.last, control.nbglm)

@@ -1,0 +1,43 @@
+"""One signal: what a detector found, as the warehouse stores it. Its key is built here, once, so a
+recomputation of the same finding updates it instead of adding another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+FIELDS = ("signal_key", "domain", "method", "series", "category_code", "category_group", "sampling_stage",
+          "jurisdiction_code", "period_start", "period_end", "observed", "expected", "threshold", "score", "title",
+          "evidence")
+
+
+def signal_key(domain: str, method: str, subject: str, period: date | str | None = None) -> str:
+    """domain|method|subject[|period]: the subject is what the finding is about (a series, a sample),
+    the period the week or month it was found for, when one finding per period is wanted."""
+    parts = [domain, method, subject]
+    if period is not None:
+        parts.append(period.isoformat() if isinstance(period, date) else str(period))
+    return "|".join(parts)
+
+
+def make_signal(domain: str, method: str, series: str, *, period_start: date, period_end: date, observed: float,
+                title: str, evidence: dict, key_period: date | str | None = None, key_subject: str | None = None,
+                expected: float | None = None, threshold: float | None = None, score: float | None = None,
+                category_code: str | None = None, category_group: str | None = None,
+                sampling_stage: str | None = None, jurisdiction_code: str | None = None) -> dict:
+    """A signal as the rest of the pipeline reads it (a dict of the ``signals`` table's columns).
+    ``key_subject`` defaults to ``series``; ``key_period`` is left out of the key when None."""
+    return dict(signal_key=signal_key(domain, method, series if key_subject is None else key_subject, key_period),
+                domain=domain, method=method, series=series, category_code=category_code,
+                category_group=category_group, sampling_stage=sampling_stage, jurisdiction_code=jurisdiction_code,
+                period_start=period_start, period_end=period_end, observed=observed, expected=expected,
+                threshold=threshold, score=score, title=title, evidence=evidence)
+
+
+@dataclass
+class Detection:
+    """What one detector found for one night: its signals and its figures (tests made, expected false
+    alarms, the method chosen), which the night's summary reports."""
+
+    signals: list[dict] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)

@@ -1,0 +1,121 @@
+"""The package's layers run one way: warehouse <- ingest / signals <- alerts <- nightly <- cli / dags.
+Read from the source (every import, at module top or inside a function), so a backward edge fails here
+before it tangles the code. Within ``signals``: numerical methods <- nightly detectors <- registry <-
+detection, episodes and the output check."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# rank of each part of the package: a module may import its own rank or lower ranks only
+LAYERS = [
+    ({"surveillance", "surveillance.settings", "surveillance.reference", "surveillance.safe_text",
+      "surveillance.excel_csv"}, 0),
+    ({"surveillance.warehouse"}, 1),
+    ({"surveillance.ingest", "surveillance.signals"}, 2),
+    ({"surveillance.alerts"}, 3),
+    ({"surveillance.nightly", "surveillance.demo"}, 4),
+    ({"surveillance.cli", "surveillance.airflow_support", "dags"}, 5),
+]
+SIBLINGS_APART = ({"surveillance.ingest"}, {"surveillance.signals"})  # same rank, neither imports the other
+SIGNALS = [  # within surveillance.signals
+    ({"signal", "periods", "levels", "methods"}, 0),
+    ({"detectors"}, 1),
+    ({"registry"}, 2),
+    ({"detect", "episodes", "validate_output", "detect_series"}, 3),
+]
+
+
+def _part(module: str) -> str:
+    """The layer a dotted module belongs to: the longest prefix named in LAYERS."""
+    names = {name for group, _ in LAYERS for name in group}
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        if ".".join(parts[:n]) in names:
+            return ".".join(parts[:n])
+    raise KeyError(f"{module} is in no layer: add it to LAYERS")
+
+
+def _rank(module: str) -> int:
+    part = _part(module)
+    return next(rank for group, rank in LAYERS if part in group)
+
+
+def _signals_rank(module: str) -> int | None:
+    parts = module.split(".")
+    if parts[:2] != ["surveillance", "signals"] or len(parts) < 3:
+        return None
+    return next(rank for group, rank in SIGNALS if parts[2] in group)
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts) if parts[0] != "dags" else "dags"
+
+
+def imports(source: str) -> list[tuple[str, int]]:
+    """(imported surveillance module, line) for every import in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(a.name, node.lineno) for a in node.names if a.name.startswith("surveillance")]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("surveillance"):
+            # "from surveillance.signals import levels" imports the module surveillance.signals.levels
+            found += [(f"{node.module}.{a.name}" if node.module.count(".") < 2 else node.module, node.lineno)
+                      for a in node.names]
+    return found
+
+
+def backward_edges(modules: dict[str, str]) -> list[str]:
+    """Every import of a higher layer in ``modules`` (dotted name -> source text)."""
+    bad = []
+    for source, text in modules.items():
+        if source.startswith("surveillance.warehouse.migrations"):
+            continue  # Alembic's own scripts
+        for target, line in imports(text):
+            if target == "surveillance":
+                continue
+            where = f"{source}:{line} imports {target}"
+            if _rank(target) > _rank(source):
+                bad.append(f"{where} (layer {_rank(target)} above {_rank(source)})")
+            elif any((_part(source) in a and _part(target) in b) or (_part(source) in b and _part(target) in a)
+                     for a, b in [SIBLINGS_APART]):
+                bad.append(f"{where} (ingest and signals stand side by side)")
+            s, t = _signals_rank(source), _signals_rank(target)
+            if s is not None and t is not None and t > s:
+                bad.append(f"{where} (within signals: rank {t} above {s})")
+    return bad
+
+
+def test_no_module_imports_upward() -> None:
+    files = sorted((ROOT / "surveillance").rglob("*.py")) + sorted((ROOT / "dags").glob("*.py"))
+    assert len(files) > 50
+    assert [edge for p in files for edge in backward_edges({_module_name(p): p.read_text(encoding="utf-8")})] == []
+
+
+def test_a_backward_edge_is_caught() -> None:
+    """The check itself: the edge this architecture removed (signals importing the alerts' levels) fails it,
+    as does a numerical method importing a nightly detector, even inside a function."""
+    edges = backward_edges({"surveillance.signals.detect": "from surveillance.alerts.digest import ordered\n"
+                                                          "from surveillance.signals.registry import METHODS\n"})
+    assert len(edges) == 1 and "imports surveillance.alerts.digest" in edges[0]
+    edges = backward_edges({"surveillance.signals.methods.ears": "def f():\n"
+                                                                "    from surveillance.signals.detectors.injury import x\n"})
+    assert len(edges) == 1 and "within signals" in edges[0]
+    edges = backward_edges({"surveillance.ingest.load": "from surveillance.signals import levels\n"})
+    assert len(edges) == 1 and "side by side" in edges[0]
+
+
+@pytest.mark.parametrize("pattern", ["signal_key=f", "signal_key = f"])
+def test_signal_keys_are_built_in_one_place(pattern: str) -> None:
+    hand_made = [str(p.relative_to(ROOT)) for p in (ROOT / "surveillance").rglob("*.py")
+                 if pattern in p.read_text(encoding="utf-8") and p.name != "signal.py"]
+    assert hand_made == []
