@@ -251,7 +251,7 @@ def series_control(args: argparse.Namespace) -> SeriesControl:
 
     base = SeriesControl()
     return SeriesControl(
-        last=args.last,
+        last=args.last, reference_weeks=args.reference_weeks,
         farrington=replace(base.farrington, **given(
             b=args.b, w=args.w, alpha=args.alpha, no_periods=args.no_periods, weights_threshold=args.weights_threshold,
             past_weeks_not_included=args.past_weeks_not_included, p_threshold_trend=args.p_threshold_trend,
@@ -445,6 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--last", type=int, help="evaluate only the last N periods (default: every period the method can)")
     ds.add_argument("--alpha", type=float, help=f"R's alpha (default {fc.alpha} for Farrington, 0.001 for C1/C2, 0.025 "
                     f"for C3, {nc.alpha} for nb-glm; for cusum the NegBin dispersion, default {cc.alpha})")
+    ds.add_argument("--reference-weeks", choices=("date", "index"), default="date",
+                    help="Farrington: pick each past year's reference week by calendar date, as R does for a series "
+                    "built from dates (epochAsDate = TRUE; default), or by index, t - 52 i, as R does without dates")
     ds.add_argument("--b", type=int, help=f"Farrington: years back (default {fc.b})")
     ds.add_argument("--w", type=int, help=f"Farrington: half-width of the weeks window (default {fc.w})")
     ds.add_argument("--no-periods", type=int, help=f"Farrington: noPeriods, seasonal factor levels (default {fc.no_periods}; "

@@ -33,7 +33,7 @@ class Method:
     statistical: bool
     level: Callable[[dict], int] | None = None
     family: str | None = None
-    series: Callable | None = None  # (counts, SeriesControl, first date) -> result, for detect-series
+    series: Callable | None = None  # (counts, SeriesControl, dates) -> result, for detect-series
 
     @property
     def episode_family(self) -> str:

@@ -72,9 +72,14 @@ def test_farrington_through_the_command_line_matches_the_library(tmp_path: Path)
     table = pd.read_csv(out)
     control = FarringtonControl(b=4, no_periods=10, past_weeks_not_included=26, p_threshold_trend=1,
                                 threshold_method="nbPlugin", alpha=0.1)
-    ref = farrington_flexible(frame[["x", "y"]].to_numpy(float).T, control, last=10)
+    ref = farrington_flexible(frame[["x", "y"]].to_numpy(float).T, control, last=10, dates=frame["date"].tolist())
     np.testing.assert_allclose(table["threshold"].to_numpy(), ref.threshold.ravel())
     assert table.query("series == 'x'")["alarm"].iloc[-1] == 1
+    # the dates' reference weeks (4 years: 209 weeks back) are not the index rule's (208)
+    by_index = farrington_flexible(frame[["x", "y"]].to_numpy(float).T, control, last=10)
+    assert not np.allclose(by_index.threshold.ravel(), ref.threshold.ravel())
+    assert main([*args, "--reference-weeks", "index", "--output", str(tmp_path / "i.csv")]) == 0
+    np.testing.assert_allclose(pd.read_csv(tmp_path / "i.csv")["threshold"].to_numpy(), by_index.threshold.ravel())
     assert main([*args[:6], "--last", "200", "--b", "5"]) == 2  # 290 weeks cannot hold 5 years + 200 evaluated
 
 

@@ -30,7 +30,7 @@ from surveillance.signals.detectors.injury_counts import (
 )
 from surveillance.signals.detectors.tuning import INJURY_COUNTS, NIGHT
 from surveillance.signals.methods.ears import ears
-from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible
+from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible, weeks_needed
 from surveillance.signals.methods.fdr import benjamini_hochberg, expected_false_alarms
 from surveillance.signals.periods import last_complete_week
 from surveillance.signals.signal import Detection, make_signal
@@ -61,11 +61,14 @@ def farrington_control(years: int, alpha: float = INJURY_COUNTS.alpha) -> Farrin
                              threshold_method="nbPlugin", alpha=alpha, limit54=(INJURY_COUNTS.min_count, 4))
 
 
-def choose_method(history_weeks: int) -> tuple[str, int]:
-    """("farrington-flexible", years) / ("ears-c2", 0) / ("too-short", 0) for the weeks of history available."""
-    years = min(INJURY_COUNTS.max_years, (history_weeks - 3 - 1) // 52)
-    if years >= 1:
-        return "farrington-flexible", years
+def choose_method(history_weeks: int, week_start: date | None = None) -> tuple[str, int]:
+    """("farrington-flexible", years) / ("ears-c2", 0) / ("too-short", 0) for the weeks of history available
+    before and including the week starting ``week_start``, whose reference weeks are picked by calendar date
+    as R does for a dated series (None: 52 weeks a year)."""
+    for years in range(INJURY_COUNTS.max_years, 0, -1):
+        needed = 52 * years + 3 if week_start is None else weeks_needed(week_start, years, 3)
+        if history_weeks >= needed + 1:
+            return "farrington-flexible", years
     if history_weeks >= INJURY_COUNTS.ears_weeks:
         return "ears-c2", 0
     return "too-short", 0
@@ -105,8 +108,8 @@ def window(conn: Connection, day: date) -> Window:
     week_start, week_end = last_complete_week(day)
     first = conn.execute(select(func.min(InjuryReport.visit_date))).scalar()
     history = 0 if first is None else (week_start - (first - timedelta(days=first.weekday()))).days // 7 + 1
-    method, years = choose_method(history)
-    weeks = 52 * years + 3 + 1 if method == "farrington-flexible" else INJURY_COUNTS.ears_weeks
+    method, years = choose_method(history, week_start)
+    weeks = weeks_needed(week_start, years, 3) + 1 if method == "farrington-flexible" else INJURY_COUNTS.ears_weeks
     return Window(method, years, history, week_start, week_end, week_start - timedelta(weeks=weeks - 1))
 
 
@@ -138,7 +141,8 @@ def detect_injury(conn: Connection, day: date, alpha: float = INJURY_COUNTS.alph
     counts = matrix.to_numpy(dtype=float)
     observed = counts[:, -1]
     if method == "farrington-flexible":
-        result = farrington_flexible(counts, farrington_control(years, alpha), last=1)
+        dates = [first_monday + timedelta(weeks=i) for i in range(weeks)]  # reference weeks by date, as R on dated weeks
+        result = farrington_flexible(counts, farrington_control(years, alpha), last=1, dates=dates)
         pvalues = result.pvalue[:, 0]
         expected, threshold, score, alarm = result.expected[:, 0], result.threshold[:, 0], result.score[:, 0], result.alarm[:, 0]
     else:

@@ -2,7 +2,7 @@
 ``surveillance::farringtonFlexible`` computes it, for many series and periods at once.
 
 For each period t of each series, a quasi-Poisson log-linear GLM is fitted to the same weeks of the
-``b`` previous years (windows of +-``w`` weeks around t - 52 i), optionally with a time trend and, when
+``b`` previous years (windows of +-``w`` weeks around each year's reference week), optionally with a time trend and, when
 ``noPeriods`` > 1, a seasonal factor over the rest of the year; weeks with large Anscombe residuals are
 down-weighted and the model refitted; the trend is kept only if significant, ``b`` >= 3 and the
 prediction does not extrapolate beyond the data; the threshold comes from the predicted count and its
@@ -10,7 +10,14 @@ uncertainty (``thresholdMethod``: "delta" = Farrington's 2/3-power transform, "n
 Noufaily's negative-binomial quantiles). An alarm needs the count above the threshold, a non-zero count,
 and at least ``limit54`` cases (5 in the last 4 weeks).
 
-All fits of a run are solved together: the design of the fit at period t depends on t only through
+Reference weeks follow R. For a series with dates (an ``sts`` built with ``epochAsDate = TRUE``, which is
+how a CSV of dated weeks reaches R), the reference week of year i is the week of the same weekday
+nearest the same calendar date i years before (``reference_offsets``): a 52-week year drifts from the
+calendar by a day a year, so after a few years that is 53 weeks back, not 52. Without dates (or with
+``reference_weeks="index"``), R and this port take t - 52 i.
+
+All fits of a run are solved together: the fits whose reference weeks lie at the same offsets (all of
+them without dates; a handful of groups with dates) share one design, which depends on t only through
 its trend column, so iteratively reweighted least squares runs on stacked (fits x weeks x terms)
 arrays, each fit stopping when R's convergence criterion (glm.control: epsilon 1e-8, maxit 25) holds.
 
@@ -32,7 +39,10 @@ Control parameters (``FarringtonControl``) carry R's names in snake case:
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import numpy as np
 from scipy import stats
@@ -90,15 +100,55 @@ class FarringtonResult:
     converged: np.ndarray = field(repr=False)
 
 
-def template(control: FarringtonControl) -> tuple[np.ndarray, np.ndarray]:
+def years_back(day: date, years: int) -> date:
+    """R's ``seq(day, by = "-1 year")``: the same month and day ``years`` earlier; 29 February becomes 1 March."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return date(day.year - years, 3, 1)
+
+
+def reference_date(day: date, years: int) -> date:
+    """R's ``algo.farrington.referencetimepoints`` for weekly dated series: the date of ``day``'s weekday
+    nearest the same calendar date ``years`` earlier (the earlier one on a tie, as R)."""
+    ref = years_back(day, years)
+    wday = lambda d: d.isoweekday() % 7  # noqa: E731 - R's format(d, "%w"): 0 = Sunday
+    a = ref - timedelta(days=wday(ref) - wday(day))
+    other = a + timedelta(days=-7 if a > ref else 7)
+    return a if abs((a - ref).days) <= abs((other - ref).days) else other
+
+
+def reference_offsets(dates: Sequence[date], t: int, b: int) -> tuple[int, ...]:
+    """The offsets (negative, in periods) from period ``t`` of its reference weeks 1..``b`` years back,
+    as R picks them for a series with dates; a reference date missing from ``dates`` is an error, as in R."""
+    day = dates[t]
+    found = []
+    for i in range(1, b + 1):
+        ref = reference_date(day, i)
+        k = t - round((day - ref).days / 7)
+        if k < 0 or dates[k] != ref:
+            raise ValueError(f"the reference week {ref} ({i} year(s) before {day}) is not in the series: decrease b "
+                             "or evaluate later periods (R: 'Some reference time points did not exist')")
+        found.append(k - t)
+    return tuple(found)
+
+
+def weeks_needed(day: date, b: int, w: int) -> int:
+    """Periods before a weekly period dated ``day`` that the dated reference weeks ``b`` years back need."""
+    return (day - reference_date(day, b)).days // 7 + w
+
+
+def template(control: FarringtonControl, refs: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Offsets (relative to the evaluated period) of the weeks the GLM uses, and their season level
-    (R's ``blocks``: ``noPeriods`` for the windows around the reference weeks, 1 .. noPeriods-1 between)."""
+    (R's ``blocks``: ``noPeriods`` for the windows around the reference weeks, 1 .. noPeriods-1 between).
+    ``refs``: the reference weeks' offsets, year 1 to b (default: -52 i, R's rule without dates)."""
     b, w, p, freq = control.b, control.w, control.no_periods, control.freq
+    refs = tuple(-freq * i for i in range(1, b + 1)) if refs is None else refs
     factors: dict[int, int] = {}
     for off in range(-w, 1):
         factors[off] = p
     for i in range(1, b + 1):
-        ref, newer = -freq * i, -freq * (i - 1)
+        ref, newer = refs[i - 1], (refs[i - 2] if i > 1 else 0)
         for off in range(ref - w, ref + w + 1):
             factors[off] = p
         if p != 1:
@@ -244,8 +294,9 @@ class _Design:
         return out
 
 
-def _structured(control: FarringtonControl, times: np.ndarray, with_trend: bool) -> _Design:
-    offsets, levels = template(control)
+def _structured(control: FarringtonControl, times: np.ndarray, with_trend: bool,
+                refs: tuple[int, ...] | None = None) -> _Design:
+    offsets, levels = template(control, refs)
     if control.no_periods == 1:
         levels = np.zeros_like(levels)
     unique = np.unique(levels)
@@ -388,25 +439,48 @@ def _threshold_noufaily(eta0, se_eta, phi, y, control: FarringtonControl):
 
 
 def farrington_flexible(counts: np.ndarray, control: FarringtonControl | None = None, last: int | None = None,
-                        population: np.ndarray | None = None, chunk: int = 256) -> FarringtonResult:
+                        population: np.ndarray | None = None, chunk: int = 256,
+                        dates: Sequence[date] | None = None) -> FarringtonResult:
     """Evaluate the last ``last`` periods (default: R's default range) of each row of ``counts``
-    (series x periods, NaN = missing)."""
+    (series x periods, NaN = missing). ``dates``: the weekly periods' dates, for R's reference weeks of
+    a dated series (see the module's docstring); None: R's rule for a series without dates."""
     control = control or FarringtonControl()
     counts = np.atleast_2d(np.asarray(counts, dtype=float))
     n_series, n = counts.shape
-    first = control.history
+    if dates is not None:
+        dates = [d if type(d) is date else date.fromisoformat(str(d)[:10]) for d in dates]
+        if len(dates) != n:
+            raise ValueError(f"{len(dates)} dates for {n} periods")
+        if control.freq != 52:
+            raise ValueError("reference weeks by date are defined for weekly series (freq 52) only")
+        first = weeks_needed(dates[-1], control.b, control.w)  # at least as many as any earlier period needs
+    else:
+        first = control.history
     last = n - first if last is None else last
     if last < 1 or n - last < first:
         raise ValueError(f"Farrington flexible with b={control.b}, w={control.w} needs {first + max(last, 1)} periods, got {n}")
     if control.population_offset and population is None:
         raise ValueError("populationOffset needs the population of each series and period")
     times = np.arange(n - last, n)
-    parts = [_evaluate(counts[s : s + chunk], times, control, None if population is None else population[s : s + chunk])
-             for s in range(0, n_series, chunk)]
-    return FarringtonResult(*(np.concatenate([getattr(p, f) for p in parts]) for f in FarringtonResult.__dataclass_fields__))
+    groups: dict[tuple[int, ...] | None, list[int]] = defaultdict(list)
+    for i, t in enumerate(times):
+        groups[None if dates is None else reference_offsets(dates, int(t), control.b)].append(i)
+    out = {f: None for f in FarringtonResult.__dataclass_fields__}
+    for refs, columns in groups.items():
+        cols = np.asarray(columns)
+        parts = [_evaluate(counts[s : s + chunk], times[cols], control,
+                           None if population is None else population[s : s + chunk], refs)
+                 for s in range(0, n_series, chunk)]
+        for f in out:
+            values = np.concatenate([getattr(p, f) for p in parts])
+            if out[f] is None:
+                out[f] = np.zeros((n_series, len(times)), dtype=values.dtype)
+            out[f][:, cols] = values
+    return FarringtonResult(**out)
 
 
-def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl, population: np.ndarray | None) -> FarringtonResult:
+def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl, population: np.ndarray | None,
+              refs: tuple[int, ...] | None = None) -> FarringtonResult:
     shape = (counts.shape[0], len(times))
     now_y = counts[:, times]
     cases, period = control.limit54
@@ -415,7 +489,7 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
     # False, as R's NA); those periods are not fitted here, so their score and p-value stay NaN.
     enough = window >= cases
     series, k = np.nonzero(enough)
-    offsets, _ = template(control)
+    offsets, _ = template(control, refs)
     index = times[k][:, None] + offsets[None, :]
     y_all = counts[series[:, None], index]  # (fits, weeks)
     observed = ~np.isnan(y_all)
@@ -432,7 +506,7 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
 
     use_trend = np.zeros(len(series), dtype=bool)
     if control.trend:  # as R: the model with trend first, the one without only where the trend is not kept
-        x1 = _structured(control, times[k], with_trend=True)
+        x1 = _structured(control, times[k], with_trend=True, refs=refs)
         trended = _fit_model(control, x1, y, observed, offset)
         eta1, se1 = predict(trended, x1.prediction_rows(len(series)), slice(None))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -448,7 +522,7 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
         phi[use_trend], converged[use_trend] = np.maximum(trended.dispersion[use_trend], 1.0), trended.converged[use_trend]
     rest = ~use_trend
     if rest.any():
-        x0 = _structured(control, times[k[rest]], with_trend=False)
+        x0 = _structured(control, times[k[rest]], with_trend=False, refs=refs)
         plain = _fit_model(control, x0, y[rest], observed[rest], offset[rest])
         eta0[rest], se_eta[rest] = predict(plain, x0.prediction_rows(int(rest.sum())), rest)
         phi[rest], converged[rest] = np.maximum(plain.dispersion, 1.0), plain.converged

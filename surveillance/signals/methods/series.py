@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
@@ -29,32 +29,36 @@ class SeriesControl:
     """Every method's control (named as in R's surveillance package), and the periods evaluated."""
 
     last: int | None = None  # evaluate only the last N periods
+    reference_weeks: str = "date"  # Farrington: "date" (R on a dated sts) or "index" (R without dates: t - 52 i)
     farrington: FarringtonControl = field(default_factory=FarringtonControl)
     ears: EarsControl = field(default_factory=EarsControl)
     cusum: CusumControl = field(default_factory=CusumControl)
     nbglm: NbGlmControl = field(default_factory=NbGlmControl)
 
 
-def run_farrington(counts: np.ndarray, control: SeriesControl, first: date) -> SeriesResult:
-    return farrington_flexible(counts, control.farrington, last=control.last)
+def run_farrington(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:
+    if control.reference_weeks not in ("date", "index"):
+        raise ValueError(f"reference weeks by 'date' or 'index', not {control.reference_weeks!r}")
+    return farrington_flexible(counts, control.farrington, last=control.last,
+                               dates=dates if control.reference_weeks == "date" else None)
 
 
-def run_ears(variant: str) -> Callable[[np.ndarray, SeriesControl, date], SeriesResult]:
+def run_ears(variant: str) -> Callable[[np.ndarray, SeriesControl, Sequence[date]], SeriesResult]:
     """The runner of one EARS variant (C1, C2, C3)."""
 
-    def run(counts: np.ndarray, control: SeriesControl, first: date) -> SeriesResult:
+    def run(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:
         return ears_with(counts, replace(control.ears, method=variant), last=control.last)
     return run
 
 
-def run_cusum(counts: np.ndarray, control: SeriesControl, first: date) -> SeriesResult:
+def run_cusum(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:
     if control.last is None:
         raise ValueError("cusum needs --last N: the periods before them give the reference mean m")
-    start = int(pd.Timestamp(first).isocalendar().week)  # the week R's sts would start at
+    start = int(pd.Timestamp(dates[0]).isocalendar().week)  # the week R's sts would start at
     return cusum_with(counts, control.last, control.cusum, start=start)
 
 
-def run_nbglm(counts: np.ndarray, control: SeriesControl, first: date) -> SeriesResult:
+def run_nbglm(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:
     if control.last is None:
         raise ValueError("nb-glm needs --last N: it is fitted on the periods before them")
     return nb_glm_with(counts, control.last, control.nbglm)

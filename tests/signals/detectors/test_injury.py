@@ -24,6 +24,11 @@ def test_method_follows_history() -> None:
     assert choose_method(56) == ("farrington-flexible", 1)
     assert choose_method(52 * 3 + 4) == ("farrington-flexible", 3)
     assert choose_method(52 * 9) == ("farrington-flexible", 5)
+    # by date, as R on dated weeks: 3 years before 2026-11-23 is 157 weeks back, 4 years 209 (not 156, 208)
+    monday = date(2026, 11, 23)
+    assert choose_method(157 + 3 + 1, monday) == ("farrington-flexible", 3)
+    assert choose_method(52 * 3 + 4, monday) == ("farrington-flexible", 2)
+    assert choose_method(209 + 3 + 1, monday) == ("farrington-flexible", 4)
 
 
 def test_benjamini_hochberg_matches_scipy() -> None:
