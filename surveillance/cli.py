@@ -280,6 +280,42 @@ def cmd_detect_series(args: argparse.Namespace) -> int:
     return 0
 
 
+def _numbers(text: str) -> list[int]:
+    """"1-42", "1,7,13" or "1-6,40-42" as a sorted list of numbers."""
+    out: set[int] = set()
+    try:
+        for part in text.split(","):
+            low, _, high = part.partition("-")
+            out.update(range(int(low), int(high or low) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r} (e.g. 1-42 or 1,7,13)") from None
+    return sorted(out)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from surveillance.evaluation.run import CONTENDERS, evaluate, format_table, write
+    from surveillance.evaluation.scenarios import scenarios
+
+    every = {s.number: s for s in scenarios()}
+    unknown = [n for n in args.scenarios if n not in every]
+    names = args.methods.split(",") if args.methods else list(CONTENDERS)
+    missing = [n for n in names if n not in CONTENDERS]
+    if unknown or missing or args.replicates < 1:
+        print(f"error: {'scenarios 1-42 only' if unknown else ''}{'; ' if unknown and missing else ''}"
+              f"{'unknown method(s) ' + ', '.join(missing) + '; available: ' + ', '.join(CONTENDERS) if missing else ''}"
+              f"{'replicates must be at least 1' if args.replicates < 1 else ''}", file=sys.stderr)
+        return 2
+    print(f"evaluating {len(names)} method(s) on {len(args.scenarios)} scenario(s) x {args.replicates} series "
+          f"(seed {args.seed}) ...", file=sys.stderr)
+    result = evaluate([CONTENDERS[n] for n in names], [every[n] for n in args.scenarios], args.replicates, args.seed,
+                      progress=lambda line: print(line, file=sys.stderr))
+    folder = Path(args.output_dir) if args.output_dir else load_settings().home / "evaluation"
+    data, plot = write(result, folder)
+    print(format_table(result))
+    print(f"wrote {data} and {plot}")
+    return 0
+
+
 def cmd_config_show(args: argparse.Namespace) -> int:
     from surveillance.signals.detectors.tuning import describe
     from surveillance.signals.validate_output import RANGE_NIGHTS
@@ -476,6 +512,20 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--baseline", type=int, help=f"R's baseline: periods in the reference window (default {ec.baseline})")
     ds.add_argument("--min-sigma", type=float, help=f"R's minSigma: floor of the baseline sd (default {ec.min_sigma})")
     ds.set_defaults(func=cmd_detect_series)
+
+    ev = sub.add_parser("evaluate", help="measure the detectors on simulated outbreaks (Noufaily et al. 2013)", description=(
+        "Simulates Noufaily et al. (2013)'s 42 scenarios (negative-binomial weekly counts with trend and "
+        "seasonality, 624 weeks, outbreaks of k standard deviations spread over 1-4 weeks), runs each method on "
+        "the last 49 weeks and reports false-positive rate, probability of detection, sensitivity, specificity, "
+        "positive predictive value and timeliness, pooled and by scenario: a table here, evaluation.json and "
+        "pod_fpr.png in the output folder. docs/detectors.md describes the design."))
+    ev.add_argument("--scenarios", type=_numbers, default=list(range(1, 43)), metavar="LIST",
+                    help="scenario numbers, e.g. 1-42 (default) or 1,7,13")
+    ev.add_argument("--replicates", type=int, default=100, help="simulated series per scenario (default 100)")
+    ev.add_argument("--seed", type=int, default=2013, help="random seed: the same seed gives the same series (default 2013)")
+    ev.add_argument("--methods", help="comma-separated methods and settings (default: all; see evaluation.json's names)")
+    ev.add_argument("--output-dir", help="folder for evaluation.json and pod_fpr.png (default: SURVEILLANCE_HOME/evaluation)")
+    ev.set_defaults(func=cmd_evaluate)
 
     cfg = sub.add_parser("config", help="the settings in force and the detectors' tuning constants")
     cfg.add_subparsers(dest="cfg_command", required=True).add_parser(

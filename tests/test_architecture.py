@@ -18,7 +18,7 @@ LAYERS = [
       "surveillance.excel_csv"}, 0),
     ({"surveillance.warehouse"}, 1),
     ({"surveillance.ingest", "surveillance.signals"}, 2),
-    ({"surveillance.alerts"}, 3),
+    ({"surveillance.alerts", "surveillance.evaluation"}, 3),
     ({"surveillance.nightly", "surveillance.demo"}, 4),
     ({"surveillance.cli", "surveillance.airflow_support", "dags"}, 5),
 ]

@@ -89,6 +89,8 @@ DETECTORS: tuple[Detector, ...] = (
 
 # methods an analyst can run on plain series only (detect-series), never at night
 SERIES_ONLY: tuple[Method, ...] = (
+    Method("farrington-accumulated", "周病例数异常（Farrington 基线，累积近三周证据）", True, levels.injury_level, "counts",
+           on_series.run_accumulated),
     Method("ears-c1", "EARS C1", True, series=on_series.run_ears("C1")),
     Method("ears-c3", "EARS C3", True, series=on_series.run_ears("C3")),
     Method("cusum", "CUSUM", True, series=on_series.run_cusum),

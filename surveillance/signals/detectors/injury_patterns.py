@@ -84,4 +84,4 @@ def detect_patterns(conn: Connection, day: date) -> Detection:
         ))
     return Detection(signals, dict(
         pairs_tested=int(testable.sum()), fdr_q=q, expected_false_alarms=expected_false_alarms(len(signals), q),
-        rule=f"Evans (PRR>=2, chi2>=4, a>=3), not met in the two years before, BH q={q} on chi2 p-values"))
+        rule=f"Evans (PRR>=2, chi2>=4, a>=3), not met in the {INJURY_PATTERNS.baseline_years} years before, BH q={q} on chi2 p-values"))

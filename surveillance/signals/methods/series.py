@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from surveillance.signals.methods.accumulated import AccumulatedControl, farrington_accumulated
 from surveillance.signals.methods.cusum import CusumControl, cusum_with
 from surveillance.signals.methods.ears import EarsControl, ears_with
 from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible
@@ -34,6 +35,7 @@ class SeriesControl:
     ears: EarsControl = field(default_factory=EarsControl)
     cusum: CusumControl = field(default_factory=CusumControl)
     nbglm: NbGlmControl = field(default_factory=NbGlmControl)
+    accumulated: AccumulatedControl = field(default_factory=AccumulatedControl)
 
 
 def run_farrington(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:
@@ -41,6 +43,13 @@ def run_farrington(counts: np.ndarray, control: SeriesControl, dates: Sequence[d
         raise ValueError(f"reference weeks by 'date' or 'index', not {control.reference_weeks!r}")
     return farrington_flexible(counts, control.farrington, last=control.last,
                                dates=dates if control.reference_weeks == "date" else None)
+
+
+def run_accumulated(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:
+    if control.reference_weeks not in ("date", "index"):
+        raise ValueError(f"reference weeks by 'date' or 'index', not {control.reference_weeks!r}")
+    return farrington_accumulated(counts, control.accumulated, last=control.last,
+                                  dates=dates if control.reference_weeks == "date" else None)
 
 
 def run_ears(variant: str) -> Callable[[np.ndarray, SeriesControl, Sequence[date]], SeriesResult]:
