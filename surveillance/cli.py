@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from surveillance.settings import SOURCES, load_settings
 
 if TYPE_CHECKING:
-    from surveillance.signals.methods.series import SeriesControl
+    from surveillance.signals.methods.controls import SeriesControl
 
 
 def _day(text: str) -> date:
@@ -244,7 +244,7 @@ def series_control(args: argparse.Namespace) -> SeriesControl:
     """The control classes' defaults (R's), replaced by the options given on the command line."""
     from dataclasses import replace
 
-    from surveillance.signals.methods.series import SeriesControl
+    from surveillance.signals.methods.controls import SeriesControl
 
     def given(**options: object) -> dict:
         return {k: v for k, v in options.items() if v is not None}
@@ -459,10 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     qe.add_argument("-o", "--output", required=True, help="file to write")
     qe.set_defaults(func=cmd_quarantine_export)
 
-    from surveillance.signals.methods.cusum import TRANSFORMS, CusumControl
-    from surveillance.signals.methods.ears import EarsControl
-    from surveillance.signals.methods.farrington import FarringtonControl
-    from surveillance.signals.methods.nbglm import NbGlmControl
+    from surveillance.signals.methods.controls import TRANSFORMS, CusumControl, EarsControl, FarringtonControl, NbGlmControl
     from surveillance.signals.registry import series_methods
 
     fc, ec, cc, nc = FarringtonControl(), EarsControl(), CusumControl(), NbGlmControl()

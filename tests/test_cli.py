@@ -124,3 +124,15 @@ def test_detect_series_defaults_come_from_the_control_classes(tmp_path: Path, ca
     assert main(["detect-series", str(tmp_path / "in.csv"), "--method", "cusum", "--last", "10", "--h", "9",
                  "--output", str(tmp_path / "h9.csv")]) == 0
     assert not pd.read_csv(tmp_path / "h9.csv")["threshold"].equals(out["threshold"])  # an option given replaces it
+
+
+def test_the_command_line_starts_without_loading_the_numerical_stack() -> None:
+    """Every command builds the whole parser (detect-series' defaults and method choices included): that
+    must not import numpy, scipy or pandas, or each call of `surveillance` pays seconds for nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from surveillance.cli import build_parser; build_parser(); "
+            "print([m for m in ('numpy', 'scipy', 'pandas', 'sqlalchemy') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

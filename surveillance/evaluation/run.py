@@ -12,9 +12,7 @@ import numpy as np
 
 from surveillance.evaluation.metrics import Counts, score
 from surveillance.evaluation.scenarios import EVALUATED, WEEKS, Scenario, simulate
-from surveillance.signals.methods.ears import EarsControl
-from surveillance.signals.methods.farrington import FarringtonControl
-from surveillance.signals.methods.series import SeriesControl
+from surveillance.signals.methods.controls import EarsControl, FarringtonControl, SeriesControl
 from surveillance.signals.registry import series_methods
 
 
@@ -57,7 +55,7 @@ def evaluate(contenders: list[Contender], chosen: list[Scenario], replicates: in
         counts = sim.counts.astype(float)
         for c in contenders:
             began = time.perf_counter()
-            result = methods[c.method].series(counts, replace(c.control, last=EVALUATED), sim.dates)
+            result = methods[c.method].run_series(counts, replace(c.control, last=EVALUATED), sim.dates)
             table[c.name]["seconds"] += time.perf_counter() - began
             tally = score(np.nan_to_num(result.alarm).astype(bool), sim.current[:, offset:], sim.outbreaks[:, offset:],
                           sim.start - offset)

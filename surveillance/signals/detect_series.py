@@ -47,7 +47,7 @@ def detect_series(wide: pd.DataFrame, method: str, control: SeriesControl) -> pd
         raise SeriesInputError(f"unknown method {method!r}; available: {', '.join(methods)}")
     counts = wide.to_numpy(dtype=float).T
     try:
-        result = methods[method].series(counts, control, list(wide.index))
+        result = methods[method].run_series(counts, control, list(wide.index))
     except ValueError as exc:
         raise SeriesInputError(str(exc)) from None
     periods = result.threshold.shape[1]

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from surveillance.signals import levels
-from surveillance.signals.methods import series as on_series
 from surveillance.signals.signal import Detection
 
 DOMAINS = {"injury": "产品伤害", "inspection": "监督抽查", "food": "食品安全"}
@@ -33,11 +32,19 @@ class Method:
     statistical: bool
     level: Callable[[dict], int] | None = None
     family: str | None = None
-    series: Callable | None = None  # (counts, SeriesControl, dates) -> result, for detect-series
+    series: str | None = None  # a runner of signals/methods/series.py, for detect-series and the evaluation
 
     @property
     def episode_family(self) -> str:
         return self.family or self.name
+
+    @property
+    def run_series(self) -> Callable:
+        """``(counts, SeriesControl, dates) -> result`` (imported when first used: the command line lists the
+        methods without loading numpy)."""
+        module = importlib.import_module("surveillance.signals.methods.series")
+        name, _, variant = (self.series or "").partition(":")
+        return getattr(module, name)(variant) if variant else getattr(module, name)
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,8 @@ class Detector:
 DETECTORS: tuple[Detector, ...] = (
     Detector("injury", "counts", "injury:detect_injury", (
         Method("farrington-flexible", "Farrington 周病例数异常（考虑季节与趋势）", True, levels.injury_level, "counts",
-               on_series.run_farrington),
-        Method("ears-c2", "EARS C2 周病例数异常", True, levels.injury_level, "counts", on_series.run_ears("C2")),
+               "run_farrington"),
+        Method("ears-c2", "EARS C2 周病例数异常", True, levels.injury_level, "counts", "run_ears:C2"),
     )),
     Detector("injury", "disproportionality", "injury_patterns:detect_patterns", (
         Method("disproportionality", "伤害类型比例失衡（PRR/ROR/IC）", True, levels.injury_level),)),
@@ -90,11 +97,11 @@ DETECTORS: tuple[Detector, ...] = (
 # methods an analyst can run on plain series only (detect-series), never at night
 SERIES_ONLY: tuple[Method, ...] = (
     Method("farrington-accumulated", "周病例数异常（Farrington 基线，累积近三周证据）", True, levels.injury_level, "counts",
-           on_series.run_accumulated),
-    Method("ears-c1", "EARS C1", True, series=on_series.run_ears("C1")),
-    Method("ears-c3", "EARS C3", True, series=on_series.run_ears("C3")),
-    Method("cusum", "CUSUM", True, series=on_series.run_cusum),
-    Method("nb-glm", "负二项回归（趋势与季节）", True, series=on_series.run_nbglm),
+           "run_accumulated"),
+    Method("ears-c1", "EARS C1", True, series="run_ears:C1"),
+    Method("ears-c3", "EARS C3", True, series="run_ears:C3"),
+    Method("cusum", "CUSUM", True, series="run_cusum"),
+    Method("nb-glm", "负二项回归（趋势与季节）", True, series="run_nbglm"),
 )
 
 METHODS: dict[str, Method] = {m.name: m for d in DETECTORS for m in d.methods} | {m.name: m for m in SERIES_ONLY}

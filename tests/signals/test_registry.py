@@ -45,7 +45,9 @@ def test_detect_series_offers_the_registrys_series_methods() -> None:
     sub = next(a for a in parser._actions if a.dest == "command").choices["detect-series"]
     method = next(a for a in sub._actions if a.dest == "method")
     assert list(method.choices) == list(registry.series_methods())
-    assert set(method.choices) == {"farrington-flexible", "ears-c1", "ears-c2", "ears-c3", "cusum", "nb-glm"}
+    assert set(method.choices) == {"farrington-flexible", "farrington-accumulated", "ears-c1", "ears-c2", "ears-c3", "cusum",
+                                   "nb-glm"}
+    assert all(callable(registry.METHODS[m].run_series) for m in method.choices)
 
 
 def test_a_method_without_a_level_rule_is_refused() -> None:

@@ -19,27 +19,14 @@ et al. 2019 combine detectors' p-values.)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 from scipy import stats
 
-from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible
-
-NOUFAILY = FarringtonControl(b=5, w=3, no_periods=10, weights_threshold=2.58, past_weeks_not_included=26,
-                             p_threshold_trend=1, threshold_method="nbPlugin", limit54=(0, 4))
-
-
-@dataclass(frozen=True)
-class AccumulatedControl:
-    """The baseline's Farrington control (its own alpha and limit54 are not used: every week is fitted),
-    the windows of weeks accumulated, the level, and the fewest cases in the window that may alarm."""
-
-    farrington: FarringtonControl = field(default_factory=lambda: NOUFAILY)
-    windows: tuple[int, ...] = (1, 2, 3)
-    alpha: float = 0.01
-    min_cases: int = 1
+from surveillance.signals.methods.controls import AccumulatedControl
+from surveillance.signals.methods.farrington import farrington_flexible
 
 
 @dataclass(frozen=True)
@@ -79,7 +66,10 @@ def farrington_accumulated(counts: np.ndarray, control: AccumulatedControl | Non
                                last=None if last is None else last + longest - 1, dates=dates)
     periods = base.expected.shape[1]
     y = counts[:, -periods:]
-    z = mid_p_scores(y, base.expected, base.phi)
+    phi = base.phi
+    if control.uncertainty:  # Var(Y) = phi mu + mu^2 Var(log mu-hat): the prediction's uncertainty added
+        phi = base.phi + base.expected * np.nan_to_num(base.se_eta, nan=0.0) ** 2
+    z = mid_p_scores(y, base.expected, phi)
     filled = np.nan_to_num(z, nan=0.0)
     sums = np.full((len(control.windows),) + z.shape, -np.inf)
     cases = np.zeros_like(sums)
@@ -96,7 +86,7 @@ def farrington_accumulated(counts: np.ndarray, control: AccumulatedControl | Non
     defined = ~np.isnan(z)
     alarm = defined & (statistic > critical) & (y > base.expected) & (window_cases >= control.min_cases)
     pvalue = np.where(defined, np.minimum(1.0, stats.norm.sf(statistic) * len(control.windows)), np.nan)
-    threshold = _threshold(y, base.expected, base.phi, filled, control, critical)
+    threshold = _threshold(y, base.expected, phi, filled, control, critical)
     keep = slice(longest - 1, None)
     windows = np.asarray(control.windows)[best]
     return AccumulatedResult(base.expected[:, keep], threshold[:, keep], np.where(defined, statistic, np.nan)[:, keep],

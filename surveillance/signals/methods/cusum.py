@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import hyp2f1
 
-TRANSFORMS = ("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "anscombeNegBin", "none")
+from surveillance.signals.methods.controls import TRANSFORMS, CusumControl
+
 # R's surveillance.gvar.z / .hyp: 2F1(2/3, 1/3; 5/3; z) on 0, -0.01, ..., -10, then -11, ..., -100
 _GRID_Z = np.concatenate([-np.arange(1001) / 100, -np.arange(11, 101, dtype=float)])
 _GRID_F = hyp2f1(2 / 3, 1 / 3, 5 / 3, _GRID_Z)
@@ -120,19 +121,6 @@ def _upperbound(m: np.ndarray, c_prev: np.ndarray, c_now: np.ndarray, h: float, 
         if trans == "pearsonNegBin":
             return np.sqrt(m + alpha * m**2) * (h + k - c_prev) + m
         return h - c_now  # anscombeNegBin and none, as R
-
-
-@dataclass(frozen=True)
-class CusumControl:
-    """R's ``cusum`` control list, with R's defaults: reference value k, decision boundary h, reference
-    mean m (None: the mean of the periods before those evaluated; "glm": R's seasonal Poisson GLM),
-    the transformation, and alpha (the negative-binomial dispersion of the NegBin transformations)."""
-
-    k: float = 1.04
-    h: float = 2.26
-    m: float | str | None = None
-    trans: str = "standard"
-    alpha: float = 0.1
 
 
 def cusum(counts: np.ndarray, last: int, k: float = CusumControl.k, h: float = CusumControl.h,

@@ -19,19 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm
 
+from surveillance.signals.methods.controls import EarsControl
+
 GUARD = {"C1": 0, "C2": 2, "C3": 2}
 EXTRA_HISTORY = {"C1": 0, "C2": 2, "C3": 4}  # R's maxLag - baseline
 DEFAULT_ALPHA = {"C1": 0.001, "C2": 0.001, "C3": 0.025}
-
-
-@dataclass(frozen=True)
-class EarsControl:
-    """R's ``earsC`` control list, with R's defaults (``alpha`` None: R's default of the method)."""
-
-    method: str = "C2"
-    alpha: float | None = None
-    baseline: int = 7
-    min_sigma: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -47,43 +47,10 @@ from datetime import date, timedelta
 import numpy as np
 from scipy import stats
 
+from surveillance.signals.methods.controls import FarringtonControl
+
 EPSILON = 1e-8  # glm.control()
 MAXIT = 25
-
-
-@dataclass(frozen=True)
-class FarringtonControl:
-    b: int = 5
-    w: int = 3
-    reweight: bool = True
-    weights_threshold: float = 2.58
-    alpha: float = 0.05
-    trend: bool = True
-    p_threshold_trend: float = 0.05
-    limit54: tuple[int, int] = (5, 4)
-    powertrans: str = "2/3"
-    population_offset: bool = False
-    no_periods: int = 1
-    past_weeks_not_included: int | None = None
-    threshold_method: str = "delta"
-    freq: int = 52
-
-    def __post_init__(self) -> None:
-        if self.threshold_method not in {"delta", "nbPlugin", "muan"}:
-            raise ValueError(f"thresholdMethod must be delta, nbPlugin or muan, not {self.threshold_method!r}")
-        if self.powertrans not in {"2/3", "1/2", "none"}:
-            raise ValueError(f"powertrans must be 2/3, 1/2 or none, not {self.powertrans!r}")
-        if not (self.limit54[0] >= 0 and self.limit54[1] > 0):
-            raise ValueError("The limit54 arguments are out of bounds: cases >= 0 and period > 0.")
-
-    @property
-    def past_weeks(self) -> int:
-        return self.w if self.past_weeks_not_included is None else self.past_weeks_not_included
-
-    @property
-    def history(self) -> int:
-        """Periods a series needs before its first evaluated period (R's default range starts after them)."""
-        return self.freq * self.b + self.w
 
 
 @dataclass
@@ -98,6 +65,7 @@ class FarringtonResult:
     trend: np.ndarray  # bool: the time trend was kept
     phi: np.ndarray
     converged: np.ndarray = field(repr=False)
+    se_eta: np.ndarray | None = field(default=None, repr=False)  # standard error of the prediction's log
 
 
 def years_back(day: date, years: int) -> date:
@@ -550,4 +518,5 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
         trend=full(use_trend & converged, False),
         phi=full(np.where(converged, phi, nan)),
         converged=full(converged, False),
+        se_eta=full(np.where(converged, se_eta, nan)),
     )

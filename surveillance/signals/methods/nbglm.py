@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
+from surveillance.signals.methods.controls import NbGlmControl
+
 MAXIT = 25
 EPSILON = 1e-8
 
@@ -85,16 +87,6 @@ def theta_ml(y: np.ndarray, mu: np.ndarray, observed: np.ndarray, limit: int = 2
             if np.all(np.abs(step) <= np.finfo(float).eps ** 0.25):
                 break
     return np.where(t < 0, 0.0, t)
-
-
-@dataclass(frozen=True)
-class NbGlmControl:
-    """The NB-GLM's settings: periods a year, Fourier harmonics, a linear trend, the threshold's level."""
-
-    period: float = 52
-    harmonics: int = 2
-    trend: bool = True
-    alpha: float = 0.01
 
 
 def nb_glm(counts: np.ndarray, last: int, period: float = NbGlmControl.period, harmonics: int = NbGlmControl.harmonics,

@@ -1,21 +1,22 @@
-"""Each method run on a matrix of counts (series x periods) with one control object: what
-``detect-series`` and the evaluation call through the method registry."""
+"""Each method run on a matrix of counts (series x periods) with one control object (``SeriesControl``):
+what ``detect-series`` and the evaluation call through the method registry."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from surveillance.signals.methods.accumulated import AccumulatedControl, farrington_accumulated
-from surveillance.signals.methods.cusum import CusumControl, cusum_with
-from surveillance.signals.methods.ears import EarsControl, ears_with
-from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible
-from surveillance.signals.methods.nbglm import NbGlmControl, nb_glm_with
+from surveillance.signals.methods.accumulated import farrington_accumulated
+from surveillance.signals.methods.controls import SeriesControl
+from surveillance.signals.methods.cusum import cusum_with
+from surveillance.signals.methods.ears import ears_with
+from surveillance.signals.methods.farrington import farrington_flexible
+from surveillance.signals.methods.nbglm import nb_glm_with
 
 
 class SeriesResult(Protocol):
@@ -23,19 +24,6 @@ class SeriesResult(Protocol):
     threshold: np.ndarray
     score: np.ndarray
     alarm: np.ndarray
-
-
-@dataclass(frozen=True)
-class SeriesControl:
-    """Every method's control (named as in R's surveillance package), and the periods evaluated."""
-
-    last: int | None = None  # evaluate only the last N periods
-    reference_weeks: str = "date"  # Farrington: "date" (R on a dated sts) or "index" (R without dates: t - 52 i)
-    farrington: FarringtonControl = field(default_factory=FarringtonControl)
-    ears: EarsControl = field(default_factory=EarsControl)
-    cusum: CusumControl = field(default_factory=CusumControl)
-    nbglm: NbGlmControl = field(default_factory=NbGlmControl)
-    accumulated: AccumulatedControl = field(default_factory=AccumulatedControl)
 
 
 def run_farrington(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:

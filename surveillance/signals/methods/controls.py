@@ -1,0 +1,107 @@
+"""The methods' control classes, as R's control lists, with R's names (snake case) and R's defaults:
+stated once here, read by the methods, ``detect-series`` (its defaults and ``--help``), the evaluation
+and ``surveillance config show``. Plain dataclasses: importing them costs nothing, so the command line
+builds its options without loading numpy or scipy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TRANSFORMS = ("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "anscombeNegBin", "none")
+
+
+@dataclass(frozen=True)
+class FarringtonControl:
+    b: int = 5
+    w: int = 3
+    reweight: bool = True
+    weights_threshold: float = 2.58
+    alpha: float = 0.05
+    trend: bool = True
+    p_threshold_trend: float = 0.05
+    limit54: tuple[int, int] = (5, 4)
+    powertrans: str = "2/3"
+    population_offset: bool = False
+    no_periods: int = 1
+    past_weeks_not_included: int | None = None
+    threshold_method: str = "delta"
+    freq: int = 52
+
+    def __post_init__(self) -> None:
+        if self.threshold_method not in {"delta", "nbPlugin", "muan"}:
+            raise ValueError(f"thresholdMethod must be delta, nbPlugin or muan, not {self.threshold_method!r}")
+        if self.powertrans not in {"2/3", "1/2", "none"}:
+            raise ValueError(f"powertrans must be 2/3, 1/2 or none, not {self.powertrans!r}")
+        if not (self.limit54[0] >= 0 and self.limit54[1] > 0):
+            raise ValueError("The limit54 arguments are out of bounds: cases >= 0 and period > 0.")
+
+    @property
+    def past_weeks(self) -> int:
+        return self.w if self.past_weeks_not_included is None else self.past_weeks_not_included
+
+    @property
+    def history(self) -> int:
+        """Periods a series needs before its first evaluated period (R's default range starts after them)."""
+        return self.freq * self.b + self.w
+
+
+@dataclass(frozen=True)
+class EarsControl:
+    """R's ``earsC`` control list, with R's defaults (``alpha`` None: R's default of the method)."""
+
+    method: str = "C2"
+    alpha: float | None = None
+    baseline: int = 7
+    min_sigma: float = 0.0
+
+
+@dataclass(frozen=True)
+class CusumControl:
+    """R's ``cusum`` control list, with R's defaults: reference value k, decision boundary h, reference
+    mean m (None: the mean of the periods before those evaluated; "glm": R's seasonal Poisson GLM),
+    the transformation, and alpha (the negative-binomial dispersion of the NegBin transformations)."""
+
+    k: float = 1.04
+    h: float = 2.26
+    m: float | str | None = None
+    trans: str = "standard"
+    alpha: float = 0.1
+
+
+@dataclass(frozen=True)
+class NbGlmControl:
+    """The NB-GLM's settings: periods a year, Fourier harmonics, a linear trend, the threshold's level."""
+
+    period: float = 52
+    harmonics: int = 2
+    trend: bool = True
+    alpha: float = 0.01
+
+
+NOUFAILY = FarringtonControl(b=5, w=3, no_periods=10, weights_threshold=2.58, past_weeks_not_included=26,
+                             p_threshold_trend=1, threshold_method="nbPlugin", limit54=(0, 4))
+
+
+@dataclass(frozen=True)
+class AccumulatedControl:
+    """The baseline's Farrington control (its own alpha and limit54 are not used: every week is fitted),
+    the windows of weeks accumulated, the level, and the fewest cases in the window that may alarm."""
+
+    farrington: FarringtonControl = field(default_factory=lambda: NOUFAILY)
+    windows: tuple[int, ...] = (1, 2, 3)
+    alpha: float = 0.01
+    min_cases: int = 1
+    uncertainty: bool = True  # widen each week's distribution by the baseline's own uncertainty
+
+
+@dataclass(frozen=True)
+class SeriesControl:
+    """Every method's control (named as in R's surveillance package), and the periods evaluated."""
+
+    last: int | None = None  # evaluate only the last N periods
+    reference_weeks: str = "date"  # Farrington: "date" (R on a dated sts) or "index" (R without dates: t - 52 i)
+    farrington: FarringtonControl = field(default_factory=FarringtonControl)
+    ears: EarsControl = field(default_factory=EarsControl)
+    cusum: CusumControl = field(default_factory=CusumControl)
+    nbglm: NbGlmControl = field(default_factory=NbGlmControl)
+    accumulated: AccumulatedControl = field(default_factory=AccumulatedControl)
