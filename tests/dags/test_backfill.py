@@ -193,7 +193,7 @@ def wait_for_backfill(env: dict[str, str]) -> None:
 
 
 VOLATILE = {"id", "record_id", "ingested_at", "marked_at", "created_at", "sent_at", "superseded_at", "attempted_at",
-            "next_attempt_at", "message_id"}
+            "next_attempt_at", "message_id", "ran_at"}
 
 
 def snapshot(home: Path) -> dict[str, list]:
