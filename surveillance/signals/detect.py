@@ -50,6 +50,7 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
     found: list[dict] = []
     figures: dict[str, dict] = {}
     detections: dict[str, tuple[list[dict], dict]] = {}
+    declared: dict[str, tuple[str, ...]] = {}  # the methods each detector may emit
     if "injury" in domains:  # before the counts: tonight's uncoded reports get their proposed category
         with engine.begin() as conn:
             figures["injury/classifier"] = propose_pending(conn, day)
@@ -60,6 +61,7 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
                 found.extend(detection.signals)
                 figures[d.key] = dict(detection.figures, signals=len(detection.signals))
                 detections[d.key] = (detection.signals, detection.figures)
+                declared[d.key] = tuple(m.name for m in d.methods)
     stored = store_signals(engine, day, found)
     summary = {
         "day": day.isoformat(),
@@ -79,7 +81,6 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
         summary["episodes_resolved"] = resolve_quiet(conn, day, quiet_periods, domains)
         statuses = conn.execute(select(Signal.status).where(Signal.detected_on == day)).scalars().all()
     summary["by_status"] = dict(Counter(statuses))
-    declared = {d.key: tuple(m.name for m in d.methods) for domain in domains for d in detectors(domain)}
     summary["output_check"] = check_and_record(engine, day, detections, declared)
     log.info("detect %s: %s", day, summary)
     return summary

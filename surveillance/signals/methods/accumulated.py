@@ -73,11 +73,10 @@ def farrington_accumulated(counts: np.ndarray, control: AccumulatedControl | Non
     filled = np.nan_to_num(z, nan=0.0)
     sums = np.full((len(control.windows),) + z.shape, -np.inf)
     cases = np.zeros_like(sums)
+    z_cum = np.cumsum(np.concatenate([np.zeros((z.shape[0], 1)), filled], axis=1), axis=1)
+    y_cum = np.cumsum(np.concatenate([np.zeros((y.shape[0], 1)), np.nan_to_num(y)], axis=1), axis=1)
     for i, length in enumerate(control.windows):
-        kernel = np.cumsum(np.concatenate([np.zeros((z.shape[0], 1)), filled], axis=1), axis=1)
-        total = kernel[:, length:] - kernel[:, :-length]
-        sums[i, :, length - 1:] = total / np.sqrt(length)
-        y_cum = np.cumsum(np.concatenate([np.zeros((y.shape[0], 1)), np.nan_to_num(y)], axis=1), axis=1)
+        sums[i, :, length - 1:] = (z_cum[:, length:] - z_cum[:, :-length]) / np.sqrt(length)
         cases[i, :, length - 1:] = y_cum[:, length:] - y_cum[:, :-length]
     best = sums.argmax(axis=0)
     statistic = np.take_along_axis(sums, best[None], axis=0)[0]

@@ -105,3 +105,7 @@ class SeriesControl:
     cusum: CusumControl = field(default_factory=CusumControl)
     nbglm: NbGlmControl = field(default_factory=NbGlmControl)
     accumulated: AccumulatedControl = field(default_factory=AccumulatedControl)
+
+    def __post_init__(self) -> None:
+        if self.reference_weeks not in ("date", "index"):
+            raise ValueError(f"reference weeks by 'date' or 'index', not {self.reference_weeks!r}")

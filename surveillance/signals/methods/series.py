@@ -26,18 +26,17 @@ class SeriesResult(Protocol):
     alarm: np.ndarray
 
 
+def _reference_dates(control: SeriesControl, dates: Sequence[date]) -> Sequence[date] | None:
+    """The dates Farrington picks reference weeks by, or None for R's rule without dates."""
+    return dates if control.reference_weeks == "date" else None
+
+
 def run_farrington(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:
-    if control.reference_weeks not in ("date", "index"):
-        raise ValueError(f"reference weeks by 'date' or 'index', not {control.reference_weeks!r}")
-    return farrington_flexible(counts, control.farrington, last=control.last,
-                               dates=dates if control.reference_weeks == "date" else None)
+    return farrington_flexible(counts, control.farrington, last=control.last, dates=_reference_dates(control, dates))
 
 
 def run_accumulated(counts: np.ndarray, control: SeriesControl, dates: Sequence[date]) -> SeriesResult:
-    if control.reference_weeks not in ("date", "index"):
-        raise ValueError(f"reference weeks by 'date' or 'index', not {control.reference_weeks!r}")
-    return farrington_accumulated(counts, control.accumulated, last=control.last,
-                                  dates=dates if control.reference_weeks == "date" else None)
+    return farrington_accumulated(counts, control.accumulated, last=control.last, dates=_reference_dates(control, dates))
 
 
 def run_ears(variant: str) -> Callable[[np.ndarray, SeriesControl, Sequence[date]], SeriesResult]:
