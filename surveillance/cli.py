@@ -300,10 +300,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     unknown = [n for n in args.scenarios if n not in every]
     names = args.methods.split(",") if args.methods else list(CONTENDERS)
     missing = [n for n in names if n not in CONTENDERS]
-    if unknown or missing or args.replicates < 1:
-        print(f"error: {'scenarios 1-42 only' if unknown else ''}{'; ' if unknown and missing else ''}"
-              f"{'unknown method(s) ' + ', '.join(missing) + '; available: ' + ', '.join(CONTENDERS) if missing else ''}"
-              f"{'replicates must be at least 1' if args.replicates < 1 else ''}", file=sys.stderr)
+    problems = (["scenarios 1-42 only"] if unknown else []) \
+        + ([f"unknown method(s) {', '.join(missing)}; available: {', '.join(CONTENDERS)}"] if missing else []) \
+        + (["replicates must be at least 1"] if args.replicates < 1 else [])
+    if problems:
+        print(f"error: {'; '.join(problems)}", file=sys.stderr)
         return 2
     print(f"evaluating {len(names)} method(s) on {len(args.scenarios)} scenario(s) x {args.replicates} series "
           f"(seed {args.seed}) ...", file=sys.stderr)
