@@ -35,7 +35,7 @@ class Finding:
 
 def check_signals(detector: str, signals: list[dict], methods: tuple[str, ...] | None = None) -> list[Finding]:
     """Errors for signals whose figures are not finite numbers (None is allowed where a method has no
-    such figure), whose threshold is below its expected value, or whose method is not one the registry
+    such figure), whose threshold is below its expected value (``_below``), or whose method is not one the registry
     declares for the detector (``methods``; None: not checked)."""
     found = []
     for s in signals:
@@ -48,10 +48,19 @@ def check_signals(detector: str, signals: list[dict], methods: tuple[str, ...] |
             bad.insert(0, "observed")
         if bad:
             found.append(Finding("error", detector, f"{s['signal_key']}: {', '.join(bad)} not a finite number"))
-        elif s.get("expected") is not None and s.get("threshold") is not None and s["threshold"] < s["expected"]:
+        elif s.get("expected") is not None and s.get("threshold") is not None and _below(s["threshold"], s["expected"]):
             found.append(Finding("error", detector, f"{s['signal_key']}: threshold {s['threshold']:.4g} below expected "
                                                     f"{s['expected']:.4g}"))
     return found
+
+
+def _below(threshold: float, expected: float) -> bool:
+    """A threshold below its expected value. A count threshold (a quantile of a count distribution: a whole
+    number) may lie below a small or fractional mean by less than one case, as the 99% quantile 0 of a
+    mean of 0.001 does; anything lower is a broken detector."""
+    if float(threshold).is_integer():
+        return threshold <= expected - 1
+    return threshold < expected
 
 
 def check_count(detector: str, tonight: int, history: list[int]) -> Finding:

@@ -32,6 +32,9 @@ def test_figures_must_be_finite_where_given_and_thresholds_not_below_expected() 
                                 _signal("o", observed=None), _signal("t", threshold=1.0)])
     assert [f.severity for f in bad] == ["error"] * 4
     assert [f.message.split(":")[0] for f in bad] == ["n", "i", "o", "t"]
+    # a count quantile may sit under a tiny mean (the 99% quantile of a mean of 1.5e-9 is 0), not a case lower
+    assert check_signals("d/x", [_signal("q", expected=1.5e-9, threshold=0.0), _signal("r", expected=3.4, threshold=3.0)]) == []
+    assert len(check_signals("d/x", [_signal("s", expected=4.2, threshold=3.0), _signal("u", expected=0.5, threshold=0.4)])) == 2
     stray = check_signals("d/x", [_signal("m", method="other"), _signal("k", method="mine")], ("mine",))
     assert len(stray) == 1 and "method 'other' is not declared" in stray[0].message
 
