@@ -119,10 +119,14 @@ def surveillance_nightly():
 
         from airflow.sdk.exceptions import AirflowFailException
 
-        from surveillance.nightly import night_warnings
+        from surveillance.nightly import night_warnings, overdue_line, verification
         from surveillance.settings import load_settings
 
-        warnings = night_warnings(load_settings(), date.fromisoformat(day))
+        settings = load_settings()
+        late = overdue_line(verification(settings, date.fromisoformat(day)))
+        if late:
+            print(late)  # agencies' business, not the operator's: it does not fail the run
+        warnings = night_warnings(settings, date.fromisoformat(day))
         if (alerted or {}).get("nothing_went_out"):
             warnings.insert(0, f"NOTHING WENT OUT: {alerted['attempted']} digest(s) handed over, none delivered "
                                "(queued for the next run)")

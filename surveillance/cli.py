@@ -157,11 +157,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"REJECTED {one_line(r['file'])}: {one_line(r['error'])}")
     for w in result["warnings"]:
         print(w)
+    _print_overdue(result["verification"])
     print(json.dumps({"detect": result["detect"], "alert": result["alert"]}, ensure_ascii=False))
     if result["alert"].get("nothing_went_out"):
         print("NOTHING WENT OUT: every digest handed over tonight failed; they stay queued for the next run")
     sent = _delivery_status(result["alert"])
     return sent or (2 if rejected else 0)
+
+
+def _print_overdue(verification: dict) -> None:
+    from surveillance.nightly import overdue_line
+
+    line = overdue_line(verification)
+    if line:
+        print(line)
 
 
 def _signal_id(text: str) -> int:
@@ -193,6 +202,44 @@ def cmd_summary(args: argparse.Namespace) -> int:
               f"{f['quarantined']} + duplicate {f['duplicate']}")
     print("signals by level: " + ", ".join(f"{'ⅠⅡⅢⅣ'[k - 1]}级 {v}" for k, v in s["signals_by_level"].items()))
     print(f"digests: {s['deliveries']}  emails (.eml) in {s['outbox']}  CSV digests in {s['digests']}")
+    print("episodes by verification state: " + (", ".join(f"{k} {v}" for k, v in s["verification"]["by_state"].items())
+                                                 or "none"))
+    _print_overdue(s["verification"])
+    return 0
+
+
+def cmd_episode(args: argparse.Namespace) -> int:
+    from surveillance.response.states import Step, StepRefused
+    from surveillance.response.trail import history, record, states
+    from surveillance.warehouse.db import get_engine
+
+    engine = get_engine(load_settings().db_url)
+    today = args.day or date.today()
+    if args.episode_command == "verify":
+        step = Step(args.to, args.by, args.comment or "", args.reason, args.action)
+        try:
+            record(engine, args.episode_id, step)
+        except StepRefused as exc:
+            print(f"episode {args.episode_id}: {exc}", file=sys.stderr)
+            return 1
+        print(f"episode {args.episode_id}: {args.to} (by {args.by})")
+        return 0
+    if args.episode_command == "trail":
+        steps = history(engine, args.episode_id)
+        if not steps:
+            print(f"episode {args.episode_id}: 待核查, no step taken yet")
+        for a in steps:
+            extra = "".join(f" [{v}]" for v in (a.reason, a.action) if v)
+            print(f"{a.at:%Y-%m-%d %H:%M}  {a.from_state} -> {a.to_state}{extra}  by {a.actor}  (level {a.level})"
+                  + (f"  {a.comment}" if a.comment else ""))
+        return 0
+    rows = [e for e in states(engine, today).values()
+            if (args.state is None or e.state == args.state) and (not args.overdue or e.overdue)]
+    for e in sorted(rows, key=lambda e: (not e.overdue, e.level, e.episode_id)):
+        flag = "  OVERDUE" if e.overdue else ""
+        print(f"episode {e.episode_id}  {'ⅠⅡⅢⅣ'[e.level - 1]}级  {e.state}  since {e.level_since}  "
+              f"respond by {e.due}{flag}")
+    print(f"{len(rows)} episode(s); {sum(e.overdue for e in rows)} overdue on {today}", file=sys.stderr)
     return 0
 
 
@@ -437,6 +484,28 @@ def build_parser() -> argparse.ArgumentParser:
     rx = rs.add_parser("explain", help="why each agency got (or would get) a signal: every rule, matched or not")
     rx.add_argument("signal_id", type=_signal_id, help="the signal id, as in the digest (S000123) or a number")
     rx.set_defaults(func=cmd_route_explain)
+
+    ep = sub.add_parser("episode", help="verification of episodes: list them, take a step, read the trail",
+                        description=("An episode's verification: 待核查 -> 核查中 -> 已确认 / 已排除 (with --reason) -> "
+                                     "已处置 (with --action) -> 已关闭. Every step is kept with who took it and when "
+                                     "(docs/warning-levels.md: response deadlines by level)."))
+    eps = ep.add_subparsers(dest="episode_command", required=True)
+    el = eps.add_parser("list", help="episodes with their verification state and response deadline")
+    el.add_argument("--state", help="only this state (e.g. 待核查)")
+    el.add_argument("--overdue", action="store_true", help="only episodes past their response deadline")
+    el.add_argument("--day", type=_day, help="the day deadlines are judged on (default: today)")
+    ver = eps.add_parser("verify", help="take one step of the workflow")
+    ver.add_argument("episode_id", type=int)
+    ver.add_argument("--to", required=True, help="the state moved to: 核查中, 已确认, 已排除, 已处置 or 已关闭")
+    ver.add_argument("--by", required=True, help="who takes the step (name or user)")
+    ver.add_argument("--reason", help="for 已排除: 数据问题, 已知原因, 重复 or 偶然波动")
+    ver.add_argument("--action", help="for 已处置: 风险警示, 下架/召回, 约谈, 立案, 标准修订建议 or 其他")
+    ver.add_argument("--comment", help="free text kept in the trail")
+    et = eps.add_parser("trail", help="every step of one episode, oldest first")
+    et.add_argument("episode_id", type=int)
+    for command in (ver, et):
+        command.set_defaults(day=None)
+    ep.set_defaults(func=cmd_episode)
 
     sub.add_parser("demo-check", help="are the demo's injected events among the signals?").set_defaults(
         func=cmd_demo_check)

@@ -60,7 +60,30 @@ def run_day(settings: Settings, day: date, use_smtp: bool | None = None, catch_u
     settings.check_salt()
     ingested = {s: ingest_day(settings, s, day).as_dict() for s in SOURCES}
     return {"ingest": ingested, "detect": detect(settings, day), "alert": alert(settings, day, use_smtp, catch_up),
-            "warnings": night_warnings(settings, day)}
+            "warnings": night_warnings(settings, day), "verification": verification(settings, day)}
+
+
+def verification(settings: Settings, day: date) -> dict:
+    """Episodes by verification state, and those past their response deadline on ``day`` (most severe first)."""
+    from surveillance.response.trail import states
+
+    found = states(get_engine(settings.db_url), day).values()
+    by_state: dict[str, int] = {}
+    for e in found:
+        by_state[e.state] = by_state.get(e.state, 0) + 1
+    late = sorted((e for e in found if e.overdue), key=lambda e: (e.level, e.due, e.episode_id))
+    return {"by_state": by_state, "overdue": [dict(episode_id=e.episode_id, level=e.level, due=e.due.isoformat())
+                                              for e in late]}
+
+
+def overdue_line(verification: dict) -> str | None:
+    """One line naming the episodes past their response deadline (at most ten), or None."""
+    late = verification["overdue"]
+    if not late:
+        return None
+    shown = ", ".join(f"episode {e['episode_id']} ({'ⅠⅡⅢⅣ'[e['level'] - 1]}级, due {e['due']})" for e in late[:10])
+    return (f"OVERDUE: {len(late)} episode(s) past their response deadline: {shown}" + (" ..." if len(late) > 10 else "")
+            + " (surveillance episode list --overdue)")
 
 
 def night_warnings(settings: Settings, day: date) -> list[str]:
@@ -84,7 +107,9 @@ def warehouse_summary(settings: Settings) -> dict:
                                       func.sum(IngestBatch.rows_duplicate)).group_by(IngestBatch.status)).all()
         levels = dict(conn.execute(select(Signal.level, func.count()).group_by(Signal.level)).all())
         deliveries = dict(conn.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
+        last_night = conn.execute(select(func.max(Signal.detected_on))).scalar()
     files = {status: dict(files=n, read=r or 0, loaded=lo or 0, quarantined=q or 0, duplicate=d or 0)
              for status, n, r, lo, q, d in batches}
     return {"files": files, "signals_by_level": {int(k): v for k, v in sorted(levels.items())},
-            "deliveries": deliveries, "outbox": str(settings.outbox), "digests": str(settings.digests)}
+            "deliveries": deliveries, "outbox": str(settings.outbox), "digests": str(settings.digests),
+            "verification": verification(settings, last_night or date.today())}

@@ -34,7 +34,18 @@ def _status(s: dict) -> str:
     return STATUS_ZH.get(s.get("status") or "new", "")
 
 
-def text_body(day: date, agency_name: str, signals: list[dict], catch_up: bool = False) -> str:
+def overdue_lines(overdue: list[dict]) -> list[str]:
+    """The agency's episodes past their response deadline and still 待核查 (surveillance/response)."""
+    if not overdue:
+        return []
+    lines = [f"以下{len(overdue)}个事件已超过响应时限，仍待核查，请尽快核查并在系统中登记结果：", ""]
+    for e in overdue:
+        lines.append(f"    事件E{e['episode_id']:06d} {LEVELS[e['level']][0]} 应于{e['due']:%Y年%m月%d日}前响应（最近信号 S{e['signal_id']:06d}）")
+    return lines + [""]
+
+
+def text_body(day: date, agency_name: str, signals: list[dict], catch_up: bool = False,
+              overdue: list[dict] | None = None) -> str:
     lines = [f"{agency_name}：", ""]
     if catch_up:
         lines += [f"本邮件为{day:%Y年%m月%d日}监测结果的补发（数据补录或系统补跑后首次发送）。", ""]
@@ -44,6 +55,7 @@ def text_body(day: date, agency_name: str, signals: list[dict], catch_up: bool =
         lines.append(f"    {s['title']}")
         lines.append(f"    责任依据：{s['reason']}")
         lines.append("")
+    lines += overdue_lines(overdue or [])
     lines += ["详细清单见附件CSV（可用Excel打开）。", "", "本邮件由陕西省产品伤害与质量安全风险监测系统自动发送，请勿直接回复。"]
     return "\n".join(lines)
 
@@ -51,7 +63,8 @@ def text_body(day: date, agency_name: str, signals: list[dict], catch_up: bool =
 COLOURS = {1: "#d32f2f", 2: "#f57c00", 3: "#fbc02d", 4: "#1976d2"}
 
 
-def html_body(day: date, agency_name: str, signals: list[dict], charts: dict[int, str], catch_up: bool = False) -> str:
+def html_body(day: date, agency_name: str, signals: list[dict], charts: dict[int, str], catch_up: bool = False,
+              overdue: list[dict] | None = None) -> str:
     """``charts``: signal id -> the content id of its chart image (signals without one get none)."""
     rows = []
     for s in ordered(signals):
@@ -61,15 +74,19 @@ def html_body(day: date, agency_name: str, signals: list[dict], charts: dict[int
             f"<td>{html.escape(_status(s))}</td><td>S{s['id']:06d}</td><td>{html.escape(DOMAINS[s['domain']])}</td>"
             f"<td>{html.escape(category_name(s['category_code']))}</td><td>{html.escape(s['title'])}</td><td>{chart}</td></tr>")
     note = f"<p><b>本邮件为{day:%Y年%m月%d日}监测结果的补发。</b></p>" if catch_up else ""
+    late = overdue_lines(overdue or [])
+    late_html = ("<p style='color:#d32f2f'>" + "<br>".join(html.escape(line.strip()) for line in late if line) + "</p>") if late else ""
     return (f"<html><body><p>{html.escape(agency_name)}：</p>{note}"
             f"<p>{day:%Y年%m月%d日}质量安全风险监测发现以下需要贵单位关注的信号（新发和升级的信号在前；图中红色为本期，虚线为预警阈值）：</p>"
             "<table border='1' cellspacing='0' cellpadding='4'><tr><th>级别</th><th>状态</th><th>编号</th><th>领域</th>"
-            f"<th>类别</th><th>说明</th><th>趋势</th></tr>{''.join(rows)}</table>"
+            f"<th>类别</th><th>说明</th><th>趋势</th></tr>{''.join(rows)}</table>{late_html}"
             "<p>详细清单见附件CSV。本邮件由系统自动发送，请勿直接回复。</p></body></html>")
 
 
 def compose(day: date, agency_id: str, agency_name: str, recipients: list[str], sender: str,
-            signals: list[dict], csv_bytes: bytes, catch_up: bool = False) -> EmailMessage:
+            signals: list[dict], csv_bytes: bytes, catch_up: bool = False,
+            overdue: list[dict] | None = None) -> EmailMessage:
+    """``overdue``: the agency's episodes past their response deadline, listed after the signals."""
     msg = EmailMessage()
     msg["Subject"] = subject_for(day, agency_name, signals, catch_up)
     msg["From"] = formataddr(("质量安全风险监测系统", sender))
@@ -78,8 +95,8 @@ def compose(day: date, agency_id: str, agency_name: str, recipients: list[str], 
     msg["Message-ID"] = f"<digest.{day:%Y%m%d}.{agency_id}@surveillance.shaanxi.example>"
     charted = ordered(signals)[:MAX_CHARTS]
     charts = {s["id"]: make_msgid(f"chart.S{s['id']:06d}", domain="surveillance.shaanxi.example") for s in charted}
-    msg.set_content(text_body(day, agency_name, signals, catch_up), charset="utf-8")
-    msg.add_alternative(html_body(day, agency_name, signals, charts, catch_up), subtype="html", charset="utf-8")
+    msg.set_content(text_body(day, agency_name, signals, catch_up, overdue), charset="utf-8")
+    msg.add_alternative(html_body(day, agency_name, signals, charts, catch_up, overdue), subtype="html", charset="utf-8")
     html_part = msg.get_payload()[1]
     for s in charted:
         html_part.add_related(signal_chart(s), maintype="image", subtype="png", cid=charts[s["id"]],

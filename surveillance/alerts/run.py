@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from surveillance import reference
@@ -21,6 +21,7 @@ from surveillance.alerts import deliver
 from surveillance.alerts.compose import compose
 from surveillance.alerts.digest import digest_csv
 from surveillance.alerts.routing import route
+from surveillance.response.trail import states_in
 from surveillance.settings import Settings
 from surveillance.signals.episodes import SENDABLE
 from surveillance.warehouse.models import Alert, Delivery, DeliveryAttempt, DeliveryRecipient, Signal
@@ -35,11 +36,16 @@ def load_contacts(path: Path) -> dict[str, list[str]]:
 
 def route_day(engine: Engine, day: date) -> int:
     """Create the alerts for the signals of ``day`` that agencies must hear about (new, escalated, new
-    cases of an episode; an ongoing signal is not sent again), once per signal, agency, level and count."""
+    cases of an episode; an ongoing signal is not sent again), once per signal, agency, level and count.
+    An episode dismissed as a data artefact (已排除, 数据问题) is not sent again unless its level rises."""
     created = 0
     with Session(engine) as conn, conn.begin():
         signals = conn.execute(select(Signal).where(Signal.detected_on == day, Signal.status.in_(SENDABLE))).scalars().all()
+        verified = states_in(conn, day, sorted({s.episode_id for s in signals if s.episode_id is not None}))
         for s in signals:
+            state = verified.get(s.episode_id)
+            if state and state.dismissed_as_artefact_at_level is not None and s.level >= state.dismissed_as_artefact_at_level:
+                continue
             known = set(conn.execute(select(Alert.agency_id).where(
                 Alert.signal_id == s.id, Alert.level == s.level, Alert.observed == s.observed)).scalars())
             for r in route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
@@ -68,6 +74,17 @@ def _departments(conn, signal_ids: list[int]) -> dict[int, str]:
     return {k: "、".join(sorted(v)) for k, v in out.items()}
 
 
+def overdue_for(conn: Session, agency_id: str, day: date) -> list[dict]:
+    """The episodes ``agency_id`` was sent that are past their response deadline on ``day``, each with the
+    latest signal the agency got of it."""
+    latest = dict(conn.execute(select(Signal.episode_id, func.max(Signal.id)).join(Alert, Alert.signal_id == Signal.id)
+                               .where(Alert.agency_id == agency_id, Alert.delivery_id.is_not(None),
+                                      Signal.episode_id.is_not(None)).group_by(Signal.episode_id)).all())
+    late = [e for e in states_in(conn, day, sorted(latest)).values() if e.overdue]
+    return [dict(episode_id=e.episode_id, level=e.level, due=e.due, signal_id=latest[e.episode_id])
+            for e in sorted(late, key=lambda e: (e.level, e.due))]
+
+
 def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool = False) -> list[int]:
     """Store (CSV, .eml, ledger row) a digest for every agency with undelivered alerts and none for ``day``."""
     contacts = load_contacts(settings.contacts_file)
@@ -89,7 +106,8 @@ def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool 
             signals = list(by_signal.values())
             csv_bytes = digest_csv(signals, _departments(conn, [s["id"] for s in signals]))
             name = agencies.at[agency_id, "name"]
-            message = compose(day, agency_id, name, recipients, settings.mail_from, signals, csv_bytes, catch_up)
+            message = compose(day, agency_id, name, recipients, settings.mail_from, signals, csv_bytes, catch_up,
+                              overdue_for(conn, agency_id, day))
             csv_path = settings.digest_dir(day) / f"{agency_id}.csv"
             eml_path = settings.outbox / day.isoformat() / f"{agency_id}.eml"
             csv_path.parent.mkdir(parents=True, exist_ok=True)

@@ -261,6 +261,23 @@ class Episode(Base):
     signals: Mapped[int] = mapped_column(Integer)
 
 
+class EpisodeAction(Base):
+    """One step of an episode's verification (surveillance/response): the audit trail, only ever added to."""
+
+    __tablename__ = "episode_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", name="fk_episode_actions_episode"), index=True)
+    from_state: Mapped[str] = mapped_column(String(8))
+    to_state: Mapped[str] = mapped_column(String(8))
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(String(20), nullable=True)  # why dismissed (已排除)
+    action: Mapped[str | None] = mapped_column(String(20), nullable=True)  # what was done (已处置)
+    comment: Mapped[str] = mapped_column(Text)
+    level: Mapped[int] = mapped_column(Integer)  # the episode's level when the step was taken
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Alert(Base):
     """A signal routed to one responsible agency, with the rule that sent it there."""
 

@@ -407,7 +407,7 @@ def _threshold_noufaily(eta0, se_eta, phi, y, control: FarringtonControl):
 
 
 def farrington_flexible(counts: np.ndarray, control: FarringtonControl | None = None, last: int | None = None,
-                        population: np.ndarray | None = None, chunk: int = 256,
+                        population: np.ndarray | None = None, chunk: int = 16,
                         dates: Sequence[date] | None = None) -> FarringtonResult:
     """Evaluate the last ``last`` periods (default: R's default range) of each row of ``counts``
     (series x periods, NaN = missing). ``dates``: the weekly periods' dates, for R's reference weeks of

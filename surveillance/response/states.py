@@ -1,0 +1,62 @@
+"""The verification workflow of an episode, beside its detection status (new / ongoing / escalated /
+resolved): 待核查 -> 核查中 -> 已确认 (a real problem) or 已排除 (with a reason) -> 已处置 (with the action
+taken) -> 已关闭. Pure rules: which step may follow which and what each step must carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PENDING, CHECKING, CONFIRMED, DISMISSED, HANDLED, CLOSED = "待核查", "核查中", "已确认", "已排除", "已处置", "已关闭"
+STATES = (PENDING, CHECKING, CONFIRMED, DISMISSED, HANDLED, CLOSED)
+
+# the steps allowed from each state; 已确认 and 已排除 may be corrected back to 核查中 (the trail keeps both)
+NEXT = {
+    PENDING: (CHECKING, DISMISSED),
+    CHECKING: (CONFIRMED, DISMISSED),
+    CONFIRMED: (HANDLED, CHECKING),
+    DISMISSED: (CLOSED, CHECKING),
+    HANDLED: (CLOSED,),
+    CLOSED: (),
+}
+
+# why an episode is dismissed; a data artefact is not sent again unless its level rises
+ARTEFACT = "数据问题"
+DISMISSAL_REASONS = (ARTEFACT, "已知原因", "重复", "偶然波动")
+ACTIONS = ("风险警示", "下架/召回", "约谈", "立案", "标准修订建议", "其他")
+
+RESPONDED = frozenset(STATES) - {PENDING}  # a first response has been made
+OUTCOME = {CONFIRMED: True, HANDLED: True, DISMISSED: False}  # what a verification concluded
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step asked for: the state moved to, by whom, and what it must carry."""
+
+    to: str
+    actor: str
+    comment: str = ""
+    reason: str | None = None  # required for 已排除
+    action: str | None = None  # required for 已处置
+
+
+class StepRefused(ValueError):
+    """A step the workflow does not allow, said in one line."""
+
+
+def check(current: str, step: Step) -> None:
+    """Raise ``StepRefused`` unless ``step`` may follow ``current``."""
+    if step.to not in STATES:
+        raise StepRefused(f"unknown state {step.to!r}: one of {', '.join(STATES)}")
+    if step.to not in NEXT[current]:
+        allowed = "、".join(NEXT[current]) or "none (closed)"
+        raise StepRefused(f"{current} -> {step.to} is not a step of the workflow; from {current}: {allowed}")
+    if not step.actor.strip():
+        raise StepRefused("every step names who took it (--by)")
+    if step.to == DISMISSED and step.reason not in DISMISSAL_REASONS:
+        raise StepRefused(f"已排除 needs a reason: one of {', '.join(DISMISSAL_REASONS)}")
+    if step.to == HANDLED and step.action not in ACTIONS:
+        raise StepRefused(f"已处置 needs the action taken: one of {', '.join(ACTIONS)}")
+    if step.reason is not None and step.to != DISMISSED:
+        raise StepRefused("a reason goes with 已排除 only")
+    if step.action is not None and step.to != HANDLED:
+        raise StepRefused("an action goes with 已处置 only")
