@@ -224,6 +224,18 @@ def cmd_episode(args: argparse.Namespace) -> int:
             return 1
         print(f"episode {args.episode_id}: {args.to} (by {args.by})")
         return 0
+    if args.episode_command == "ppv":
+        from sqlalchemy.orm import Session
+
+        from surveillance.response.outcomes import ppv_by
+
+        with Session(engine) as conn:
+            rows = ppv_by(conn, args.by)
+        if not rows:
+            print("no episode verified yet (已确认 or 已排除): no PPV")
+        for r in rows:
+            print(f"{r.key[0]!s:<28} confirmed {r.confirmed:>4}  dismissed {r.dismissed:>4}  PPV {r.ppv:.0%}")
+        return 0
     if args.episode_command == "trail":
         steps = history(engine, args.episode_id)
         if not steps:
@@ -501,9 +513,11 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--reason", help="for 已排除: 数据问题, 已知原因, 重复 or 偶然波动")
     ver.add_argument("--action", help="for 已处置: 风险警示, 下架/召回, 约谈, 立案, 标准修订建议 or 其他")
     ver.add_argument("--comment", help="free text kept in the trail")
+    pp = eps.add_parser("ppv", help="positive predictive value of the signals of verified episodes")
+    pp.add_argument("--by", choices=("method", "level", "city"), default="method")
     et = eps.add_parser("trail", help="every step of one episode, oldest first")
     et.add_argument("episode_id", type=int)
-    for command in (ver, et):
+    for command in (ver, et, pp):
         command.set_defaults(day=None)
     ep.set_defaults(func=cmd_episode)
 

@@ -21,6 +21,7 @@ from surveillance import reference
 from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.compose import COLOURS, header_safe
 from surveillance.alerts.digest import ordered
+from surveillance.response.outcomes import Ppv, ppv_by
 from surveillance.settings import Settings
 from surveillance.signals.levels import LEVELS, label
 from surveillance.signals.periods import last_complete_week
@@ -46,6 +47,7 @@ def week_summary(engine: Engine, week_start: date, week_end: date) -> dict:
         resolved = conn.execute(select(func.count()).select_from(Episode)
                                 .where(Episode.resolved_on.between(week_start, week_end))).scalar()
         open_now = conn.execute(select(func.count()).select_from(Episode).where(Episode.status != "resolved")).scalar()
+        ppv = {by: ppv_by(conn, by) for by in ("method", "level", "city")}
         received = conn.execute(select(IngestBatch.source, func.count(), func.sum(IngestBatch.rows_loaded),
                                        func.sum(IngestBatch.rows_quarantined))
                                 .where(IngestBatch.run_day.between(week_start, week_end)).group_by(IngestBatch.source)).all()
@@ -56,7 +58,29 @@ def week_summary(engine: Engine, week_start: date, week_end: date) -> dict:
             "escalated": sum(1 for s in signals if s["status"] == "escalated"),
             "episodes_opened": opened, "episodes_resolved": resolved, "episodes_open": open_now,
             "received": {src: dict(files=n, loaded=int(lo or 0), quarantined=int(q or 0)) for src, n, lo, q in received},
-            "top": serious[:MAX_CHARTED]}
+            "top": serious[:MAX_CHARTED], "ppv": ppv}
+
+
+def _ppv_html(ppv: dict[str, list[Ppv]]) -> str:
+    """The verified outcomes so far: PPV by method, level and city (nothing until something is verified)."""
+    if not any(ppv.values()):
+        return "<h2>核查结果</h2><p>尚无已核查（已确认或已排除）的事件。</p>"
+    names = {"method": "检测方法", "level": "预警级别", "city": "地区"}
+
+    def name(by: str, key: tuple) -> str:
+        if by == "method":
+            return method_label(key[0])
+        if by == "level":
+            return label(key[0])
+        return reference.jurisdiction_names().get(key[0], key[0])
+
+    parts = ["<h2>核查结果与阳性预测值（累计）</h2>"]
+    for by, rows in ppv.items():
+        body = "".join(f"<tr><td>{html.escape(name(by, r.key))}</td><td>{r.confirmed}</td><td>{r.dismissed}</td>"
+                       f"<td>{r.ppv:.0%}</td></tr>" for r in rows)
+        parts.append(f"<h3>按{names[by]}</h3><table border='1' cellspacing='0' cellpadding='3'><tr><th>{names[by]}</th>"
+                     f"<th>已确认</th><th>已排除</th><th>阳性预测值</th></tr>{body}</table>")
+    return "".join(parts)
 
 
 def render(summary: dict, image: dict[int, str]) -> str:
@@ -79,7 +103,7 @@ def render(summary: dict, image: dict[int, str]) -> str:
             f"<h2>按预警级别</h2><ul>{levels}</ul><h2>按领域</h2><ul>{domains or '<li>无</li>'}</ul>"
             f"<h2>按检测方法</h2><ul>{methods or '<li>无</li>'}</ul><h2>本周接收数据</h2><ul>{received}</ul>"
             f"<h2>重点信号</h2><table border='1' cellspacing='0' cellpadding='3'><tr><th>级别</th><th>编号</th><th>领域</th>"
-            f"<th>说明</th><th>趋势</th></tr>{top}</table>"
+            f"<th>说明</th><th>趋势</th></tr>{top}</table>{_ppv_html(summary.get('ppv', {}))}"
             "<p>各信号的详细情况见各责任部门每日预警邮件及运行报告。本邮件由系统自动发送，请勿直接回复。</p></body></html>")
 
 

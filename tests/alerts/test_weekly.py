@@ -39,3 +39,23 @@ def test_weekly_summary_once_a_week(settings, engine, monkeypatch: pytest.Monkey
     assert "本周新发现风险信号2条，其中升级1条" in text and "data:image/png;base64," in text
     with engine.connect() as conn:
         assert conn.execute(select(Delivery.status).where(Delivery.agency_id == LEDGER_ID)).scalars().all() == ["sent"]
+
+
+def test_weekly_summary_shows_ppv_from_verified_outcomes(settings, engine) -> None:
+    from surveillance.alerts.weekly import render, week_summary
+    from surveillance.response.states import CHECKING, CONFIRMED, Step
+    from surveillance.response.trail import record
+    from surveillance.warehouse.models import Signal
+
+    week = date(2026, 11, 16)
+    store_signals(engine, week + timedelta(days=3), [injury_signal(week, 4)])
+    start, end = week, week + timedelta(days=6)
+    before = week_summary(engine, start, end)
+    assert "尚无已核查" in render(before, {s["id"]: "" for s in before["top"]})
+    with engine.connect() as conn:
+        episode = conn.execute(select(Signal.episode_id)).scalar()
+    record(engine, episode, Step(CHECKING, "张三"))
+    record(engine, episode, Step(CONFIRMED, "张三"))
+    summary = week_summary(engine, start, end)
+    text = render(summary, {s["id"]: "" for s in summary["top"]})
+    assert "阳性预测值" in text and "宝鸡市" in text and "100%" in text

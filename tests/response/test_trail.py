@@ -131,3 +131,40 @@ def test_overdue_episodes_are_in_the_nightly_summary_and_the_next_digest(setting
     assert f"事件E{episode:06d}" in text and "已超过响应时限" in text
     record(engine, episode, Step(CHECKING, "张三"))
     assert verification(settings, late)["overdue"] == []
+
+
+def test_ppv_comes_from_verified_outcomes_by_method_level_and_city(engine) -> None:
+    from sqlalchemy.orm import Session
+
+    from surveillance.response.outcomes import outcome, ppv_by
+
+    assert outcome([CHECKING, CONFIRMED, HANDLED, CLOSED]) is True
+    assert outcome([DISMISSED, CLOSED]) is False
+    assert outcome([CHECKING, CONFIRMED, CHECKING]) is None  # sent back: not concluded
+    assert outcome([CHECKING, DISMISSED, CHECKING, CONFIRMED]) is True  # the last conclusion stands
+    # three series (episodes): one confirmed, one dismissed, one still being checked
+    signals = [injury_signal(WEEK, 4), injury_signal(WEEK, 5, method="ears-c2"), injury_signal(WEEK, 4, deaths=1)]
+    signals[1]["series"] = signals[1]["series"].replace("610300", "610100")
+    signals[1]["jurisdiction_code"] = "610100"
+    signals[1]["signal_key"] = signals[1]["signal_key"].replace("610300", "610100")
+    signals[2]["series"] = "P0402|610300"
+    signals[2]["category_code"] = "P0402"
+    signals[2]["signal_key"] = signals[2]["signal_key"].replace("P0401", "P0402")
+    store_signals(engine, NIGHT, signals)
+    with engine.connect() as conn:
+        episodes = dict(conn.execute(select(Signal.signal_key, Signal.episode_id)).all())
+    confirmed, dismissed, checking = (episodes[s["signal_key"]] for s in signals)
+    assert len({confirmed, dismissed, checking}) == 3
+    record(engine, confirmed, Step(CHECKING, "张三"))
+    record(engine, confirmed, Step(CONFIRMED, "张三"))
+    record(engine, dismissed, Step(DISMISSED, "李四", reason="重复"))
+    record(engine, checking, Step(CHECKING, "王五"))
+    with Session(engine) as conn:
+        by_method = {r.key: (r.confirmed, r.dismissed, r.ppv) for r in ppv_by(conn, "method")}
+        by_city = {r.key: (r.confirmed, r.dismissed) for r in ppv_by(conn, "city")}
+        by_level = {r.key: (r.confirmed, r.dismissed) for r in ppv_by(conn, "level")}
+        with pytest.raises(ValueError):
+            ppv_by(conn, "hospital")
+    assert by_method == {("farrington-flexible",): (1, 0, 1.0), ("ears-c2",): (0, 1, 0.0)}
+    assert by_city == {("610300",): (1, 0), ("610100",): (0, 1)}
+    assert by_level == {(4,): (1, 1)}  # the Ⅱ级 episode is not concluded: not counted

@@ -1,0 +1,72 @@
+"""What verification concluded, and the positive predictive value it gives the detectors: of the signals
+whose episode was verified, the share that was a real problem (已确认, then perhaps 已处置 and 已关闭) rather
+than dismissed (已排除). PPV by method, level and city tells which rules to tighten or loosen
+(docs/warning-levels.md, "Tuning the levels from PPV")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from surveillance.response.states import CHECKING, CONFIRMED, DISMISSED, PENDING
+from surveillance.warehouse.models import EpisodeAction, Signal
+
+
+def outcome(path: Iterable[str]) -> bool | None:
+    """True (a real problem), False (dismissed) or None (not concluded) from an episode's states in order:
+    the last conclusion stands unless a later step sent the episode back to 核查中."""
+    result = None
+    for state in path:
+        if state == CONFIRMED:
+            result = True
+        elif state == DISMISSED:
+            result = False
+        elif state in (CHECKING, PENDING):
+            result = None
+    return result
+
+
+@dataclass(frozen=True)
+class Ppv:
+    key: tuple  # (method,), (level,) or (city,)
+    confirmed: int
+    dismissed: int
+
+    @property
+    def verified(self) -> int:
+        return self.confirmed + self.dismissed
+
+    @property
+    def ppv(self) -> float | None:
+        return self.confirmed / self.verified if self.verified else None
+
+
+def outcomes(conn: Session) -> dict[int, bool]:
+    """The concluded outcome of every episode that has one."""
+    query = select(EpisodeAction.episode_id, EpisodeAction.to_state).order_by(EpisodeAction.at, EpisodeAction.id)
+    paths: dict[int, list[str]] = {}
+    for episode, state in conn.execute(query):
+        paths.setdefault(episode, []).append(state)
+    found = {e: outcome(p) for e, p in paths.items()}
+    return {e: o for e, o in found.items() if o is not None}
+
+
+def ppv_by(conn: Session, by: str) -> list[Ppv]:
+    """PPV of the signals of verified episodes, grouped by ``by``: "method", "level" or "city" (the
+    signal's jurisdiction; province-wide signals under "省级")."""
+    if by not in ("method", "level", "city"):
+        raise ValueError(f"PPV by method, level or city, not {by!r}")
+    concluded = outcomes(conn)
+    if not concluded:
+        return []
+    rows = conn.execute(select(Signal.episode_id, Signal.method, Signal.level, Signal.jurisdiction_code)
+                        .where(Signal.episode_id.in_(sorted(concluded)))).all()
+    tally: dict[tuple, list[int]] = {}
+    for episode, method, level, city in rows:
+        key = {"method": (method,), "level": (level,), "city": (city or "省级",)}[by]
+        counts = tally.setdefault(key, [0, 0])
+        counts[0 if concluded[episode] else 1] += 1
+    return [Ppv(k, c, d) for k, (c, d) in sorted(tally.items(), key=lambda kv: str(kv[0]))]
