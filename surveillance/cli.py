@@ -255,6 +255,31 @@ def cmd_episode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from surveillance.response.exclusions import ExclusionRefused, exclude, listing, restore
+    from surveillance.warehouse.db import get_engine
+
+    engine = get_engine(load_settings().db_url)
+    try:
+        if args.baseline_command == "exclude":
+            new = exclude(engine, "injury", args.series, args.week, args.by, args.reason)
+            print(f"exclusion {new}: {args.series} week of {args.week} left out of later baselines")
+            return 0
+        if args.baseline_command == "restore":
+            restore(engine, args.exclusion_id, args.by)
+            print(f"exclusion {args.exclusion_id} restored: the week is back in the baselines")
+            return 0
+    except ExclusionRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    rows = listing(engine, args.series, args.all)
+    for r in rows:
+        gone = f"  restored by {r.restored_by} {r.restored_at:%Y-%m-%d}" if r.restored_at else ""
+        print(f"{r.id:>5}  {r.series:<24} week of {r.week_start}  {r.reason}  by {r.added_by} {r.added_at:%Y-%m-%d}{gone}")
+    print(f"{len(rows)} exclusion(s)", file=sys.stderr)
+    return 0
+
+
 def cmd_demo_check(args: argparse.Namespace) -> int:
     from surveillance.demo.check import check_events, false_alarms
     from surveillance.warehouse.db import get_engine
@@ -520,6 +545,25 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (ver, et, pp):
         command.set_defaults(day=None)
     ep.set_defaults(func=cmd_episode)
+
+    bl = sub.add_parser("baseline", help="weeks left out of later baselines (confirmed outbreaks): list, add, restore",
+                        description=("Confirming an episode (已确认) leaves the weeks of its weekly count signals out of "
+                                     "the injury detector's later Farrington baselines, so that one outbreak does not raise "
+                                     "next year's threshold; sending it back to 核查中 restores them. The evaluated week "
+                                     "and the three before it are never left out."))
+    bls = bl.add_subparsers(dest="baseline_command", required=True)
+    bll = bls.add_parser("list", help="the weeks left out, by series")
+    bll.add_argument("--series", help="one series, as the signals name it (e.g. P0401|610300)")
+    bll.add_argument("--all", action="store_true", help="restored exclusions too")
+    ble = bls.add_parser("exclude", help="leave one week of one injury series out by hand")
+    ble.add_argument("series", help="as the signals name it, e.g. P0401|610300 or P0401|province|severe")
+    ble.add_argument("week", type=_day, help="the week's Monday (YYYY-MM-DD)")
+    ble.add_argument("--by", required=True)
+    ble.add_argument("--reason", required=True)
+    blr = bls.add_parser("restore", help="put an excluded week back into the baselines")
+    blr.add_argument("exclusion_id", type=int)
+    blr.add_argument("--by", required=True)
+    bl.set_defaults(func=cmd_baseline)
 
     sub.add_parser("demo-check", help="are the demo's injected events among the signals?").set_defaults(
         func=cmd_demo_check)

@@ -10,7 +10,8 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from surveillance.response.deadlines import due, overdue
-from surveillance.response.states import ARTEFACT, DISMISSED, PENDING, Step, StepRefused, check
+from surveillance.response.exclusions import exclude_episode, restore_episode
+from surveillance.response.states import ARTEFACT, CHECKING, CONFIRMED, DISMISSED, PENDING, Step, StepRefused, check
 from surveillance.warehouse.models import Alert, Episode, EpisodeAction, Signal
 
 
@@ -33,10 +34,15 @@ def record(engine: Engine, episode_id: int, step: Step, at: datetime | None = No
             raise StepRefused(f"no episode {episode_id}")
         current = _latest(conn, episode_id)
         check(current, step)
+        when = at or datetime.now()
+        if step.to == CONFIRMED:
+            exclude_episode(conn, episode_id, step.actor.strip(), when)
+        elif current == CONFIRMED and step.to == CHECKING:  # the confirmation is withdrawn: its weeks go back into the baselines
+            restore_episode(conn, episode_id, step.actor.strip(), when)
         return conn.execute(insert(EpisodeAction).returning(EpisodeAction.id), dict(
             episode_id=episode_id, from_state=current, to_state=step.to, actor=step.actor.strip(),
             reason=step.reason, action=step.action, comment=step.comment, level=episode.level,
-            at=at or datetime.now())).scalar_one()
+            at=when)).scalar_one()
 
 
 def history(engine: Engine, episode_id: int) -> list[EpisodeAction]:

@@ -278,6 +278,24 @@ class EpisodeAction(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class BaselineExclusion(Base):
+    """A week of a series left out of later baselines (a confirmed outbreak's week); restoring it keeps the row."""
+
+    __tablename__ = "baseline_exclusions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain: Mapped[str] = mapped_column(String(20))
+    series: Mapped[str] = mapped_column(String(200), index=True)  # as the signals name it
+    week_start: Mapped[date] = mapped_column(Date)
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", name="fk_baseline_exclusions_episode"),
+                                                   nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    restored_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    restored_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class Alert(Base):
     """A signal routed to one responsible agency, with the rule that sent it there."""
 

@@ -26,6 +26,7 @@ from surveillance.signals.detectors.injury_counts import (
     SERIOUS_OUTCOMES,
     SEVERE_GRADE,
     daily_counts,
+    excluded_weeks,
     product_reports,
 )
 from surveillance.signals.detectors.tuning import INJURY_COUNTS, NIGHT
@@ -103,6 +104,27 @@ class Window:
     first_monday: date
 
 
+RECENT_KEPT = 4  # the evaluated week and the three before it: limit54's evidence, never left out
+
+
+def series_name(product: str, juris: str, kind: str) -> str:
+    """The series as the signals (and the baseline exclusions) name it."""
+    return f"{product}|{juris or 'province'}" + ("|severe" if kind == SEVERE else "")
+
+
+def leave_out(counts: np.ndarray, index: list[tuple], weeks: list[tuple[str, date]], first_monday: date) -> int:
+    """Blank (NaN: a week not observed) the excluded weeks of their series in ``counts`` (series x weeks from
+    ``first_monday``), in place, except the last ``RECENT_KEPT`` weeks; how many cells were blanked."""
+    rows = {series_name(*key): i for i, key in enumerate(index)}
+    blanked = 0
+    for series, week in weeks:
+        row, column = rows.get(series), (week - first_monday).days // 7
+        if row is not None and 0 <= column < counts.shape[1] - RECENT_KEPT:
+            counts[row, column] = np.nan
+            blanked += 1
+    return blanked
+
+
 def window(conn: Connection, day: date) -> Window:
     """The window evaluated for the last complete week on or before ``day``."""
     week_start, week_end = last_complete_week(day)
@@ -138,9 +160,13 @@ def detect_injury(conn: Connection, day: date, alpha: float = INJURY_COUNTS.alph
     severe_cases = weekly_counts(daily, first_monday, weeks, value="severe")
     matrix = pd.concat([all_cases.assign(kind=ALL).set_index("kind", append=True),
                         severe_cases.assign(kind=SEVERE).set_index("kind", append=True)])
-    counts = matrix.to_numpy(dtype=float)
+    raw = matrix.to_numpy(dtype=float)
+    counts = raw.copy()
     observed = counts[:, -1]
     if method == "farrington-flexible":
+        # past years' weeks of confirmed outbreaks left out of the baseline (EARS's baseline is the last weeks)
+        left_out = leave_out(counts, list(matrix.index), excluded_weeks(conn, first_monday, week_start), first_monday)
+        stats.update(weeks_left_out=left_out)
         dates = [first_monday + timedelta(weeks=i) for i in range(weeks)]  # reference weeks by date, as R on dated weeks
         result = farrington_flexible(counts, farrington_control(years, alpha), last=1, dates=dates)
         pvalues = result.pvalue[:, 0]
@@ -170,8 +196,8 @@ def detect_injury(conn: Connection, day: date, alpha: float = INJURY_COUNTS.alph
             mine = mine[is_severe(mine)]
         where = names.get(juris, juris)
         pname = products.at[product, "name"]
-        recent = counts[i, -12:]
-        series = f"{product}|{juris or 'province'}" + ("|severe" if kind == SEVERE else "")
+        recent = raw[i, -12:]
+        series = series_name(product, juris, kind)
         what = "重伤（住院、转院或死亡）病例" if kind == SEVERE else "伤害病例"
         signals.append(make_signal(
             "injury", method, series, key_period=week_start,

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from surveillance.warehouse.models import InjuryReport, ProductProposal
+from surveillance.warehouse.models import BaselineExclusion, InjuryReport, ProductProposal
 
 HOSPITALISED_OUTCOMES = ("住院", "转院")
 DEATH = "死亡"
@@ -73,3 +73,12 @@ def pattern_counts(conn: Connection, start: date, split: date, end: date) -> pd.
     stmt = (select(*keys, func.count()).where(r.visit_date.between(start, end), r.product_code.is_not(None))
             .group_by(*keys))
     return pd.DataFrame(conn.execute(stmt).all(), columns=["product_code", "injury_nature", "body_part", "recent", "n"])
+
+
+def excluded_weeks(conn: Connection, start: date, end: date) -> list[tuple[str, date]]:
+    """(series, Monday) of the injury weeks left out of baselines (surveillance/response/exclusions.py) and
+    not restored, between ``start`` and ``end``."""
+    rows = conn.execute(select(BaselineExclusion.series, BaselineExclusion.week_start).where(
+        BaselineExclusion.domain == "injury", BaselineExclusion.restored_at.is_(None),
+        BaselineExclusion.week_start.between(start, end)))
+    return [(series, week) for series, week in rows]
