@@ -122,11 +122,11 @@ def surveillance_nightly():
         from surveillance.nightly import night_warnings, overdue_line, verification
         from surveillance.settings import load_settings
 
-        settings = load_settings()
-        late = overdue_line(verification(settings, date.fromisoformat(day)))
+        settings, night = load_settings(), date.fromisoformat(day)
+        late = overdue_line(verification(settings, night))
         if late:
             print(late)  # agencies' business, not the operator's: it does not fail the run
-        warnings = night_warnings(settings, date.fromisoformat(day))
+        warnings = night_warnings(settings, night)
         if (alerted or {}).get("nothing_went_out"):
             warnings.insert(0, f"NOTHING WENT OUT: {alerted['attempted']} digest(s) handed over, none delivered "
                                "(queued for the next run)")

@@ -211,6 +211,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_episode(args: argparse.Namespace) -> int:
     from surveillance.response.states import Step, StepRefused
     from surveillance.response.trail import history, record, states
+    from surveillance.signals.levels import LEVELS
     from surveillance.warehouse.db import get_engine
 
     engine = get_engine(load_settings().db_url)
@@ -249,7 +250,7 @@ def cmd_episode(args: argparse.Namespace) -> int:
             if (args.state is None or e.state == args.state) and (not args.overdue or e.overdue)]
     for e in sorted(rows, key=lambda e: (not e.overdue, e.level, e.episode_id)):
         flag = "  OVERDUE" if e.overdue else ""
-        print(f"episode {e.episode_id}  {'ⅠⅡⅢⅣ'[e.level - 1]}级  {e.state}  since {e.level_since}  "
+        print(f"episode {e.episode_id}  {LEVELS[e.level][0]}  {e.state}  since {e.level_since}  "
               f"respond by {e.due}{flag}")
     print(f"{len(rows)} episode(s); {sum(e.overdue for e in rows)} overdue on {today}", file=sys.stderr)
     return 0

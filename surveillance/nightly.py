@@ -6,6 +6,7 @@ The Airflow DAG calls these same functions task by task; ``surveillance run`` ca
 from __future__ import annotations
 
 import json
+from collections import Counter
 from contextlib import ExitStack
 from datetime import date
 
@@ -68,9 +69,7 @@ def verification(settings: Settings, day: date) -> dict:
     from surveillance.response.trail import states
 
     found = states(get_engine(settings.db_url), day).values()
-    by_state: dict[str, int] = {}
-    for e in found:
-        by_state[e.state] = by_state.get(e.state, 0) + 1
+    by_state = dict(Counter(e.state for e in found))
     late = sorted((e for e in found if e.overdue), key=lambda e: (e.level, e.due, e.episode_id))
     return {"by_state": by_state, "overdue": [dict(episode_id=e.episode_id, level=e.level, due=e.due.isoformat())
                                               for e in late]}
@@ -78,10 +77,12 @@ def verification(settings: Settings, day: date) -> dict:
 
 def overdue_line(verification: dict) -> str | None:
     """One line naming the episodes past their response deadline (at most ten), or None."""
+    from surveillance.signals.levels import LEVELS
+
     late = verification["overdue"]
     if not late:
         return None
-    shown = ", ".join(f"episode {e['episode_id']} ({'ⅠⅡⅢⅣ'[e['level'] - 1]}级, due {e['due']})" for e in late[:10])
+    shown = ", ".join(f"episode {e['episode_id']} ({LEVELS[e['level']][0]}, due {e['due']})" for e in late[:10])
     return (f"OVERDUE: {len(late)} episode(s) past their response deadline: {shown}" + (" ..." if len(late) > 10 else "")
             + " (surveillance episode list --overdue)")
 

@@ -21,7 +21,7 @@ from surveillance import reference
 from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.compose import COLOURS, header_safe
 from surveillance.alerts.digest import ordered
-from surveillance.response.outcomes import Ppv, ppv_by
+from surveillance.response.outcomes import Ppv, ppv_tables
 from surveillance.settings import Settings
 from surveillance.signals.levels import LEVELS, label
 from surveillance.signals.periods import last_complete_week
@@ -47,7 +47,7 @@ def week_summary(engine: Engine, week_start: date, week_end: date) -> dict:
         resolved = conn.execute(select(func.count()).select_from(Episode)
                                 .where(Episode.resolved_on.between(week_start, week_end))).scalar()
         open_now = conn.execute(select(func.count()).select_from(Episode).where(Episode.status != "resolved")).scalar()
-        ppv = {by: ppv_by(conn, by) for by in ("method", "level", "city")}
+        ppv = ppv_tables(conn)
         received = conn.execute(select(IngestBatch.source, func.count(), func.sum(IngestBatch.rows_loaded),
                                        func.sum(IngestBatch.rows_quarantined))
                                 .where(IngestBatch.run_day.between(week_start, week_end)).group_by(IngestBatch.source)).all()

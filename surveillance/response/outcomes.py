@@ -54,19 +54,32 @@ def outcomes(conn: Session) -> dict[int, bool]:
     return {e: o for e, o in found.items() if o is not None}
 
 
-def ppv_by(conn: Session, by: str) -> list[Ppv]:
-    """PPV of the signals of verified episodes, grouped by ``by``: "method", "level" or "city" (the
-    signal's jurisdiction; province-wide signals under "省级")."""
-    if by not in ("method", "level", "city"):
-        raise ValueError(f"PPV by method, level or city, not {by!r}")
+GROUPINGS = ("method", "level", "city")
+
+
+def ppv_tables(conn: Session, groupings: tuple[str, ...] = GROUPINGS) -> dict[str, list[Ppv]]:
+    """PPV of the signals of verified episodes, grouped by each of ``groupings``: "method", "level" or
+    "city" (the signal's jurisdiction; province-wide signals under "省级"). The trail and the signals are
+    read once for all groupings."""
+    unknown = [by for by in groupings if by not in GROUPINGS]
+    if unknown:
+        raise ValueError(f"PPV by method, level or city, not {', '.join(map(repr, unknown))}")
     concluded = outcomes(conn)
     if not concluded:
-        return []
+        return {by: [] for by in groupings}
     rows = conn.execute(select(Signal.episode_id, Signal.method, Signal.level, Signal.jurisdiction_code)
                         .where(Signal.episode_id.in_(sorted(concluded)))).all()
-    tally: dict[tuple, list[int]] = {}
-    for episode, method, level, city in rows:
-        key = {"method": (method,), "level": (level,), "city": (city or "省级",)}[by]
-        counts = tally.setdefault(key, [0, 0])
-        counts[0 if concluded[episode] else 1] += 1
-    return [Ppv(k, c, d) for k, (c, d) in sorted(tally.items(), key=lambda kv: str(kv[0]))]
+    tables = {}
+    for by in groupings:
+        tally: dict[tuple, list[int]] = {}
+        for episode, method, level, city in rows:
+            key = {"method": (method,), "level": (level,), "city": (city or "省级",)}[by]
+            counts = tally.setdefault(key, [0, 0])
+            counts[0 if concluded[episode] else 1] += 1
+        tables[by] = [Ppv(k, c, d) for k, (c, d) in sorted(tally.items(), key=lambda kv: str(kv[0]))]
+    return tables
+
+
+def ppv_by(conn: Session, by: str) -> list[Ppv]:
+    """PPV grouped one way (``ppv_tables`` for several)."""
+    return ppv_tables(conn, (by,))[by]

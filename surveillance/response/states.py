@@ -24,9 +24,6 @@ ARTEFACT = "数据问题"
 DISMISSAL_REASONS = (ARTEFACT, "已知原因", "重复", "偶然波动")
 ACTIONS = ("风险警示", "下架/召回", "约谈", "立案", "标准修订建议", "其他")
 
-RESPONDED = frozenset(STATES) - {PENDING}  # a first response has been made
-OUTCOME = {CONFIRMED: True, HANDLED: True, DISMISSED: False}  # what a verification concluded
-
 
 @dataclass(frozen=True)
 class Step:
