@@ -566,6 +566,10 @@ def build_parser() -> argparse.ArgumentParser:
     blr.add_argument("--by", required=True)
     bl.set_defaults(func=cmd_baseline)
 
+    from surveillance.console.commands import add_parsers as console_parsers
+
+    console_parsers(sub)
+
     sub.add_parser("demo-check", help="are the demo's injected events among the signals?").set_defaults(
         func=cmd_demo_check)
 

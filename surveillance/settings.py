@@ -30,6 +30,7 @@ class Settings:
     mail_from: str
     quiet_periods: int = 2  # weeks without a signal before its episode is resolved (SURVEILLANCE_QUIET_PERIODS)
     hospitals_file: Path = PROJECT_ROOT / "config" / "sentinel_hospitals.csv"  # SURVEILLANCE_HOSPITALS
+    base_url: str = ""  # the web console's address as agencies reach it (SURVEILLANCE_BASE_URL); digests link to it
 
     @property
     def landing(self) -> Path:
@@ -86,8 +87,9 @@ def load_settings() -> Settings:
     salt = os.environ.get("SURVEILLANCE_PII_SALT", PLACEHOLDER_SALT)
     mail_from = os.environ.get("SURVEILLANCE_MAIL_FROM", "surveillance@warnings.shaanxi.example")
     quiet = int(os.environ.get("SURVEILLANCE_QUIET_PERIODS", "2"))
+    base_url = os.environ.get("SURVEILLANCE_BASE_URL", "").strip().rstrip("/")
     return Settings(home=home, db_url=db_url, contacts_file=contacts, pii_salt=salt, mail_from=mail_from,
-                    quiet_periods=quiet, hospitals_file=hospitals_path())
+                    quiet_periods=quiet, hospitals_file=hospitals_path(), base_url=base_url)
 
 
 def hospitals_path() -> Path:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -364,3 +365,38 @@ class DeliveryAttempt(Base):
     transport: Mapped[str] = mapped_column(String(20))  # smtp | outbox
     outcome: Mapped[str] = mapped_column(String(10))  # sent | failed | resent
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ConsoleUser(Base):
+    """An account of the web console: the provincial office and analysts see everything, an agency's staff
+    their agency's signals; patient-level records only where ``patient_records`` allows (surveillance/console)."""
+
+    __tablename__ = "console_users"
+    __table_args__ = (UniqueConstraint("username", name="uq_console_username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))  # coordinator | analyst | agency
+    agency_id: Mapped[str | None] = mapped_column(String(20), nullable=True)  # agency staff only
+    patient_records: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, with its parameters and salt
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ConsoleSession(Base):
+    """A logged-in browser: the cookie holds a random token, the warehouse only its SHA-256."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_console_session_token"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_users.id", name="fk_console_sessions_user"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,0 +1,181 @@
+"""The console through its HTTP interface (FastAPI's test client): logging in, what each role sees, the
+verification workflow from the signal page, and the checks a browser cannot be trusted with (CSRF,
+another agency's URLs, logged-out access)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from surveillance.console.app import create_app
+from surveillance.response.trail import history
+from tests.console.world import PASSWORD, PATIENT_HASH, World, build
+
+
+@pytest.fixture
+def world(engine) -> World:
+    return build(engine)
+
+
+@pytest.fixture
+def app(settings, world):
+    return create_app(settings)
+
+
+def login(app, username: str, password: str = PASSWORD) -> TestClient:
+    client = TestClient(app, follow_redirects=False)
+    form = client.get("/login")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
+    response = client.post("/login", data=dict(username=username, password=password, login_csrf=token, next="/signals"))
+    assert response.status_code == 303
+    return client
+
+
+def csrf_of(client: TestClient) -> str:
+    return client.get("/api/me").json()["csrf"]
+
+
+def test_logged_out_every_page_redirects_to_the_login_and_the_api_answers_401(app, world) -> None:
+    client = TestClient(app, follow_redirects=False)
+    for path in ("/", "/signals", f"/signals/{world.injury}", "/reports", "/reports/x/detect.json"):
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login?next=")
+    for path in ("/api/me", "/api/signals", f"/api/signals/{world.injury}"):
+        assert client.get(path).status_code == 401
+    assert client.post(f"/episodes/{world.injury_episode}/steps", data=dict(to="核查中")).status_code == 303
+    assert client.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="核查中")).status_code == 401
+    assert history(app_engine(app), world.injury_episode) == []
+
+
+def app_engine(app):
+    from surveillance.settings import load_settings
+    from surveillance.warehouse.db import get_engine
+
+    return get_engine(load_settings().db_url)
+
+
+def test_a_wrong_password_or_disabled_account_does_not_log_in(app, engine, world) -> None:
+    from surveillance.console import accounts
+
+    client = login(app, "analyst", "not the password")
+    assert client.get("/api/me").status_code == 401
+    assert login(app, "analyst").get("/api/me").json()["role"] == "analyst"
+    kept = login(app, "injury-staff")
+    accounts.disable(engine, "injury-staff")
+    assert kept.get("/api/me").status_code == 401  # the open session ended with the account
+    assert login(app, "injury-staff").get("/api/me").status_code == 401
+
+
+def test_agency_staff_see_only_their_agencys_signals(app, world) -> None:
+    staff = login(app, "injury-staff")
+    listed = staff.get("/api/signals").json()
+    assert [s["id"] for s in listed["signals"]] == [world.injury]
+    page = staff.get("/signals")
+    assert f"/signals/{world.injury}" in page.text and f"/signals/{world.food}" not in page.text
+    other = login(app, "food-staff")
+    assert [s["id"] for s in other.get("/api/signals").json()["signals"]] == [world.food]
+    analyst = login(app, "analyst")
+    assert {s["id"] for s in analyst.get("/api/signals").json()["signals"]} == {world.injury, world.food}
+
+
+def test_another_agencys_signal_is_404_on_its_page_and_api_and_cannot_be_verified(app, engine, world) -> None:
+    other = login(app, "food-staff")
+    assert other.get(f"/signals/{world.injury}").status_code == 404
+    assert other.get(f"/api/signals/{world.injury}").status_code == 404
+    csrf = csrf_of(other)
+    assert other.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="核查中"),
+                      headers={"X-CSRF-Token": csrf}).status_code == 404
+    assert other.post(f"/episodes/{world.injury_episode}/steps",
+                      data=dict(to="核查中", csrf=csrf, signal_id=world.injury)).status_code == 404
+    assert history(engine, world.injury_episode) == []
+
+
+def test_patient_level_records_only_for_roles_allowed_them(app, world) -> None:
+    analyst = login(app, "analyst").get(f"/api/signals/{world.injury}").json()
+    assert analyst["records"]["rows"][0]["patient"] == PATIENT_HASH[:12]
+    assert "records" in analyst["evidence"]
+    staff_page = login(app, "injury-staff").get(f"/signals/{world.injury}")
+    assert staff_page.status_code == 200
+    assert PATIENT_HASH[:12] not in staff_page.text and "H61030201/R0001" not in staff_page.text
+    assert 'id="records-hidden"' in staff_page.text
+    staff = login(app, "injury-staff").get(f"/api/signals/{world.injury}").json()
+    assert staff["records"]["rows"] == [] and "records" not in staff["evidence"]
+    # the food signal's lab result is not personal: its agency sees it
+    food = login(app, "food-staff").get(f"/api/signals/{world.food}").json()
+    assert food["records"]["rows"][0]["analyte"] == "甲醇" and food["records"]["rows"][0]["exceeds_limit"] is True
+
+
+def test_the_signal_page_shows_chart_evidence_timeline_and_routing(app, world) -> None:
+    page = login(app, "injury-staff").get(f"/signals/{world.injury}").text
+    assert 'id="chart-data"' in page and '"values": [1.0, 0.0, 2.0' in page and '"threshold": 4.0' in page
+    assert "/static/chart.js" in page and "http://" not in page.replace("http://www.w3.org", "")  # nothing from a CDN
+    assert 'id="timeline"' in page and "宝鸡市电动自行车电池相关伤害病例异常增多" in page
+    assert "匹配" in page and world.injury_agency in page  # why it was sent where it was
+
+
+def test_a_step_needs_the_sessions_csrf_token(app, engine, world) -> None:
+    staff = login(app, "injury-staff")
+    assert staff.post(f"/episodes/{world.injury_episode}/steps",
+                      data=dict(to="核查中", csrf="forged", signal_id=world.injury)).status_code == 403
+    assert staff.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="核查中")).status_code == 403
+    assert staff.post("/logout", data=dict(csrf="forged")).status_code == 403
+    assert history(engine, world.injury_episode) == []
+
+
+def test_agency_staff_move_their_episode_through_the_workflow_with_comments(app, engine, world) -> None:
+    staff = login(app, "injury-staff")
+    csrf = csrf_of(staff)
+    for to, extra in (("核查中", {}), ("已确认", {}), ("已处置", dict(action="下架/召回"))):
+        response = staff.post(f"/episodes/{world.injury_episode}/steps",
+                              data=dict(to=to, csrf=csrf, signal_id=world.injury, comment=f"{to}：已联系厂家", **extra))
+        assert response.status_code == 303, response.text
+    refused = staff.post(f"/episodes/{world.injury_episode}/steps", data=dict(to="已排除", csrf=csrf, signal_id=world.injury))
+    assert refused.status_code == 200 and 'id="step-error"' in refused.text
+    steps = history(engine, world.injury_episode)
+    assert [(s.to_state, s.action, s.comment) for s in steps] == [
+        ("核查中", None, "核查中：已联系厂家"), ("已确认", None, "已确认：已联系厂家"), ("已处置", "下架/召回", "已处置：已联系厂家")]
+    assert {s.actor for s in steps} == {f"injury-staff（{world.injury_agency}）"}
+    page = staff.get(f"/signals/{world.injury}").text
+    assert '<b id="state">已处置</b>' in page and "已处置：已联系厂家" in page
+    # the API takes the same steps, and refuses an illegal one with 409
+    assert staff.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="核查中"),
+                      headers={"X-CSRF-Token": csrf}).status_code == 409
+    assert staff.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="已关闭", comment="结案"),
+                      headers={"X-CSRF-Token": csrf}).status_code == 201
+
+
+def test_logging_out_ends_the_session(app, world) -> None:
+    client = login(app, "analyst")
+    assert client.post("/logout", data=dict(csrf=csrf_of(client))).status_code == 303
+    assert client.get("/signals").status_code == 303
+
+
+def test_the_dashboard_counts_open_episodes_by_agency_and_level(app, world) -> None:
+    page = login(app, "analyst").get("/").text
+    assert 'id="open-total">2<' in page and world.injury_agency in page and world.food_agency in page
+    staff_page = login(app, "injury-staff").get("/").text
+    assert 'id="open-total">1<' in staff_page and world.food_agency not in staff_page
+
+
+def test_run_reports_are_for_the_office_and_analysts_and_stay_inside_the_reports_folder(app, settings, world) -> None:
+    night = settings.reports / "2026-11-23"
+    night.mkdir(parents=True)
+    (night / "detect.json").write_text('{"signals": 2}')
+    (settings.home / "secret.txt").write_text("not a report")
+    analyst = login(app, "analyst")
+    assert analyst.get("/reports/2026-11-23/detect.json").json() == {"signals": 2}
+    assert "2026-11-23/detect.json" in analyst.get("/reports").text
+    assert analyst.get("/reports/../secret.txt").status_code == 404
+    assert analyst.get("/reports/%2e%2e/secret.txt").status_code == 404
+    assert login(app, "injury-staff").get("/reports/2026-11-23/detect.json").status_code == 403
+
+
+def test_login_only_redirects_within_the_site(app, world) -> None:
+    client = TestClient(app, follow_redirects=False)
+    token = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    response = client.post("/login", data=dict(username="analyst", password=PASSWORD, login_csrf=token,
+                                               next="//evil.example/steal"))
+    assert response.headers["location"] == "/"
