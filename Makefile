@@ -12,7 +12,9 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 DEMO_END ?= $(shell date -d yesterday +%F)
 NIGHTS ?= 14
 
-.PHONY: install run test lint lock clean
+CONSOLE_PORT ?= 8765
+
+.PHONY: install run serve test lint lock clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +27,8 @@ install: $(VENV)/.installed
 
 # the demo may hash its made-up patients with the placeholder key; a real installation sets SURVEILLANCE_PII_SALT
 run: export SURVEILLANCE_ALLOW_PLACEHOLDER_SALT = 1
+# the demo's digests link each signal to the local console (`make serve`)
+run: export SURVEILLANCE_BASE_URL ?= http://127.0.0.1:$(CONSOLE_PORT)
 run: install
 	surveillance db upgrade
 	@mkdir -p $(AIRFLOW_HOME)/runs
@@ -40,6 +44,13 @@ run: install
 	done
 	surveillance summary
 	surveillance demo-check
+	@echo
+	@surveillance users demo
+	@echo "open the web console: make serve, then http://127.0.0.1:$(CONSOLE_PORT)/ in a browser (Ctrl-C stops it)"
+
+# The web console over the same warehouse (log in with the users `make run` printed).
+serve: install
+	surveillance serve --port $(CONSOLE_PORT)
 
 # The 60-day Airflow backfill test (mostly waiting on the scheduler) runs beside the others. Only two
 # processes: the other tests share one PostgreSQL database, which they reset.

@@ -1,4 +1,4 @@
-"""The package's layers run one way: warehouse <- ingest / signals <- response <- alerts <- nightly <- cli / dags.
+"""The package's layers run one way: warehouse <- ingest / signals <- response <- alerts <- nightly / console <- cli / dags.
 Read from the source (every import, at module top or inside a function), so a backward edge fails here
 before it tangles the code. Within ``signals``: numerical methods <- nightly detectors <- registry <-
 detection, episodes and the output check."""
@@ -20,7 +20,7 @@ LAYERS = [
     ({"surveillance.ingest", "surveillance.signals"}, 2),
     ({"surveillance.response"}, 3),
     ({"surveillance.alerts", "surveillance.evaluation"}, 4),
-    ({"surveillance.nightly", "surveillance.demo"}, 5),
+    ({"surveillance.nightly", "surveillance.demo", "surveillance.console"}, 5),
     ({"surveillance.cli", "surveillance.airflow_support", "dags"}, 6),
 ]
 SIBLINGS_APART = ({"surveillance.ingest"}, {"surveillance.signals"})  # same rank, neither imports the other

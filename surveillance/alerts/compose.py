@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
 from surveillance.alerts.charts import signal_chart
-from surveillance.alerts.digest import category_name, ordered
+from surveillance.alerts.digest import category_name, ordered, signal_url
 from surveillance.signals.episodes import STATUS_ZH
 from surveillance.signals.levels import LEVELS, label
 from surveillance.signals.registry import DOMAINS
@@ -45,7 +45,7 @@ def overdue_lines(overdue: list[dict]) -> list[str]:
 
 
 def text_body(day: date, agency_name: str, signals: list[dict], catch_up: bool = False,
-              overdue: list[dict] | None = None) -> str:
+              overdue: list[dict] | None = None, base_url: str = "") -> str:
     lines = [f"{agency_name}：", ""]
     if catch_up:
         lines += [f"本邮件为{day:%Y年%m月%d日}监测结果的补发（数据补录或系统补跑后首次发送）。", ""]
@@ -54,6 +54,8 @@ def text_body(day: date, agency_name: str, signals: list[dict], catch_up: bool =
         lines.append(f"[{label(s['level'])}][{_status(s)}] S{s['id']:06d} {DOMAINS[s['domain']]}｜{category_name(s['category_code'])}")
         lines.append(f"    {s['title']}")
         lines.append(f"    责任依据：{s['reason']}")
+        if base_url:
+            lines.append(f"    核查与处置：{signal_url(base_url, s['id'])}")
         lines.append("")
     lines += overdue_lines(overdue or [])
     lines += ["详细清单见附件CSV（可用Excel打开）。", "", "本邮件由陕西省产品伤害与质量安全风险监测系统自动发送，请勿直接回复。"]
@@ -64,14 +66,14 @@ COLOURS = {1: "#d32f2f", 2: "#f57c00", 3: "#fbc02d", 4: "#1976d2"}
 
 
 def html_body(day: date, agency_name: str, signals: list[dict], charts: dict[int, str], catch_up: bool = False,
-              overdue: list[dict] | None = None) -> str:
+              overdue: list[dict] | None = None, base_url: str = "") -> str:
     """``charts``: signal id -> the content id of its chart image (signals without one get none)."""
     rows = []
     for s in ordered(signals):
         chart = f"<img src='cid:{charts[s['id']][1:-1]}' alt='趋势图' width='360'>" if s["id"] in charts else ""
         rows.append(
             f"<tr><td style='color:{COLOURS[s['level']]};font-weight:bold'>{html.escape(label(s['level']))}</td>"
-            f"<td>{html.escape(_status(s))}</td><td>S{s['id']:06d}</td><td>{html.escape(DOMAINS[s['domain']])}</td>"
+            f"<td>{html.escape(_status(s))}</td><td>{_code(s['id'], base_url)}</td><td>{html.escape(DOMAINS[s['domain']])}</td>"
             f"<td>{html.escape(category_name(s['category_code']))}</td><td>{html.escape(s['title'])}</td><td>{chart}</td></tr>")
     note = f"<p><b>本邮件为{day:%Y年%m月%d日}监测结果的补发。</b></p>" if catch_up else ""
     late = overdue_lines(overdue or [])
@@ -83,10 +85,16 @@ def html_body(day: date, agency_name: str, signals: list[dict], charts: dict[int
             "<p>详细清单见附件CSV。本邮件由系统自动发送，请勿直接回复。</p></body></html>")
 
 
+def _code(signal_id: int, base_url: str) -> str:
+    code = f"S{signal_id:06d}"
+    return f"<a href='{html.escape(signal_url(base_url, signal_id))}'>{code}</a>" if base_url else code
+
+
 def compose(day: date, agency_id: str, agency_name: str, recipients: list[str], sender: str,
             signals: list[dict], csv_bytes: bytes, catch_up: bool = False,
-            overdue: list[dict] | None = None) -> EmailMessage:
-    """``overdue``: the agency's episodes past their response deadline, listed after the signals."""
+            overdue: list[dict] | None = None, base_url: str = "") -> EmailMessage:
+    """``overdue``: the agency's episodes past their response deadline, listed after the signals;
+    ``base_url``: the web console, which each signal links to (none when empty)."""
     msg = EmailMessage()
     msg["Subject"] = subject_for(day, agency_name, signals, catch_up)
     msg["From"] = formataddr(("质量安全风险监测系统", sender))
@@ -95,8 +103,8 @@ def compose(day: date, agency_id: str, agency_name: str, recipients: list[str], 
     msg["Message-ID"] = f"<digest.{day:%Y%m%d}.{agency_id}@surveillance.shaanxi.example>"
     charted = ordered(signals)[:MAX_CHARTS]
     charts = {s["id"]: make_msgid(f"chart.S{s['id']:06d}", domain="surveillance.shaanxi.example") for s in charted}
-    msg.set_content(text_body(day, agency_name, signals, catch_up, overdue), charset="utf-8")
-    msg.add_alternative(html_body(day, agency_name, signals, charts, catch_up, overdue), subtype="html", charset="utf-8")
+    msg.set_content(text_body(day, agency_name, signals, catch_up, overdue, base_url), charset="utf-8")
+    msg.add_alternative(html_body(day, agency_name, signals, charts, catch_up, overdue, base_url), subtype="html", charset="utf-8")
     html_part = msg.get_payload()[1]
     for s in charted:
         html_part.add_related(signal_chart(s), maintype="image", subtype="png", cid=charts[s["id"]],

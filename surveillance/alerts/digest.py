@@ -17,7 +17,7 @@ ACTIONS = {  # what the receiving agency is asked to do, by domain
     "food": "复核检测结果，追溯来源，控制问题产品，必要时开展风险评估并发布预警",
 }
 COLUMNS = ["信号编号", "预警级别", "颜色", "领域", "检测方法", "类别", "地区", "时段", "观测值", "期望值", "阈值",
-           "状态", "说明", "建议措施", "责任部门"]
+           "状态", "说明", "建议措施", "责任部门", "详情链接"]
 
 def category_name(code: str | None) -> str:
     if not code:
@@ -42,7 +42,12 @@ def ordered(signals: list[dict]) -> list[dict]:
                                           STATUS_ORDER.get(s.get("status") or "new", 9), s["domain"], s["id"]))
 
 
-def digest_rows(signals: list[dict], departments: dict[int, str]) -> list[list[str]]:
+def signal_url(base_url: str, signal_id: int) -> str:
+    """The signal's page in the web console (SURVEILLANCE_BASE_URL); empty when no console is configured."""
+    return f"{base_url}/signals/{signal_id}" if base_url else ""
+
+
+def digest_rows(signals: list[dict], departments: dict[int, str], base_url: str = "") -> list[list[str]]:
     names = reference.jurisdiction_names()
     rows = []
     for s in ordered(signals):
@@ -53,15 +58,16 @@ def digest_rows(signals: list[dict], departments: dict[int, str]) -> list[list[s
         rows.append([f"S{s['id']:06d}", roman, colour, DOMAINS[s["domain"]], method_label(s["method"]),
                      category_name(s["category_code"]), names.get(s["jurisdiction_code"] or "", ""), period,
                      _number(s["observed"]), _number(s["expected"]), _number(s["threshold"]), status, s["title"],
-                     ACTIONS[s["domain"]], departments.get(s["id"], "")])
+                     ACTIONS[s["domain"]], departments.get(s["id"], ""), signal_url(base_url, s["id"])])
     return rows
 
 
-def digest_csv(signals: list[dict], departments: dict[int, str]) -> bytes:
-    """CSV bytes with a UTF-8 BOM so Excel in Chinese opens it correctly."""
+def digest_csv(signals: list[dict], departments: dict[int, str], base_url: str = "") -> bytes:
+    """CSV bytes with a UTF-8 BOM so Excel in Chinese opens it correctly; each signal links to its page
+    in the console when ``base_url`` is set."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in digest_rows(signals, departments):
+    for row in digest_rows(signals, departments, base_url):
         writer.writerow([neutralise(v) for v in row])
     return buf.getvalue().encode("utf-8-sig")

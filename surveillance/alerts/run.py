@@ -104,10 +104,10 @@ def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool 
             for a, s in sorted(alerts, key=lambda pair: -(pair[0].level or 9)):
                 by_signal[s.id] = _signal_dict(s, a)
             signals = list(by_signal.values())
-            csv_bytes = digest_csv(signals, _departments(conn, [s["id"] for s in signals]))
+            csv_bytes = digest_csv(signals, _departments(conn, [s["id"] for s in signals]), settings.base_url)
             name = agencies.at[agency_id, "name"]
             message = compose(day, agency_id, name, recipients, settings.mail_from, signals, csv_bytes, catch_up,
-                              overdue_for(conn, agency_id, day))
+                              overdue_for(conn, agency_id, day), settings.base_url)
             csv_path = settings.digest_dir(day) / f"{agency_id}.csv"
             eml_path = settings.outbox / day.isoformat() / f"{agency_id}.eml"
             csv_path.parent.mkdir(parents=True, exist_ok=True)

@@ -33,3 +33,19 @@ def test_line_break_in_data_cannot_add_a_header() -> None:
     raw = msg.as_bytes()
     assert b"\nBcc:" not in raw and msg["Bcc"] is None
     assert header_safe("a\nb\rc") == "a b c"
+
+
+def test_each_signal_links_to_its_console_page_when_the_console_is_configured() -> None:
+    rows = list(csv.reader(io.StringIO(digest_csv([_signal()], {}, "https://yj.shaanxi.example").decode("utf-8-sig"))))
+    assert rows[1][rows[0].index("详情链接")] == "https://yj.shaanxi.example/signals/7"
+    msg = compose(date(2026, 11, 23), "SX-ZJ", "省质监局", ["a@warnings.shaanxi.example"], "s@warnings.shaanxi.example",
+                  [_signal()], b"x", base_url="https://yj.shaanxi.example")
+    text = msg.get_body(("plain",)).get_content()
+    html_part = msg.get_body(("html",)).get_content()
+    assert "核查与处置：https://yj.shaanxi.example/signals/7" in text
+    assert "<a href='https://yj.shaanxi.example/signals/7'>S000007</a>" in html_part
+    # no console configured: no link anywhere
+    plain = compose(date(2026, 11, 23), "SX-ZJ", "省质监局", ["a@warnings.shaanxi.example"], "s@warnings.shaanxi.example",
+                    [_signal()], b"x")
+    assert "/signals/" not in plain.get_body(("plain",)).get_content()
+    assert list(csv.reader(io.StringIO(digest_csv([_signal()], {}).decode("utf-8-sig"))))[1][-1] == ""

@@ -179,3 +179,27 @@ def test_login_only_redirects_within_the_site(app, world) -> None:
     response = client.post("/login", data=dict(username="analyst", password=PASSWORD, login_csrf=token,
                                                next="//evil.example/steal"))
     assert response.headers["location"] == "/"
+
+
+def test_an_artefact_that_escalates_after_its_dismissal_is_flagged_on_its_page(app, engine, world) -> None:
+    from datetime import timedelta
+
+    from surveillance.alerts.run import route_day
+    from surveillance.response.states import Step
+    from surveillance.response.trail import record
+    from surveillance.signals.detect import store_signals
+    from surveillance.warehouse.models import Signal
+    from tests.console.world import NIGHT, WEEK
+    from tests.signals.test_episodes import injury_signal
+
+    record(engine, world.injury_episode, Step("已排除", "analyst", "医院重复上报", reason="数据问题"))
+    staff = login(app, "injury-staff")
+    assert "曾以“数据问题”排除" not in staff.get(f"/signals/{world.injury}").text
+    worse = dict(injury_signal(WEEK + timedelta(weeks=1), 12, deaths=2), category_group="G04")
+    store_signals(engine, NIGHT + timedelta(days=7), [worse])
+    route_day(engine, NIGHT + timedelta(days=7))
+    with engine.connect() as conn:
+        new = conn.execute(Signal.__table__.select().where(Signal.id != world.injury, Signal.domain == "injury")).first()
+    assert new.episode_id == world.injury_episode
+    page = staff.get(f"/signals/{new.id}").text
+    assert "曾以“数据问题”排除，之后级别上升" in page and '<b id="state">已排除</b>' in page

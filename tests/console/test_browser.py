@@ -1,0 +1,147 @@
+"""The console in a real headless Chromium (Debian's chromium and chromedriver, driven by Selenium; nothing
+downloaded): logging in, one agency's signals only, a signal's chart and evidence, the verification
+workflow with a comment, another agency refused, and every page behind the login once logged out."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+from tests.console.world import PASSWORD, build
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+def _require_browser() -> None:
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        message = "Debian's chromium and chromium-driver are not installed (apt-get install -y chromium chromium-driver)"
+        if os.environ.get("SURVEILLANCE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def console(settings, engine):
+    """The console served by uvicorn on a free loopback port, over the test's warehouse."""
+    _require_browser()
+    import uvicorn
+
+    from surveillance.console.app import create_app
+
+    world = build(engine)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the console did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", world
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def browser():
+    _require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def _log_in(browser, base: str, username: str, path: str = "/") -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.delete_all_cookies()
+    browser.get(base + path)
+    assert "/login" in browser.current_url
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login").click()
+
+
+def _status(browser, path: str) -> int:
+    """The HTTP status the page's own session gets for ``path`` (fetch from inside the browser)."""
+    return browser.execute_async_script("const done = arguments[arguments.length - 1];"
+                                        "fetch(arguments[0], {credentials: 'same-origin'}).then(r => done(r.status));", path)
+
+
+def _step(browser, to: str, comment: str, action: str | None = None) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element(By.ID, "step-to")).select_by_visible_text(to)
+    if action:
+        Select(browser.find_element(By.ID, "step-action")).select_by_visible_text(action)
+    browser.find_element(By.ID, "step-comment").send_keys(comment)
+    browser.find_element(By.ID, "step-submit").click()
+    assert browser.find_element(By.ID, "state").text == to
+
+
+def test_an_agency_user_verifies_its_signal_in_the_browser(console, browser) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    base, world = console
+    _log_in(browser, base, "injury-staff", "/signals")
+    assert browser.current_url == base + "/signals"
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.signal-row")
+    assert [int(r.get_attribute("data-id")) for r in rows] == [world.injury]  # its own agency's signal only
+    rows[0].find_element(By.TAG_NAME, "a").click()
+    assert browser.current_url == f"{base}/signals/{world.injury}"
+    # the chart is drawn by the page's own script (12 weeks, this week in red) and answers the mouse
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.bar")
+    assert len(bars) == 12 and "last" in bars[-1].get_attribute("class")
+    ActionChains(browser).move_to_element(bars[-1]).perform()
+    tip = browser.find_element(By.CSS_SELECTOR, "#chart .tip")
+    assert tip.is_displayed() and "7" in tip.text
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart svg line.threshold")
+    evidence = browser.find_element(By.ID, "evidence").text
+    assert "weekly_counts" in evidence and "children" in evidence and "H61030201/R0001" not in evidence
+    assert browser.find_element(By.ID, "records-hidden").is_displayed()  # no patient-level records for this role
+    # every resource the page loaded came from the console itself (works offline)
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert loaded and all(url.startswith(base) for url in loaded)
+    _step(browser, "核查中", "已联系宝鸡市中心医院核对病例")
+    _step(browser, "已确认", "同一型号电池充电起火")
+    _step(browser, "已处置", "责令下架并召回", action="下架/召回")
+    timeline = browser.find_element(By.ID, "timeline").text
+    for text in ("已联系宝鸡市中心医院核对病例", "同一型号电池充电起火", "已确认 → 已处置（下架/召回）", "injury-staff"):
+        assert text in timeline
+
+
+def test_another_agency_cannot_open_the_signal_and_logged_out_pages_need_the_login(console, browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    base, world = console
+    _log_in(browser, base, "food-staff")
+    assert browser.current_url == base + "/"
+    browser.get(f"{base}/signals/{world.injury}")
+    assert "未找到" in browser.find_element(By.ID, "error-message").text
+    assert _status(browser, f"/signals/{world.injury}") == 404
+    assert _status(browser, f"/api/signals/{world.injury}") == 404
+    assert _status(browser, f"/api/signals/{world.food}") == 200  # its own
+    browser.find_element(By.ID, "logout").click()
+    assert "/login" in browser.current_url
+    for path in ("/", "/signals", f"/signals/{world.food}", f"/signals/{world.injury}", "/reports"):
+        browser.get(base + path)
+        assert browser.current_url.startswith(base + "/login?next="), path
+    assert _status(browser, f"/api/signals/{world.food}") == 401

@@ -1,0 +1,66 @@
+"""`surveillance users ...`: accounts made, listed, disabled and re-passworded from the command line, and the
+demo's two accounts whose generated passwords `make run` prints (and stops printing once changed)."""
+
+from __future__ import annotations
+
+import io
+import re
+import stat
+
+import pytest
+from sqlalchemy import select
+
+from surveillance.cli import main
+from surveillance.console import accounts
+from surveillance.warehouse.models import ConsoleUser
+
+
+def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_users_add_list_password_disable(settings, engine, capsys, monkeypatch) -> None:
+    code, out, _ = run(capsys, monkeypatch, "users", "add", "wang", "--role", "agency", "--agency", "610300-ZJ",
+                       "--password-stdin", stdin="a long enough secret\n")
+    assert code == 0 and "agency of 610300-ZJ" in out and "patient-level records no" in out
+    with engine.connect() as conn:
+        stored = conn.execute(select(ConsoleUser.password_hash).where(ConsoleUser.username == "wang")).scalar_one()
+    assert stored.startswith("$argon2id$") and "a long enough secret" not in stored
+    assert accounts.authenticate(engine, "wang", "a long enough secret").agency_id == "610300-ZJ"
+    code, out, err = run(capsys, monkeypatch, "users", "add", "li", "--role", "agency", "--agency", "NOPE", "--generate")
+    assert code == 1 and "agency ids" in err
+    code, _, err = run(capsys, monkeypatch, "users", "add", "zhao", "--role", "analyst", "--password-stdin", stdin="short\n")
+    assert code == 1 and "at least 10" in err
+    code, out, _ = run(capsys, monkeypatch, "users", "password", "wang", "--generate")
+    new = re.search(r"password: (\S+)", out).group(1)
+    assert accounts.authenticate(engine, "wang", new) and not accounts.authenticate(engine, "wang", "a long enough secret")
+    assert run(capsys, monkeypatch, "users", "disable", "wang")[0] == 0
+    assert accounts.authenticate(engine, "wang", new) is None
+    code, out, _ = run(capsys, monkeypatch, "users", "list")
+    assert re.search(r"wang\s+agency\s+610300-ZJ\s+records no\s+disabled", out)
+
+
+def test_the_demo_users_are_made_once_and_their_passwords_printed_until_changed(settings, engine, capsys, monkeypatch) -> None:
+    code, first, _ = run(capsys, monkeypatch, "users", "demo")
+    passwords = dict(re.findall(r"^\s+(\S+)\s.*password (\S+)$", first, re.M))
+    assert code == 0 and set(passwords) == {"analyst", "sx-zj"}
+    assert accounts.authenticate(engine, "analyst", passwords["analyst"]).role == "analyst"
+    assert accounts.authenticate(engine, "sx-zj", passwords["sx-zj"]).agency_id == "SX-ZJ"
+    kept = settings.home / "demo-users.txt"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert run(capsys, monkeypatch, "users", "demo")[1] == first  # a second run changes nothing
+    run(capsys, monkeypatch, "users", "password", "analyst", "--password-stdin", stdin="my own passphrase\n")
+    again = run(capsys, monkeypatch, "users", "demo")[1]
+    assert "analyst    analyst: password (changed since; yours)" in again and passwords["analyst"] not in again
+    assert passwords["sx-zj"] in again
+    assert len(accounts.listing(engine)) == 2
+
+
+@pytest.mark.parametrize("argv", [["serve", "--help"], ["users", "--help"], ["users", "add", "--help"]])
+def test_help(argv, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 0 and "usage: surveillance" in capsys.readouterr().out
