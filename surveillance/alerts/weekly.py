@@ -21,7 +21,7 @@ from surveillance import reference
 from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.compose import COLOURS, header_safe
 from surveillance.alerts.digest import ordered
-from surveillance.response.outcomes import Ppv, ppv_tables
+from surveillance.response.outcomes import GROUPING_NAMES, Ppv, group_label, ppv_tables
 from surveillance.settings import Settings
 from surveillance.signals.levels import LEVELS, label
 from surveillance.signals.periods import last_complete_week
@@ -65,18 +65,10 @@ def _ppv_html(ppv: dict[str, list[Ppv]]) -> str:
     """The verified outcomes so far: PPV by method, level and city (nothing until something is verified)."""
     if not any(ppv.values()):
         return "<h2>核查结果</h2><p>尚无已核查（已确认或已排除）的事件。</p>"
-    names = {"method": "检测方法", "level": "预警级别", "city": "地区"}
-
-    def name(by: str, key: tuple) -> str:
-        if by == "method":
-            return method_label(key[0])
-        if by == "level":
-            return label(key[0])
-        return reference.jurisdiction_names().get(key[0], key[0])
-
+    names = GROUPING_NAMES
     parts = ["<h2>核查结果与阳性预测值（累计）</h2>"]
     for by, rows in ppv.items():
-        body = "".join(f"<tr><td>{html.escape(name(by, r.key))}</td><td>{r.confirmed}</td><td>{r.dismissed}</td>"
+        body = "".join(f"<tr><td>{html.escape(group_label(by, r.key))}</td><td>{r.confirmed}</td><td>{r.dismissed}</td>"
                        f"<td>{r.ppv:.0%}</td></tr>" for r in rows)
         parts.append(f"<h3>按{names[by]}</h3><table border='1' cellspacing='0' cellpadding='3'><tr><th>{names[by]}</th>"
                      f"<th>已确认</th><th>已排除</th><th>阳性预测值</th></tr>{body}</table>")

@@ -19,7 +19,7 @@ from surveillance.console import access
 from surveillance.console.accounts import User
 from surveillance.console.records import records_for
 from surveillance.response.deadlines import RESPONSE_DAYS
-from surveillance.response.outcomes import ppv_tables
+from surveillance.response.outcomes import GROUPING_NAMES, group_label, ppv_tables
 from surveillance.response.states import ACTIONS, CLOSED, DISMISSAL_REASONS, DISMISSED, NEXT, STATES
 from surveillance.response.trail import EpisodeState, states_in
 from surveillance.signals.episodes import STATUS_ZH
@@ -208,7 +208,8 @@ def dashboard(conn: Session, user: User, today: date) -> dict:
                              within=sum(d <= RESPONSE_DAYS[k] for d in days), overdue=len(late)))
     overdue = sorted((st for st in states.values() if st.overdue), key=lambda st: (st.level, st.due))
     latest = {s.episode_id: s.id for s in sorted(signals, key=lambda s: s.id)}
-    ppv = ppv_tables(conn) if user.sees_everything else {}
+    ppv = {GROUPING_NAMES[by]: [dict(group=group_label(by, r.key), confirmed=r.confirmed, dismissed=r.dismissed, ppv=r.ppv)
+                                for r in rows] for by, rows in ppv_tables(conn).items()} if user.sees_everything else {}
     return dict(table=table, levels=[LEVELS[k][0] for k in LEVELS], response=response,
                 overdue=[dict(episode_id=st.episode_id, level=LEVELS[st.level][0], state=st.state, due=st.due,
                               signal_id=latest.get(st.episode_id)) for st in overdue],

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from surveillance import reference
 from surveillance.response.states import CHECKING, CONFIRMED, DISMISSED, PENDING
+from surveillance.signals.levels import label
+from surveillance.signals.registry import method_label
 from surveillance.warehouse.models import EpisodeAction, Signal
 
 
@@ -78,6 +81,18 @@ def ppv_tables(conn: Session, groupings: tuple[str, ...] = GROUPINGS) -> dict[st
             counts[0 if concluded[episode] else 1] += 1
         tables[by] = [Ppv(k, c, d) for k, (c, d) in sorted(tally.items(), key=lambda kv: str(kv[0]))]
     return tables
+
+
+GROUPING_NAMES = {"method": "检测方法", "level": "预警级别", "city": "地区"}
+
+
+def group_label(by: str, key: tuple) -> str:
+    """The Chinese name of a PPV row's group: a method's label, a level, a city's name."""
+    if by == "method":
+        return method_label(key[0])
+    if by == "level":
+        return label(key[0])
+    return reference.jurisdiction_names().get(key[0], key[0])
 
 
 def ppv_by(conn: Session, by: str) -> list[Ppv]:

@@ -203,3 +203,38 @@ def test_an_artefact_that_escalates_after_its_dismissal_is_flagged_on_its_page(a
     assert new.episode_id == world.injury_episode
     page = staff.get(f"/signals/{new.id}").text
     assert "曾以“数据问题”排除，之后级别上升" in page and '<b id="state">已排除</b>' in page
+
+
+def test_the_dashboard_shows_ppv_from_verified_outcomes_to_the_office_and_analysts(app, engine, world) -> None:
+    from surveillance.response.states import Step
+    from surveillance.response.trail import record
+
+    assert "阳性预测值（按核查结论）" not in login(app, "analyst").get("/").text  # nothing verified yet
+    record(engine, world.injury_episode, Step("核查中", "analyst"))
+    record(engine, world.injury_episode, Step("已确认", "analyst"))
+    page = login(app, "analyst").get("/").text
+    assert "阳性预测值（按核查结论）" in page
+    assert re.search(r"<td>Farrington[^<]*</td><td class=\"num\">1</td><td class=\"num\">0</td>\s*<td class=\"num\">100%</td>", page)
+    assert "阳性预测值（按核查结论）" not in login(app, "injury-staff").get("/").text
+
+
+@pytest.mark.postgres
+def test_the_console_on_postgresql(pg_url, settings, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from surveillance.warehouse.db import get_engine, upgrade
+
+    upgrade(pg_url)
+    monkeypatch.setenv("SURVEILLANCE_DB_URL", pg_url)
+    world = build(get_engine(pg_url))
+    app = create_app(replace(settings, db_url=pg_url))
+    staff = login(app, "injury-staff")
+    assert [s["id"] for s in staff.get("/api/signals").json()["signals"]] == [world.injury]
+    assert login(app, "food-staff").get(f"/api/signals/{world.injury}").status_code == 404
+    analyst = login(app, "analyst").get(f"/api/signals/{world.injury}").json()
+    assert analyst["records"]["rows"][0]["patient"] == PATIENT_HASH[:12]
+    csrf = csrf_of(staff)
+    assert staff.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="核查中", comment="核对中"),
+                      headers={"X-CSRF-Token": csrf}).status_code == 201
+    assert [s.to_state for s in history(get_engine(pg_url), world.injury_episode)] == ["核查中"]
+    assert 'id="open-total">2<' in login(app, "analyst").get("/").text
