@@ -238,3 +238,38 @@ def test_the_console_on_postgresql(pg_url, settings, monkeypatch) -> None:
                       headers={"X-CSRF-Token": csrf}).status_code == 201
     assert [s.to_state for s in history(get_engine(pg_url), world.injury_episode)] == ["核查中"]
     assert 'id="open-total">2<' in login(app, "analyst").get("/").text
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("domain=food", {"food"}), ("domain=injury", {"injury"}), ("method=exceedance", {"food"}),
+    ("city=610300", {"injury"}), ("city=610100", {"food"}), ("state=待核查", {"injury", "food"}), ("state=已确认", set()),
+    ("since=2026-11-24", set()), ("until=2026-11-23", {"injury", "food"}), ("level=9", {"injury", "food"}),
+    ("since=not-a-date", {"injury", "food"}),
+])
+def test_the_signal_list_filters(app, world, query, expected) -> None:
+    ids = {world.injury: "injury", world.food: "food"}
+    got = login(app, "analyst").get(f"/api/signals?{query}").json()["signals"]
+    assert {ids[s["id"]] for s in got} == expected
+
+
+def test_filters_by_agency_and_level(app, world) -> None:
+    analyst = login(app, "analyst")
+    assert [s["id"] for s in analyst.get(f"/api/signals?agency={world.food_agency}").json()["signals"]] == [world.food]
+    level = analyst.get(f"/api/signals/{world.injury}").json()["signal"]["level"]
+    assert world.injury in [s["id"] for s in analyst.get(f"/api/signals?level={level}").json()["signals"]]
+    other = 1 + level % 4
+    assert world.injury not in [s["id"] for s in analyst.get(f"/api/signals?level={other}").json()["signals"]]
+    # agency staff cannot widen their view with the agency filter
+    staff = login(app, "injury-staff")
+    assert staff.get(f"/api/signals?agency={world.food_agency}").json()["signals"] == []
+
+
+def test_the_dashboard_counts_responses_within_the_deadline(app, engine, world) -> None:
+    from surveillance.response.states import Step
+    from surveillance.response.trail import record
+
+    record(engine, world.injury_episode, Step("核查中", "analyst"))
+    page = login(app, "analyst").get("/").text
+    table = page.split('id="response-times"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>(Ⅰ级|Ⅱ级|Ⅲ级|Ⅳ级)</td><td class=\"num\">(\d+)</td>", table)
+    assert sum(int(n) for _, n in rows) == 1
