@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from surveillance.console import access, accounts, pages, sessions
+from surveillance.console import access, accounts, labels, pages, sessions
 from surveillance.response.states import STATES, Step, StepRefused
 from surveillance.response.trail import record
 from surveillance.settings import Settings, load_settings
@@ -71,7 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="质量安全风险监测预警平台", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(LEVELS=LEVELS, DOMAINS=DOMAINS, STATES=STATES, ROLES=accounts.ROLES)
+    templates.env.globals.update(LEVELS=LEVELS, DOMAINS=DOMAINS, STATES=STATES, ROLES=accounts.ROLES,
+                                 EVIDENCE_LABELS=labels.EVIDENCE, FIELD_LABELS=labels.FIELDS)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):

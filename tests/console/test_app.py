@@ -97,6 +97,8 @@ def test_patient_level_records_only_for_roles_allowed_them(app, world) -> None:
     analyst = login(app, "analyst").get(f"/api/signals/{world.injury}").json()
     assert analyst["records"]["rows"][0]["patient"] == PATIENT_HASH[:12]
     assert "records" in analyst["evidence"]
+    page = login(app, "analyst").get(f"/signals/{world.injury}").text
+    assert "<th title=\"patient\">患者假名</th>" in page and PATIENT_HASH[:12] in page and "充电时电池起火" in page
     staff_page = login(app, "injury-staff").get(f"/signals/{world.injury}")
     assert staff_page.status_code == 200
     assert PATIENT_HASH[:12] not in staff_page.text and "H61030201/R0001" not in staff_page.text
@@ -112,6 +114,7 @@ def test_the_signal_page_shows_chart_evidence_timeline_and_routing(app, world) -
     page = login(app, "injury-staff").get(f"/signals/{world.injury}").text
     assert 'id="chart-data"' in page and '"values": [1.0, 0.0, 2.0' in page and '"threshold": 4.0' in page
     assert "/static/chart.js" in page and "http://" not in page.replace("http://www.w3.org", "")  # nothing from a CDN
+    assert " style=" not in page and "<script>" not in page  # the CSP blocks inline styles and scripts: none are used
     assert 'id="timeline"' in page and "宝鸡市电动自行车电池相关伤害病例异常增多" in page
     assert "匹配" in page and world.injury_agency in page  # why it was sent where it was
 

@@ -105,6 +105,8 @@ def test_an_agency_user_verifies_its_signal_in_the_browser(console, browser) -> 
     assert browser.current_url == base + "/signals"
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.signal-row")
     assert [int(r.get_attribute("data-id")) for r in rows] == [world.injury]  # its own agency's signal only
+    badge = rows[0].find_element(By.CSS_SELECTOR, ".level")  # coloured by the stylesheet (the CSP allows no inline style)
+    assert badge.text.endswith("级") and badge.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
     rows[0].find_element(By.TAG_NAME, "a").click()
     assert browser.current_url == f"{base}/signals/{world.injury}"
     # the chart is drawn by the page's own script (12 weeks, this week in red) and answers the mouse
@@ -115,7 +117,7 @@ def test_an_agency_user_verifies_its_signal_in_the_browser(console, browser) -> 
     assert tip.is_displayed() and "7" in tip.text
     assert browser.find_elements(By.CSS_SELECTOR, "#chart svg line.threshold")
     evidence = browser.find_element(By.ID, "evidence").text
-    assert "weekly_counts" in evidence and "children" in evidence and "H61030201/R0001" not in evidence
+    assert "近12周病例数" in evidence and "儿童病例" in evidence and "H61030201/R0001" not in evidence
     assert browser.find_element(By.ID, "records-hidden").is_displayed()  # no patient-level records for this role
     # every resource the page loaded came from the console itself (works offline)
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
