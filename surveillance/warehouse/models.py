@@ -385,6 +385,8 @@ class ConsoleUser(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     password_changed_at: Mapped[datetime] = mapped_column(DateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # since the last success or lock
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # too many failures: no login till then
 
 
 class ConsoleSession(Base):

@@ -64,3 +64,21 @@ def test_help(argv, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     assert exit_.value.code == 0 and "usage: surveillance" in capsys.readouterr().out
+
+
+def test_repeated_failed_logins_lock_the_account_for_a_while(settings, engine) -> None:
+    from datetime import datetime, timedelta
+
+    accounts.add(engine, "zhang", "analyst", "the right password")
+    t = datetime(2026, 12, 1, 9, 0)
+    for i in range(accounts.MAX_FAILURES - 1):
+        assert accounts.authenticate(engine, "zhang", f"guess {i}", now=t) is None
+    assert accounts.authenticate(engine, "zhang", "the right password", now=t) is not None  # a success resets the count
+    for i in range(accounts.MAX_FAILURES):
+        assert accounts.authenticate(engine, "zhang", f"guess {i}", now=t) is None
+    assert accounts.authenticate(engine, "zhang", "the right password", now=t + timedelta(minutes=1)) is None  # locked
+    assert accounts.authenticate(engine, "zhang", "the right password", now=t + accounts.LOCK_FOR + timedelta(seconds=1))
+    for i in range(accounts.MAX_FAILURES):
+        accounts.authenticate(engine, "zhang", f"guess {i}", now=t)
+    accounts.set_password(engine, "zhang", "a new password")  # an administrator's reset unlocks it
+    assert accounts.authenticate(engine, "zhang", "a new password", now=t)

@@ -1,4 +1,5 @@
-"""web console accounts (argon2id password hashes, a role, an agency for agency staff) and their sessions
+"""web console accounts (argon2id password hashes, a role, an agency for agency staff, a lock after repeated
+failed logins) and their sessions
 (only a hash of the session token is stored; logging out or disabling the account ends them)
 
 Revision ID: 0012
@@ -28,6 +29,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("password_changed_at", sa.DateTime(), nullable=False),
         sa.Column("disabled_at", sa.DateTime(), nullable=True),
+        sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("locked_until", sa.DateTime(), nullable=True),
         sa.UniqueConstraint("username", name="uq_console_username"),
     )
     op.create_table(
