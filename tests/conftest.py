@@ -22,6 +22,23 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ[DEMO_SALT_VARIABLE] = "1"
 
 
+@pytest.hookimpl(trylast=True)  # after -m has deselected what will not run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the R reference runs of the selected R tests now, in the background: R computes while the
+    other tests run, and each R test waits for its own run (tests/signals/reference_r.py)."""
+    from tests.signals.reference_r import start_in_background
+
+    wanted = [getattr(getattr(item, "module", None), "R_REFERENCE", None) for item in items if item.get_closest_marker("r")]
+    for reference in dict.fromkeys(r for r in wanted if r):
+        start_in_background(*reference)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests.signals.reference_r import stop_background
+
+    stop_background()
+
+
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("SURVEILLANCE_HOME", str(tmp_path / "var"))

@@ -15,9 +15,12 @@ TRANSFORMS = ["standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "
 SETTINGS = [*TRANSFORMS, "standard-glm", "pearsonNegBin-glm"]  # TRANS-glm: m = "glm"
 
 
+R_REFERENCE = ("cusum.R", str(LAST), *SETTINGS)  # started in the background after collection
+
+
 @pytest.fixture(scope="module")
 def r_results(tmp_path_factory) -> Path:
-    return r_on_weekly_counts(tmp_path_factory, "cusum.R", str(LAST), *SETTINGS)
+    return r_on_weekly_counts(tmp_path_factory, *R_REFERENCE)
 
 
 @pytest.mark.parametrize("setting", SETTINGS)

@@ -12,9 +12,12 @@ from tests.signals.reference_r import r_on_weekly_counts, weekly_count_files
 pytestmark = pytest.mark.r
 
 
+R_REFERENCE = ("earsc.R", "C1", "C2", "C3")  # started in the background after collection
+
+
 @pytest.fixture(scope="module")
 def r_results(tmp_path_factory) -> Path:
-    return r_on_weekly_counts(tmp_path_factory, "earsc.R", "C1", "C2", "C3")
+    return r_on_weekly_counts(tmp_path_factory, *R_REFERENCE)
 
 
 @pytest.mark.parametrize("method", ["C1", "C2", "C3"])

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible, reference_date
-from tests.signals.reference_r import WEEKLY_COUNTS, run_r, weekly_count_files
+from tests.signals.reference_r import WEEKLY_COUNTS, r_on_weekly_counts
 
 pytestmark = pytest.mark.r
 LAST = 52
@@ -25,12 +25,12 @@ CONTROLS = {
 CASES = [(setting, b) for setting in CONTROLS for b in range(1, 6)]
 
 
+R_REFERENCE = ("farrington_dated.R", str(LAST), *FILES)  # started in the background after collection
+
+
 @pytest.fixture(scope="module")
 def r_results(tmp_path_factory) -> Path:
-    weekly_count_files()
-    out = tmp_path_factory.mktemp("r-farrington-dated")
-    run_r("farrington_dated.R", str(WEEKLY_COUNTS), str(out), str(LAST), *FILES)
-    return out
+    return r_on_weekly_counts(tmp_path_factory, *R_REFERENCE)
 
 
 def _read(path: Path) -> np.ndarray:

@@ -32,9 +32,12 @@ def population(counts: np.ndarray) -> np.ndarray:
     return 1000.0 + 10 * t + 100 * j
 
 
+R_REFERENCE = ("farrington.R", str(LAST), *SETTINGS)  # started in the background after collection
+
+
 @pytest.fixture(scope="module")
 def r_results(tmp_path_factory) -> Path:
-    return r_on_weekly_counts(tmp_path_factory, "farrington.R", str(LAST), *SETTINGS)
+    return r_on_weekly_counts(tmp_path_factory, *R_REFERENCE)
 
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
