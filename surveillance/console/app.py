@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -63,8 +64,9 @@ def filters_from(query: dict) -> pages.Filters:
                          city=query.get("city") or None, since=_date(query.get("since")), until=_date(query.get("until")))
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The console over the warehouse of ``settings`` (the environment's by default)."""
+def create_app(settings: Settings | None = None, today: Callable[[], date] = date.today) -> FastAPI:
+    """The console over the warehouse of ``settings`` (the environment's by default); ``today`` is the day
+    response deadlines are judged on."""
     settings = settings or load_settings()
     engine = get_engine(settings.db_url)
     secure = settings.base_url.startswith("https://")
@@ -149,7 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def home(request: Request) -> Response:
         user, csrf = current(request)
         with Session(engine) as conn:
-            board = pages.dashboard(conn, user, date.today())
+            board = pages.dashboard(conn, user, today())
         return page(request, "dashboard.html", user, csrf, board=board, reports=_report_days(settings, user))
 
     @app.get("/signals", response_class=HTMLResponse)
@@ -157,7 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         user, csrf = current(request)
         f = filters_from(dict(request.query_params))
         with Session(engine) as conn:
-            rows, total = pages.signal_list(conn, user, f, date.today())
+            rows, total = pages.signal_list(conn, user, f, today())
         cities = pages.reference.jurisdictions()
         names = pages.reference.jurisdiction_names()
         return page(request, "signals.html", user, csrf, rows=rows, total=total, f=f, methods=sorted(METHODS),
@@ -168,7 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def signal_page(request: Request, signal_id: int, done: str | None = None) -> Response:
         user, csrf = current(request)
         with Session(engine) as conn:
-            data = pages.signal_page(conn, user, signal_id, date.today())
+            data = pages.signal_page(conn, user, signal_id, today())
         if data is None:
             raise HTTPException(404)
         return page(request, "signal.html", user, csrf, chart_json=_script_json(data["chart"]),
@@ -198,7 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             take_step(user, episode_id, dict(form))
         except StepRefused as exc:
             with Session(engine) as conn:
-                data = pages.signal_page(conn, user, back, date.today())
+                data = pages.signal_page(conn, user, back, today())
             return page(request, "signal.html", user, csrf, chart_json=_script_json(data["chart"]),
                         done=None, error=str(exc), **data) if data else Response(status_code=404)
         return RedirectResponse(f"/signals/{back}?done={quote(str(form.get('to')))}#verify", status_code=303)
@@ -233,14 +235,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def api_signals(request: Request) -> dict:
         user, _csrf = current(request)
         with Session(engine) as conn:
-            rows, total = pages.signal_list(conn, user, filters_from(dict(request.query_params)), date.today())
+            rows, total = pages.signal_list(conn, user, filters_from(dict(request.query_params)), today())
         return json.loads(json.dumps(dict(total=total, signals=rows), ensure_ascii=False, default=str))
 
     @app.get("/api/signals/{signal_id}")
     def api_signal(request: Request, signal_id: int) -> dict:
         user, _csrf = current(request)
         with Session(engine) as conn:
-            data = pages.signal_page(conn, user, signal_id, date.today())
+            data = pages.signal_page(conn, user, signal_id, today())
         if data is None:
             raise HTTPException(404)
         return json.loads(json.dumps(data, ensure_ascii=False, default=str))

@@ -276,3 +276,19 @@ def test_the_dashboard_counts_responses_within_the_deadline(app, engine, world) 
     table = page.split('id="response-times"')[1].split("</table>")[0]
     rows = re.findall(r"<tr><td>(Ⅰ级|Ⅱ级|Ⅲ级|Ⅳ级)</td><td class=\"num\">(\d+)</td>", table)
     assert sum(int(n) for _, n in rows) == 1
+
+
+def test_overdue_episodes_are_flagged_on_the_dashboard_the_list_and_the_signal_page(settings, world) -> None:
+    from datetime import date, timedelta
+
+    from tests.console.world import NIGHT
+
+    on_time = login(create_app(settings, today=lambda: NIGHT + timedelta(days=10)), "analyst")  # Ⅳ级: ten days
+    assert 'id="overdue"' not in on_time.get("/").text and not any(s["overdue"] for s in on_time.get("/api/signals").json()["signals"])
+    # routed on 2026-11-23 and nobody responded: a day later every deadline (10 days at most) has passed
+    analyst = login(create_app(settings, today=lambda: date(2026, 12, 4)), "analyst")
+    overdue = analyst.get("/").text.split('id="overdue"')[1].split("</ul>")[0]
+    assert f"事件E{world.injury_episode:06d}" in overdue and f'href="/signals/{world.injury}"' in overdue
+    assert all(s["overdue"] for s in analyst.get("/api/signals").json()["signals"])
+    assert 'class="signal-row overdue"' in analyst.get("/signals").text
+    assert 'id="overdue-flag"' in analyst.get(f"/signals/{world.injury}").text
