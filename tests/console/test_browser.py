@@ -17,6 +17,7 @@ from tests.console.world import PASSWORD, build
 pytestmark = pytest.mark.browser
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+WAIT = 30  # seconds a page may take on a busy machine (CI runs other tests beside these)
 
 
 def _require_browser() -> None:
@@ -76,6 +77,14 @@ def _log_in(browser, base: str, username: str, path: str = "/") -> None:
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.ID, "login").click()
+    _wait(browser, lambda d: "/login" not in d.current_url)
+
+
+def _wait(browser, condition) -> None:
+    """Wait for a navigation or a script to finish: a click returns before the next page has loaded."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, WAIT).until(condition)
 
 
 def _status(browser, path: str) -> int:
@@ -86,13 +95,16 @@ def _status(browser, path: str) -> int:
 
 def _step(browser, to: str, comment: str, action: str | None = None) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import Select
 
     Select(browser.find_element(By.ID, "step-to")).select_by_visible_text(to)
     if action:
         Select(browser.find_element(By.ID, "step-action")).select_by_visible_text(action)
     browser.find_element(By.ID, "step-comment").send_keys(comment)
+    before = browser.find_element(By.ID, "state")
     browser.find_element(By.ID, "step-submit").click()
+    _wait(browser, staleness_of(before))  # the form posted and the page came back
     assert browser.find_element(By.ID, "state").text == to
 
 
@@ -108,13 +120,14 @@ def test_an_agency_user_verifies_its_signal_in_the_browser(console, browser) -> 
     badge = rows[0].find_element(By.CSS_SELECTOR, ".level")  # coloured by the stylesheet (the CSP allows no inline style)
     assert badge.text.endswith("级") and badge.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
     rows[0].find_element(By.TAG_NAME, "a").click()
-    assert browser.current_url == f"{base}/signals/{world.injury}"
+    _wait(browser, lambda d: d.current_url == f"{base}/signals/{world.injury}")
     # the chart is drawn by the page's own script (12 weeks, this week in red) and answers the mouse
     bars = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.bar")
     assert len(bars) == 12 and "last" in bars[-1].get_attribute("class")
     ActionChains(browser).move_to_element(bars[-1]).perform()
     tip = browser.find_element(By.CSS_SELECTOR, "#chart .tip")
-    assert tip.is_displayed() and "7" in tip.text
+    _wait(browser, lambda d: tip.is_displayed())
+    assert "7" in tip.text
     assert browser.find_elements(By.CSS_SELECTOR, "#chart svg line.threshold")
     evidence = browser.find_element(By.ID, "evidence").text
     assert "近12周病例数" in evidence and "儿童病例" in evidence and "H61030201/R0001" not in evidence
@@ -142,7 +155,7 @@ def test_another_agency_cannot_open_the_signal_and_logged_out_pages_need_the_log
     assert _status(browser, f"/api/signals/{world.injury}") == 404
     assert _status(browser, f"/api/signals/{world.food}") == 200  # its own
     browser.find_element(By.ID, "logout").click()
-    assert "/login" in browser.current_url
+    _wait(browser, lambda d: "/login" in d.current_url)
     for path in ("/", "/signals", f"/signals/{world.food}", f"/signals/{world.injury}", "/reports"):
         browser.get(base + path)
         assert browser.current_url.startswith(base + "/login?next="), path
