@@ -90,7 +90,7 @@ def add(engine: Engine, username: str, role: str, password: str, display_name: s
 
 
 def listing(engine: Engine) -> list[ConsoleUser]:
-    """Every account, active or not, without their hashes' use in mind (the caller prints what it needs)."""
+    """Every account, active or not, by username (rows with their hashes: callers show only what they need)."""
     with Session(engine) as conn:
         rows = conn.execute(select(ConsoleUser).order_by(ConsoleUser.username)).scalars().all()
         conn.expunge_all()
