@@ -52,6 +52,7 @@ run: install
 	@echo "open the web console: make serve, then http://127.0.0.1:$(CONSOLE_PORT)/ in a browser (Ctrl-C stops it)"
 
 # The web console over the same warehouse (log in with the users `make run` printed).
+serve: export SURVEILLANCE_BASE_URL ?= http://127.0.0.1:$(CONSOLE_PORT)
 serve: install
 	surveillance serve --port $(CONSOLE_PORT)
 
