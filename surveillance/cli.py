@@ -191,6 +191,7 @@ def _cusum_m(text: str) -> float | str:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from surveillance.nightly import warehouse_summary
+    from surveillance.signals.levels import LEVELS
 
     s = warehouse_summary(load_settings())
     if args.json:
@@ -200,7 +201,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     for status, f in s["files"].items():
         print(f"files {status}: {f['files']}  rows read {f['read']} = loaded {f['loaded']} + quarantined "
               f"{f['quarantined']} + duplicate {f['duplicate']}")
-    print("signals by level: " + ", ".join(f"{'ⅠⅡⅢⅣ'[k - 1]}级 {v}" for k, v in s["signals_by_level"].items()))
+    print("signals by level: " + ", ".join(f"{LEVELS[k][0]} {v}" for k, v in s["signals_by_level"].items()))
     print(f"digests: {s['deliveries']}  emails (.eml) in {s['outbox']}  CSV digests in {s['digests']}")
     print("episodes by verification state: " + (", ".join(f"{k} {v}" for k, v in s["verification"]["by_state"].items())
                                                  or "none"))

@@ -12,16 +12,26 @@ CHART_FIELDS = ("threshold", "expected", "observed")
 SERIES_EVIDENCE = ("weekly_counts", "first_week", "medians", "months")
 
 
-def _series(signal: dict) -> tuple[list[str], list[float], str]:
-    """Labels, values and what they are, from the signal's evidence (counts, medians) or its figures."""
-    ev = signal["evidence"]
-    if "weekly_counts" in ev:
-        first = date.fromisoformat(ev["first_week"]) if ev.get("first_week") else None
-        labels = [(first + timedelta(weeks=i)).strftime("%m-%d") if first else str(i) for i in range(len(ev["weekly_counts"]))]
-        return labels, [float(v) for v in ev["weekly_counts"]], "weekly cases"
-    if "medians" in ev:
-        return [m[2:] for m in ev["months"]], [float(v) for v in ev["medians"]], "monthly median"
+WEEKLY, MONTHLY = "weekly cases", "monthly median"
+
+
+def signal_series(evidence: dict) -> tuple[list[str], list[float], str]:
+    """A signal's series from its evidence, with full labels (each week's Monday as ISO text, or the month)
+    and what it is: weekly cases, monthly medians, or nothing (a signal of one result or one rate)."""
+    if "weekly_counts" in evidence:
+        first = date.fromisoformat(evidence["first_week"]) if evidence.get("first_week") else None
+        labels = [(first + timedelta(weeks=i)).isoformat() if first else str(i) for i in range(len(evidence["weekly_counts"]))]
+        return labels, [float(v) for v in evidence["weekly_counts"]], WEEKLY
+    if "medians" in evidence:
+        return [str(m) for m in evidence["months"]], [float(v) for v in evidence["medians"]], MONTHLY
     return [], [], ""
+
+
+def _short(labels: list[str], what: str) -> list[str]:
+    """Tick labels for a thumbnail: MM-DD of a week, YY-MM of a month."""
+    if what == MONTHLY:
+        return [m[2:] for m in labels]
+    return [label[5:] if len(label) == 10 else label for label in labels]
 
 
 def signal_chart(signal: dict) -> bytes:
@@ -44,7 +54,8 @@ def _chart(key: str) -> bytes:
     from matplotlib.figure import Figure
 
     signal = json.loads(key)
-    labels, values, _what = _series(signal)
+    labels, values, what = signal_series(signal["evidence"])
+    labels = _short(labels, what)
     fig = Figure(figsize=CHART_SIZE, dpi=100)
     ax = fig.subplots()
     if values:

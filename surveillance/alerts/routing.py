@@ -69,21 +69,30 @@ def explain(domain: str, category_group: str | None, sampling_stage: str | None,
     return out
 
 
+def recorded_alerts(conn, signal_id: int) -> list:
+    """The alerts recorded for a signal, oldest first, each with its digest's day and delivery status."""
+    from sqlalchemy import select
+
+    from surveillance.warehouse.models import Alert, Delivery
+
+    return conn.execute(select(Alert.agency_id, Alert.level, Alert.status, Alert.routed_on, Alert.reason,
+                               Delivery.status.label("delivery_status"), Delivery.day)
+                        .outerjoin(Delivery, Delivery.id == Alert.delivery_id)
+                        .where(Alert.signal_id == signal_id).order_by(Alert.id)).all()
+
+
 def explain_signal(engine, signal_id: int) -> str:
     """Plain-text explanation of a stored signal's routing, with the alerts actually recorded."""
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from surveillance.warehouse.models import Alert, Delivery, Signal
+    from surveillance.warehouse.models import Signal
 
     with Session(engine) as conn:
         s = conn.execute(select(Signal).where(Signal.id == signal_id)).scalars().first()
         if s is None:
             raise LookupError(f"no signal S{signal_id:06d} in the warehouse")
-        alerts = conn.execute(select(Alert.agency_id, Alert.level, Alert.status, Alert.routed_on,
-                                     Delivery.status.label("delivery_status"), Delivery.day)
-                              .outerjoin(Delivery, Delivery.id == Alert.delivery_id)
-                              .where(Alert.signal_id == signal_id).order_by(Alert.id)).all()
+        alerts = recorded_alerts(conn, signal_id)
     names = reference.agencies().set_index("agency_id")["name"]
     lines = [f"signal S{s.id:06d}: {s.domain} / {s.method} / {s.series}",
              f"  category_group={s.category_group or '-'} sampling_stage={s.sampling_stage or '-'} "

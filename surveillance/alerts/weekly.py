@@ -65,12 +65,11 @@ def _ppv_html(ppv: dict[str, list[Ppv]]) -> str:
     """The verified outcomes so far: PPV by method, level and city (nothing until something is verified)."""
     if not any(ppv.values()):
         return "<h2>核查结果</h2><p>尚无已核查（已确认或已排除）的事件。</p>"
-    names = GROUPING_NAMES
     parts = ["<h2>核查结果与阳性预测值（累计）</h2>"]
     for by, rows in ppv.items():
         body = "".join(f"<tr><td>{html.escape(group_label(by, r.key))}</td><td>{r.confirmed}</td><td>{r.dismissed}</td>"
                        f"<td>{r.ppv:.0%}</td></tr>" for r in rows)
-        parts.append(f"<h3>按{names[by]}</h3><table border='1' cellspacing='0' cellpadding='3'><tr><th>{names[by]}</th>"
+        parts.append(f"<h3>按{GROUPING_NAMES[by]}</h3><table border='1' cellspacing='0' cellpadding='3'><tr><th>{GROUPING_NAMES[by]}</th>"
                      f"<th>已确认</th><th>已排除</th><th>阳性预测值</th></tr>{body}</table>")
     return "".join(parts)
 

@@ -57,7 +57,8 @@ def _int(text: str | None) -> int | None:
 
 def filters_from(query: dict) -> pages.Filters:
     """The list's filters from a query string; an unknown value filters nothing rather than failing."""
-    return pages.Filters(level=_int(query.get("level")) if _int(query.get("level")) in LEVELS else None,
+    level = _int(query.get("level"))
+    return pages.Filters(level=level if level in LEVELS else None,
                          state=query.get("state") if query.get("state") in STATES else None,
                          domain=query.get("domain") if query.get("domain") in DOMAINS else None,
                          method=query.get("method") or None, agency=query.get("agency") or None,
@@ -166,15 +167,18 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
                     agencies=pages.agency_names() if user.sees_everything else {},
                     cities=[(c, names.get(c, c)) for c in cities])
 
-    @app.get("/signals/{signal_id}", response_class=HTMLResponse)
-    def signal_page(request: Request, signal_id: int, done: str | None = None) -> Response:
-        user, csrf = current(request)
+    def signal_view(request: Request, user: accounts.User, csrf: str, signal_id: int, done: str | None = None,
+                    error: str | None = None) -> HTMLResponse:
         with Session(engine) as conn:
             data = pages.signal_page(conn, user, signal_id, today())
         if data is None:
             raise HTTPException(404)
-        return page(request, "signal.html", user, csrf, chart_json=_script_json(data["chart"]),
-                    done=done, error=None, **data)
+        return page(request, "signal.html", user, csrf, chart_json=_script_json(data["chart"]), done=done, error=error, **data)
+
+    @app.get("/signals/{signal_id}", response_class=HTMLResponse)
+    def signal_page(request: Request, signal_id: int, done: str | None = None) -> Response:
+        user, csrf = current(request)
+        return signal_view(request, user, csrf, signal_id, done=done)
 
     def take_step(user: accounts.User, episode_id: int, fields: dict) -> None:
         with Session(engine) as conn:
@@ -199,10 +203,7 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         try:
             take_step(user, episode_id, dict(form))
         except StepRefused as exc:
-            with Session(engine) as conn:
-                data = pages.signal_page(conn, user, back, today())
-            return page(request, "signal.html", user, csrf, chart_json=_script_json(data["chart"]),
-                        done=None, error=str(exc), **data) if data else Response(status_code=404)
+            return signal_view(request, user, csrf, back, error=str(exc))
         return RedirectResponse(f"/signals/{back}?done={quote(str(form.get('to')))}#verify", status_code=303)
 
     @app.get("/reports", response_class=HTMLResponse)

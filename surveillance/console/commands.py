@@ -83,8 +83,9 @@ def _demo_users(engine) -> int:
     path = settings.home / "demo-users.txt"
     known = dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line) \
         if path.exists() else {}
+    existing = {u.username for u in accounts.listing(engine)}
     for username, role, agency, name in DEMO_USERS:
-        if not any(u.username == username for u in accounts.listing(engine)):
+        if username not in existing:
             known[username] = accounts.new_password()
             accounts.add(engine, username, role, known[username], name, agency)
     path.parent.mkdir(parents=True, exist_ok=True)

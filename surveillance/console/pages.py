@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 import statistics
-from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from surveillance import reference
+from surveillance.alerts.charts import WEEKLY, signal_series
+from surveillance.alerts.compose import COLOURS
 from surveillance.alerts.digest import category_name
-from surveillance.alerts.routing import FALLBACK_AGENCY, FALLBACK_REASON, explain
+from surveillance.alerts.routing import FALLBACK_AGENCY, FALLBACK_REASON, explain, recorded_alerts
 from surveillance.console import access
 from surveillance.console.accounts import User
 from surveillance.console.records import records_for
@@ -25,10 +27,9 @@ from surveillance.response.trail import EpisodeState, states_in
 from surveillance.signals.episodes import STATUS_ZH
 from surveillance.signals.levels import LEVELS
 from surveillance.signals.registry import DOMAINS, method_label
-from surveillance.warehouse.models import Alert, Delivery, Episode, EpisodeAction, Signal
+from surveillance.warehouse.models import Alert, Episode, EpisodeAction, Signal
 
 MAX_LIST = 500  # rows on one list page; the count says how many matched
-COLOURS = {1: "#d32f2f", 2: "#f57c00", 3: "#fbc02d", 4: "#1976d2"}
 OPEN_STATES = tuple(s for s in STATES if s not in (DISMISSED, CLOSED))
 
 
@@ -44,9 +45,6 @@ class Filters:
     city: str | None = None
     since: date | None = None  # detected on or after
     until: date | None = None  # detected on or before
-
-    def query_string(self) -> str:
-        return "&".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self) if getattr(self, f.name) is not None)
 
 
 def agency_names() -> dict[str, str]:
@@ -106,16 +104,13 @@ def signal_list(conn: Session, user: User, f: Filters, today: date) -> tuple[lis
 
 
 def chart_data(s: Signal, evidence: dict) -> dict:
-    """The series the page's chart draws: weekly counts or monthly medians with the threshold and the
+    """The series the page's chart draws (the email's chart's series: alerts.charts) with the threshold and
     expected value of the signal's period; a signal without a series shows its three figures."""
-    if "weekly_counts" in evidence:
-        first = date.fromisoformat(evidence["first_week"]) if evidence.get("first_week") else None
-        labels = [(first + timedelta(weeks=i)).isoformat() if first else str(i) for i in range(len(evidence["weekly_counts"]))]
-        return dict(kind="series", unit="例/周", labels=labels, values=[float(v) for v in evidence["weekly_counts"]],
-                    threshold=s.threshold, expected=s.expected)
-    if "medians" in evidence:
-        return dict(kind="series", unit="月中位数", labels=[str(m) for m in evidence["months"]],
-                    values=[float(v) for v in evidence["medians"]], threshold=None, expected=None)
+    labels, values, what = signal_series(evidence)
+    if values:
+        weekly = what == WEEKLY
+        return dict(kind="series", unit="例/周" if weekly else "月中位数", labels=labels, values=values,
+                    threshold=s.threshold if weekly else None, expected=s.expected if weekly else None)
     bars = [("观测值", s.observed), ("期望值", s.expected), ("阈值", s.threshold)]
     return dict(kind="figures", unit="", labels=[b[0] for b in bars if b[1] is not None],
                 values=[float(b[1]) for b in bars if b[1] is not None], threshold=None, expected=None)
@@ -129,13 +124,9 @@ def _routing(conn: Session, s: Signal) -> dict:
         rules.append(dict(matched=e["matched"], category_group=r["category_group"], sampling_stage=r["sampling_stage"],
                           agency_kind=r["agency_kind"], reason=r["reason"], why_not=e["why_not"],
                           agencies=[f"{a} {names.get(a, '')}" for a in e["agencies"]]))
-    alerts = conn.execute(select(Alert.agency_id, Alert.level, Alert.status, Alert.routed_on, Alert.reason,
-                                 Delivery.status.label("delivery"), Delivery.day)
-                          .outerjoin(Delivery, Delivery.id == Alert.delivery_id)
-                          .where(Alert.signal_id == s.id).order_by(Alert.routed_on, Alert.id)).all()
     sent = [dict(agency=f"{a.agency_id} {names.get(a.agency_id, '')}", level=LEVELS[a.level][0] if a.level else "",
                  status=STATUS_ZH.get(a.status or "", a.status or ""), routed_on=a.routed_on, reason=a.reason,
-                 delivery=a.delivery or "未生成", day=a.day) for a in alerts]
+                 delivery=a.delivery_status or "未生成", day=a.day) for a in recorded_alerts(conn, s.id)]
     fallback = not any(r["matched"] for r in rules)
     return dict(rules=rules, alerts=sent, fallback=f"{FALLBACK_AGENCY} {names.get(FALLBACK_AGENCY, '')}：{FALLBACK_REASON}"
                 if fallback else None)
@@ -162,7 +153,8 @@ def signal_page(conn: Session, user: User, signal_id: int, today: date) -> dict 
     if not access.can_see_signal(conn, user, signal_id):
         return None
     s = conn.get(Signal, signal_id)
-    evidence = access.evidence_for(user, json.loads(s.evidence))
+    stored = json.loads(s.evidence)
+    evidence = access.evidence_for(user, stored)
     state = states_in(conn, today, [s.episode_id]).get(s.episode_id) if s.episode_id else None
     agencies = _agencies_of(conn, [s.id]).get(s.id, [])
     columns, records, total = records_for(conn, s, evidence, user.patient_records)
@@ -170,7 +162,7 @@ def signal_page(conn: Session, user: User, signal_id: int, today: date) -> dict 
     escalated_since_dismissal = bool(state and state.dismissed_as_artefact_at_level and episode
                                      and episode.level < state.dismissed_as_artefact_at_level)
     return dict(
-        signal=_summary(s, state, agencies), evidence=evidence, chart=chart_data(s, json.loads(s.evidence)),
+        signal=_summary(s, state, agencies), evidence=evidence, chart=chart_data(s, stored),
         records=dict(columns=columns, rows=records, total=total, hidden=s.domain == "injury" and not user.patient_records),
         episode=dict(id=episode.id, status=STATUS_ZH.get(episode.status, episode.status), level=LEVELS[episode.level][0],
                      opened_on=episode.opened_on, state=state.state, due=state.due, overdue=state.overdue,

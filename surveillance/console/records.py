@@ -3,7 +3,7 @@ number), the samples that failed with their failed items, the lab results over t
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false, select, tuple_
+from sqlalchemy import and_, false, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from surveillance.warehouse.models import FoodResult, InjuryReport, InspectionResult, Signal
@@ -63,7 +63,7 @@ def _injury(conn: Session, signal: Signal, evidence: dict) -> tuple[list[str], l
         if column is not None and evidence.get("value") is not None:
             conds.append(column == str(evidence["value"]))
         where = and_(*conds)
-        total = None
+        total = conn.execute(select(func.count()).select_from(InjuryReport).where(where)).scalar_one()
     rows = conn.execute(select(InjuryReport).where(where).order_by(InjuryReport.visit_date, InjuryReport.id)
                         .limit(MAX_RECORDS)).scalars().all()
     out = []
@@ -71,4 +71,4 @@ def _injury(conn: Session, signal: Signal, evidence: dict) -> tuple[list[str], l
         row = {f: getattr(r, f) for f in INJURY_FIELDS if f != "patient"}
         row["patient"] = (r.patient_hash or "")[:12]  # the pseudonym: a keyed hash, never the name or number
         out.append(row)
-    return list(INJURY_FIELDS), out, total if total is not None else len(out)
+    return list(INJURY_FIELDS), out, total
