@@ -39,8 +39,10 @@ Control parameters (``FarringtonControl``) carry R's names in snake case:
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -391,28 +393,61 @@ def _threshold_delta(mu0, se_fit, phi, y, control: FarringtonControl):
     return upper, score, prob
 
 
+def _elementwise(fn, *arrays: np.ndarray) -> np.ndarray:
+    """fn over equal-length arrays, split across the cores for large inputs (scipy's distribution
+    functions release the GIL); the values are those of a single call."""
+    parts = min(os.cpu_count() or 1, len(arrays[0]) // 20_000)
+    if parts < 2:
+        return fn(*arrays)
+    bounds = np.linspace(0, len(arrays[0]), parts + 1).astype(int)
+    with ThreadPoolExecutor(parts) as pool:
+        pieces = pool.map(lambda i: fn(*(a[bounds[i] : bounds[i + 1]] for a in arrays)), range(parts))
+        return np.concatenate(list(pieces))
+
+
+def _nbinom_ppf(q: float, size: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """scipy's nbinom.ppf, summed in compiled code where the mean is moderate (the same values: tested)."""
+    from surveillance.signals.methods.farrington_compiled import nbinom_quantile
+
+    out = np.empty(len(size))
+    if len(size):
+        nbinom_quantile(float(q), _plain(size), _plain(p), out)
+    rest = np.isnan(out)
+    if rest.any():
+        out[rest] = _elementwise(lambda s, pr: stats.nbinom.ppf(q, s, pr), size[rest], p[rest])
+    return out
+
+
 def _threshold_noufaily(eta0, se_eta, phi, y, control: FarringtonControl):
+    q = 1 - control.alpha
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        mu_q = np.exp(eta0) if control.threshold_method == "nbPlugin" else np.exp(stats.norm.ppf(1 - control.alpha, loc=eta0, scale=se_eta))
+        mu_q = np.exp(eta0) if control.threshold_method == "nbPlugin" else np.exp(stats.norm.ppf(q, loc=eta0, scale=se_eta))
         finite = np.isfinite(mu_q)
-        over = phi > 1
-        size = np.where(over, mu_q / np.where(over, phi - 1, 1.0), 1.0)
-        upper_nb = stats.nbinom.ppf(1 - control.alpha, size, 1 / phi)
-        upper_pois = stats.poisson.ppf(1 - control.alpha, mu_q)
-        upper = np.where(finite, np.where(over, upper_nb, upper_pois), np.nan)
-        prob_nb = stats.nbinom.sf(y - 1, size, 1 / phi)
-        prob = np.where(finite, np.where(phi != 1, prob_nb, stats.poisson.sf(y - 1, mu_q)), np.nan)
+        over = finite & (phi > 1)  # phi = max(dispersion, 1): negative binomial above 1, Poisson at 1
+        plain = finite & ~over
+        upper, prob = np.full(len(mu_q), np.nan), np.full(len(mu_q), np.nan)
+        size, p = mu_q[over] / (phi[over] - 1), 1 / phi[over]
+        upper[over] = _nbinom_ppf(q, size, p)
+        prob[over] = _elementwise(lambda yy, s, pr: stats.nbinom.sf(yy - 1, s, pr), y[over], size, p)
+        upper[plain] = _elementwise(lambda m: stats.poisson.ppf(q, m), mu_q[plain])
+        prob[plain] = _elementwise(lambda yy, m: stats.poisson.sf(yy - 1, m), y[plain], mu_q[plain])
         score = (y - eta0) / (upper - eta0)  # R divides on the link scale here; kept for identical alarms
     return upper, score, prob
 
 
 def farrington_flexible(counts: np.ndarray, control: FarringtonControl | None = None, last: int | None = None,
-                        population: np.ndarray | None = None, chunk: int = 16,
-                        dates: Sequence[date] | None = None) -> FarringtonResult:
+                        population: np.ndarray | None = None, chunk: int | None = None,
+                        dates: Sequence[date] | None = None, engine: str = "compiled") -> FarringtonResult:
     """Evaluate the last ``last`` periods (default: R's default range) of each row of ``counts``
     (series x periods, NaN = missing). ``dates``: the weekly periods' dates, for R's reference weeks of
-    a dated series (see the module's docstring); None: R's rule for a series without dates."""
+    a dated series (see the module's docstring); None: R's rule for a series without dates.
+    ``engine``: "compiled" (farrington_compiled, one fit per task on every core) or "numpy" (batched IRLS,
+    ``chunk`` series at a time, default 16: the reference the compiled engine is tested against)."""
     control = control or FarringtonControl()
+    if engine not in ("compiled", "numpy"):
+        raise ValueError(f"engine must be 'compiled' or 'numpy', not {engine!r}")
+    if chunk is None:
+        chunk = 16 if engine == "numpy" or control.population_offset else max(len(np.atleast_2d(counts)), 1)
     counts = np.atleast_2d(np.asarray(counts, dtype=float))
     n_series, n = counts.shape
     if dates is not None:
@@ -437,7 +472,7 @@ def farrington_flexible(counts: np.ndarray, control: FarringtonControl | None = 
     for refs, columns in groups.items():
         cols = np.asarray(columns)
         parts = [_evaluate(counts[s : s + chunk], times[cols], control,
-                           None if population is None else population[s : s + chunk], refs)
+                           None if population is None else population[s : s + chunk], refs, engine)
                  for s in range(0, n_series, chunk)]
         for f in out:
             values = np.concatenate([getattr(p, f) for p in parts])
@@ -448,7 +483,7 @@ def farrington_flexible(counts: np.ndarray, control: FarringtonControl | None = 
 
 
 def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl, population: np.ndarray | None,
-              refs: tuple[int, ...] | None = None) -> FarringtonResult:
+              refs: tuple[int, ...] | None = None, engine: str = "compiled") -> FarringtonResult:
     shape = (counts.shape[0], len(times))
     now_y = counts[:, times]
     cases, period = control.limit54
@@ -457,43 +492,10 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
     # False, as R's NA); those periods are not fitted here, so their score and p-value stay NaN.
     enough = window >= cases
     series, k = np.nonzero(enough)
-    offsets, _ = template(control, refs)
-    index = times[k][:, None] + offsets[None, :]
-    y_all = counts[series[:, None], index]  # (fits, weeks)
-    observed = ~np.isnan(y_all)
-    y = np.where(observed, y_all, 0.0)
-    if control.population_offset:
-        offset, offset_now = np.log(population[series[:, None], index]), np.log(population[series, times[k]])
+    if engine == "compiled" and not control.population_offset:
+        eta0, se_eta, phi, converged, use_trend = _models_compiled(counts, series, times[k], control, refs)
     else:
-        offset, offset_now = np.zeros_like(y), np.zeros(len(series))
-
-    def predict(fit: _Fit, x_now: np.ndarray, rows):
-        eta0 = np.einsum("bi,bi->b", x_now, fit.beta) + offset_now[rows]
-        se_eta = np.sqrt(fit.inference_dispersion * np.einsum("bi,bij,bj->b", x_now, fit.inverse, x_now))
-        return eta0, se_eta
-
-    use_trend = np.zeros(len(series), dtype=bool)
-    if control.trend:  # as R: the model with trend first, the one without only where the trend is not kept
-        x1 = _structured(control, times[k], with_trend=True, refs=refs)
-        trended = _fit_model(control, x1, y, observed, offset)
-        eta1, se1 = predict(trended, x1.prediction_rows(len(series)), slice(None))
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            t_stat = trended.beta[..., 1] / np.sqrt(trended.inference_dispersion * trended.inverse[..., 1, 1])
-            max_response = np.where(observed, y, -np.inf).max(axis=-1)
-            use_trend = (trended.converged & (control.b >= 3)
-                         & trend_significant(t_stat, trended.df, control.p_threshold_trend)
-                         & (np.exp(eta1) <= max_response))
-    eta0, se_eta = np.full(len(series), np.nan), np.full(len(series), np.nan)
-    phi, converged = np.full(len(series), np.nan), np.zeros(len(series), dtype=bool)
-    if control.trend:
-        eta0[use_trend], se_eta[use_trend] = eta1[use_trend], se1[use_trend]
-        phi[use_trend], converged[use_trend] = np.maximum(trended.dispersion[use_trend], 1.0), trended.converged[use_trend]
-    rest = ~use_trend
-    if rest.any():
-        x0 = _structured(control, times[k[rest]], with_trend=False, refs=refs)
-        plain = _fit_model(control, x0, y[rest], observed[rest], offset[rest])
-        eta0[rest], se_eta[rest] = predict(plain, x0.prediction_rows(int(rest.sum())), rest)
-        phi[rest], converged[rest] = np.maximum(plain.dispersion, 1.0), plain.converged
+        eta0, se_eta, phi, converged, use_trend = _models_numpy(counts, series, times[k], control, population, refs)
     with np.errstate(over="ignore"):
         mu0 = np.exp(eta0)
     y_now = now_y[series, k]
@@ -520,3 +522,80 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
         converged=full(converged, False),
         se_eta=full(np.where(converged, se_eta, nan)),
     )
+
+
+def _plain(values: np.ndarray) -> np.ndarray:
+    """A writeable C-ordered float64 array: the one type the compiled kernels are compiled (and cached) for
+    (pandas hands out read-only arrays, which numba would compile a second time)."""
+    return np.require(values, dtype=np.float64, requirements=["C", "W"])
+
+
+Models = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # eta0, se_eta, phi, converged, use_trend
+
+
+def _models_compiled(counts: np.ndarray, series: np.ndarray, now: np.ndarray, control: FarringtonControl,
+                     refs: tuple[int, ...] | None) -> Models:
+    """The fits through the compiled engine; any it finds singular go to the numpy engine (pinv), as before."""
+    from surveillance.signals.methods import farrington_compiled as compiled
+
+    x = _structured(control, now[:0], with_trend=False, refs=refs)
+    _, offsets, codes, starts = compiled.runs(x.offsets, x.codes)
+    fits = len(series)
+    eta0, se_eta, phi = np.full(fits, np.nan), np.full(fits, np.nan), np.full(fits, np.nan)
+    converged, use_trend, ok = np.zeros(fits, dtype=bool), np.zeros(fits, dtype=bool), np.zeros(fits, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        critical = stats.t.isf(control.p_threshold_trend / 2, np.arange(len(offsets) + 1))
+    if fits:
+        compiled.fit_all(_plain(counts), series.astype(np.int64), now.astype(np.int64),
+                         offsets, codes, starts, x.levels, x.now_code, control.trend, control.reweight,
+                         float(control.weights_threshold), control.b >= 3, critical, compiled.threads(),
+                         eta0, se_eta, phi, converged, use_trend, ok)
+    if not ok.all():
+        bad = ~ok
+        parts = _models_numpy(counts, series[bad], now[bad], control, None, refs)
+        for whole, part in zip((eta0, se_eta, phi, converged, use_trend), parts, strict=True):
+            whole[bad] = part
+    return eta0, se_eta, phi, converged, use_trend
+
+
+def _models_numpy(counts: np.ndarray, series: np.ndarray, now: np.ndarray, control: FarringtonControl,
+                  population: np.ndarray | None, refs: tuple[int, ...] | None) -> Models:
+    """The fits as batched numpy IRLS: the reference engine (and the one with a population offset)."""
+    offsets, _ = template(control, refs)
+    index = now[:, None] + offsets[None, :]
+    y_all = counts[series[:, None], index]  # (fits, weeks)
+    observed = ~np.isnan(y_all)
+    y = np.where(observed, y_all, 0.0)
+    if control.population_offset:
+        offset, offset_now = np.log(population[series[:, None], index]), np.log(population[series, now])
+    else:
+        offset, offset_now = np.zeros_like(y), np.zeros(len(series))
+
+    def predict(fit: _Fit, x_now: np.ndarray, rows):
+        eta0 = np.einsum("bi,bi->b", x_now, fit.beta) + offset_now[rows]
+        se_eta = np.sqrt(fit.inference_dispersion * np.einsum("bi,bij,bj->b", x_now, fit.inverse, x_now))
+        return eta0, se_eta
+
+    use_trend = np.zeros(len(series), dtype=bool)
+    if control.trend:  # as R: the model with trend first, the one without only where the trend is not kept
+        x1 = _structured(control, now, with_trend=True, refs=refs)
+        trended = _fit_model(control, x1, y, observed, offset)
+        eta1, se1 = predict(trended, x1.prediction_rows(len(series)), slice(None))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            t_stat = trended.beta[..., 1] / np.sqrt(trended.inference_dispersion * trended.inverse[..., 1, 1])
+            max_response = np.where(observed, y, -np.inf).max(axis=-1)
+            use_trend = (trended.converged & (control.b >= 3)
+                         & trend_significant(t_stat, trended.df, control.p_threshold_trend)
+                         & (np.exp(eta1) <= max_response))
+    eta0, se_eta = np.full(len(series), np.nan), np.full(len(series), np.nan)
+    phi, converged = np.full(len(series), np.nan), np.zeros(len(series), dtype=bool)
+    if control.trend:
+        eta0[use_trend], se_eta[use_trend] = eta1[use_trend], se1[use_trend]
+        phi[use_trend], converged[use_trend] = np.maximum(trended.dispersion[use_trend], 1.0), trended.converged[use_trend]
+    rest = ~use_trend
+    if rest.any():
+        x0 = _structured(control, now[rest], with_trend=False, refs=refs)
+        plain = _fit_model(control, x0, y[rest], observed[rest], offset[rest])
+        eta0[rest], se_eta[rest] = predict(plain, x0.prediction_rows(int(rest.sum())), rest)
+        phi[rest], converged[rest] = np.maximum(plain.dispersion, 1.0), plain.converged
+    return eta0, se_eta, phi, converged, use_trend
