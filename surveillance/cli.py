@@ -676,31 +676,37 @@ EXIT_FAULT = 3  # the run could not complete for a reason outside the data (ware
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
     from surveillance.safe_text import one_line
     from surveillance.settings import SettingsError
-    from surveillance.warehouse.lock import LockBusy
 
     try:
         return args.func(args)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except LockBusy as exc:
-        print(f"error: another process is running '{exc}' on this warehouse; nothing was done. Run again when it has "
-              "finished (re-running changes nothing that is already done).", file=sys.stderr)
-        return EXIT_FAULT
-    except (OperationalError, InterfaceError) as exc:
-        url = _safe_url(load_settings().db_url)
-        print(f"error: the warehouse at {url} cannot be used: {one_line(str(exc.orig or exc).strip().splitlines()[0], 200)}. "
-              "Nothing was lost: whatever did not commit is undone, and the next run takes it up.", file=sys.stderr)
-        return EXIT_FAULT
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         print(f"error: cannot write or read{one_line(where)}: {exc.strerror or exc}. Nothing recorded as done that was not; "
               "free the space (or fix the folder) and run again.", file=sys.stderr)
         return EXIT_FAULT
+    except Exception as exc:
+        if _loaded("surveillance.warehouse.lock", "LockBusy", exc):
+            print(f"error: another process is running '{exc}' on this warehouse; nothing was done. Run again when it "
+                  "has finished (re-running changes nothing that is already done).", file=sys.stderr)
+            return EXIT_FAULT
+        if not _loaded("sqlalchemy.exc", "OperationalError", exc) and not _loaded("sqlalchemy.exc", "InterfaceError", exc):
+            raise
+        url = _safe_url(load_settings().db_url)
+        print(f"error: the warehouse at {url} cannot be used: {one_line(str(exc.orig or exc).strip().splitlines()[0], 200)}. "
+              "Nothing was lost: whatever did not commit is undone, and the next run takes it up.", file=sys.stderr)
+        return EXIT_FAULT
+
+
+def _loaded(module: str, name: str, exc: Exception) -> bool:
+    """Whether exc is module.name, looked up only if the command loaded that module (an exception of a module
+    never imported cannot have been raised), so that commands without a warehouse do not import SQLAlchemy."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(exc, getattr(loaded, name))
 
 
 def _safe_url(url: str) -> str:

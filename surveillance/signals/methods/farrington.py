@@ -47,8 +47,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-from scipy import stats
 
+from surveillance.signals.methods import distributions
 from surveillance.signals.methods.controls import FarringtonControl
 
 EPSILON = 1e-8  # glm.control()
@@ -374,11 +374,11 @@ def trend_significant(t_stat: np.ndarray, df: np.ndarray, p_threshold: float) ->
     pThresholdTrend = 1 (Noufaily: always keep the trend) would then drop a trend whose t is ~1e-17 by
     rounding noise alone."""
     with np.errstate(invalid="ignore"):
-        return np.abs(t_stat) > stats.t.isf(p_threshold / 2, df)
+        return np.abs(t_stat) > distributions.t_isf(p_threshold / 2, df)
 
 
 def _threshold_delta(mu0, se_fit, phi, y, control: FarringtonControl):
-    z = stats.norm.ppf(1 - control.alpha)
+    z = float(distributions.norm_ppf(1 - control.alpha))
     with np.errstate(divide="ignore", invalid="ignore"):
         tau = phi + se_fit**2 / mu0
         if control.powertrans == "2/3":
@@ -388,7 +388,7 @@ def _threshold_delta(mu0, se_fit, phi, y, control: FarringtonControl):
         else:
             se, exponent = np.sqrt(mu0 * tau), 1.0
         upper = (mu0**exponent + z * se) ** (1 / exponent)
-        prob = stats.norm.sf(y**exponent, loc=mu0**exponent, scale=se)
+        prob = distributions.norm_sf(y**exponent, mu0**exponent, se)
         score = (y - mu0) / (upper - mu0)
     return upper, score, prob
 
@@ -409,11 +409,11 @@ def _nbinom_ppf(q: float, size: np.ndarray, p: np.ndarray) -> np.ndarray:
     """scipy's nbinom.ppf, summed in compiled code where the mean is moderate (the same values: tested)."""
     from surveillance.signals.methods.farrington_compiled import nbinom_quantile
 
-    out = np.empty(len(size))
-    if len(size):
-        nbinom_quantile(float(q), _plain(size), _plain(p), out)
+    out = nbinom_quantile(float(q), size, p)
     rest = np.isnan(out)
     if rest.any():
+        from scipy import stats  # only for large means: importing scipy.stats takes half a second
+
         out[rest] = _elementwise(lambda s, pr: stats.nbinom.ppf(q, s, pr), size[rest], p[rest])
     return out
 
@@ -421,16 +421,16 @@ def _nbinom_ppf(q: float, size: np.ndarray, p: np.ndarray) -> np.ndarray:
 def _threshold_noufaily(eta0, se_eta, phi, y, control: FarringtonControl):
     q = 1 - control.alpha
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        mu_q = np.exp(eta0) if control.threshold_method == "nbPlugin" else np.exp(stats.norm.ppf(q, loc=eta0, scale=se_eta))
+        mu_q = np.exp(eta0) if control.threshold_method == "nbPlugin" else np.exp(distributions.norm_ppf(q, eta0, se_eta))
         finite = np.isfinite(mu_q)
         over = finite & (phi > 1)  # phi = max(dispersion, 1): negative binomial above 1, Poisson at 1
         plain = finite & ~over
         upper, prob = np.full(len(mu_q), np.nan), np.full(len(mu_q), np.nan)
         size, p = mu_q[over] / (phi[over] - 1), 1 / phi[over]
         upper[over] = _nbinom_ppf(q, size, p)
-        prob[over] = _elementwise(lambda yy, s, pr: stats.nbinom.sf(yy - 1, s, pr), y[over], size, p)
-        upper[plain] = _elementwise(lambda m: stats.poisson.ppf(q, m), mu_q[plain])
-        prob[plain] = _elementwise(lambda yy, m: stats.poisson.sf(yy - 1, m), y[plain], mu_q[plain])
+        prob[over] = _elementwise(lambda yy, s, pr: distributions.nbinom_sf(yy - 1, s, pr), y[over], size, p)
+        upper[plain] = _elementwise(lambda m: distributions.poisson_ppf(q, m), mu_q[plain])
+        prob[plain] = _elementwise(lambda yy, m: distributions.poisson_sf(yy - 1, m), y[plain], mu_q[plain])
         score = (y - eta0) / (upper - eta0)  # R divides on the link scale here; kept for identical alarms
     return upper, score, prob
 
@@ -441,8 +441,9 @@ def farrington_flexible(counts: np.ndarray, control: FarringtonControl | None = 
     """Evaluate the last ``last`` periods (default: R's default range) of each row of ``counts``
     (series x periods, NaN = missing). ``dates``: the weekly periods' dates, for R's reference weeks of
     a dated series (see the module's docstring); None: R's rule for a series without dates.
-    ``engine``: "compiled" (farrington_compiled, one fit per task on every core) or "numpy" (batched IRLS,
-    ``chunk`` series at a time, default 16: the reference the compiled engine is tested against)."""
+    ``engine``: "compiled" (farrington_compiled: C, one fit at a time, on every core; the numpy engine where
+    it is unavailable or with a population offset) or "numpy" (batched IRLS, ``chunk`` series at a time,
+    default 16: the reference the compiled engine is tested against)."""
     control = control or FarringtonControl()
     if engine not in ("compiled", "numpy"):
         raise ValueError(f"engine must be 'compiled' or 'numpy', not {engine!r}")
@@ -492,7 +493,7 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
     # False, as R's NA); those periods are not fitted here, so their score and p-value stay NaN.
     enough = window >= cases
     series, k = np.nonzero(enough)
-    if engine == "compiled" and not control.population_offset:
+    if engine == "compiled" and not control.population_offset and _compiled_available():
         eta0, se_eta, phi, converged, use_trend = _models_compiled(counts, series, times[k], control, refs)
     else:
         eta0, se_eta, phi, converged, use_trend = _models_numpy(counts, series, times[k], control, population, refs)
@@ -524,10 +525,10 @@ def _evaluate(counts: np.ndarray, times: np.ndarray, control: FarringtonControl,
     )
 
 
-def _plain(values: np.ndarray) -> np.ndarray:
-    """A writeable C-ordered float64 array: the one type the compiled kernels are compiled (and cached) for
-    (pandas hands out read-only arrays, which numba would compile a second time)."""
-    return np.require(values, dtype=np.float64, requirements=["C", "W"])
+def _compiled_available() -> bool:
+    from surveillance.signals.methods.farrington_compiled import available
+
+    return available()
 
 
 Models = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # eta0, se_eta, phi, converged, use_trend
@@ -538,24 +539,19 @@ def _models_compiled(counts: np.ndarray, series: np.ndarray, now: np.ndarray, co
     """The fits through the compiled engine; any it finds singular go to the numpy engine (pinv), as before."""
     from surveillance.signals.methods import farrington_compiled as compiled
 
+    if not len(series):
+        return _models_numpy(counts, series, now, control, None, refs)
     x = _structured(control, now[:0], with_trend=False, refs=refs)
     _, offsets, codes, starts = compiled.runs(x.offsets, x.codes)
-    fits = len(series)
-    eta0, se_eta, phi = np.full(fits, np.nan), np.full(fits, np.nan), np.full(fits, np.nan)
-    converged, use_trend, ok = np.zeros(fits, dtype=bool), np.zeros(fits, dtype=bool), np.zeros(fits, dtype=bool)
     with np.errstate(invalid="ignore"):
-        critical = stats.t.isf(control.p_threshold_trend / 2, np.arange(len(offsets) + 1))
-    if fits:
-        compiled.fit_all(_plain(counts), series.astype(np.int64), now.astype(np.int64),
-                         offsets, codes, starts, x.levels, x.now_code, control.trend, control.reweight,
-                         float(control.weights_threshold), control.b >= 3, critical, compiled.threads(),
-                         eta0, se_eta, phi, converged, use_trend, ok)
+        critical = distributions.t_isf(control.p_threshold_trend / 2, np.arange(len(offsets) + 1))
+    *models, ok = compiled.fit_all(counts, series, now, offsets, codes, starts, x.levels, x.now_code, control.trend,
+                                   control.reweight, float(control.weights_threshold), control.b >= 3, critical)
     if not ok.all():
         bad = ~ok
-        parts = _models_numpy(counts, series[bad], now[bad], control, None, refs)
-        for whole, part in zip((eta0, se_eta, phi, converged, use_trend), parts, strict=True):
+        for whole, part in zip(models, _models_numpy(counts, series[bad], now[bad], control, None, refs), strict=True):
             whole[bad] = part
-    return eta0, se_eta, phi, converged, use_trend
+    return tuple(models)
 
 
 def _models_numpy(counts: np.ndarray, series: np.ndarray, now: np.ndarray, control: FarringtonControl,

@@ -1,6 +1,6 @@
-"""The compiled engine against the numpy reference engine (which R's agreement tests pinned first): the same
+"""The compiled engine (C) against the numpy reference engine (which R's agreement tests pinned first): the same
 thresholds, expectations, p-values and alarms on every control, dated or not, with missing weeks, large and
-fractional counts, and fits the compiled engine hands back (singular designs)."""
+fractional counts; R's result where a season level is never observed; the numpy engine where C is unavailable."""
 
 from dataclasses import replace
 from datetime import date, timedelta
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from surveillance.signals.methods import farrington_compiled
 from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible
 from surveillance.signals.methods.farrington_compiled import SUMMED_MEAN, nbinom_quantile
 
@@ -37,6 +38,12 @@ def _series(n_series: int, weeks: int, seed: int) -> np.ndarray:
     mean = level * season * trend
     size = rng.uniform(1, 30, n_series)[:, None]
     return rng.negative_binomial(size, size / (size + mean)).astype(float)
+
+
+@pytest.fixture(autouse=True)
+def _compiled_engine_is_built() -> None:
+    """These tests compare two engines: were the C library missing, "compiled" would silently be numpy."""
+    assert farrington_compiled.available(), "the C kernel did not build (make install builds it; needs cc)"
 
 
 def _same(a, b, label: str) -> None:
@@ -135,8 +142,24 @@ def test_negative_binomial_quantiles_are_scipys() -> None:
     phi = 1 + rng.lognormal(np.log(0.5), 1.5, n)
     size, prob = mean / (phi - 1), 1 / phi
     for q in (0.9, 0.95, 0.99, 0.999):
-        out = np.empty(n)
-        nbinom_quantile(q, size, prob, out)
+        out = nbinom_quantile(q, size, prob)
         summed = ~np.isnan(out)
         assert summed.mean() > 0.9 and np.isnan(out[mean >= SUMMED_MEAN]).all()
         np.testing.assert_array_equal(out[summed], stats.nbinom.ppf(q, size[summed], prob[summed]), err_msg=str(q))
+
+
+def test_without_the_c_library_the_numpy_engine_answers_and_says_so(monkeypatch, caplog) -> None:
+    counts = _series(5, 52 * 6, seed=2)
+    expected = farrington_flexible(counts, IMPROVED, last=10, engine="numpy")
+    monkeypatch.setattr(farrington_compiled, "LIBRARY", farrington_compiled.LIBRARY.with_name("missing.so"))
+    monkeypatch.setenv("CC", "no-such-compiler")
+    farrington_compiled.library.cache_clear()
+    try:
+        with caplog.at_level("WARNING"):
+            result = farrington_flexible(counts, IMPROVED, last=10)
+        assert not farrington_compiled.available()
+    finally:
+        farrington_compiled.library.cache_clear()
+    assert "compiled Farrington engine is unavailable" in caplog.text
+    _same(result, expected, "fallback")
+    assert np.isnan(nbinom_quantile(0.9, np.ones(3), np.full(3, 0.5))).all()  # scipy then answers every quantile
