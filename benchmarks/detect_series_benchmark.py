@@ -11,7 +11,8 @@ wide CSV, then times, each as its own process from start to exit:
   loops over series and weeks at about a hundred series-weeks a second, so all 560 would take minutes).
 
 R's time for all the series is its start-up and file reading plus its fitting time scaled from the sample
-to every series; the ratio is that over ours. Upper bounds are compared on the sample.
+to every series; the ratio is that over ours (the median of three runs of each command). Upper bounds are
+compared on the sample.
 
     .venv/bin/python benchmarks/detect_series_benchmark.py [--series 560] [--r-sample 40]
 
@@ -50,10 +51,14 @@ def series_csv(path: Path, count: int, seed: int = 17) -> None:
     frame.to_csv(path, index=False)
 
 
-def timed(command: list[str]) -> float:
-    began = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - began
+def timed(command: list[str], repeats: int = 3) -> float:
+    """The median wall time of ``repeats`` runs of a process, start to exit."""
+    seconds = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        seconds.append(time.perf_counter() - began)
+    return float(np.median(seconds))
 
 
 def main() -> int:

@@ -23,6 +23,7 @@ import itertools
 import logging
 import os
 import subprocess
+import sys
 import sysconfig
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -145,5 +146,11 @@ def nbinom_quantile(q: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
     return out
 
 
-if __name__ == "__main__":
-    print(f"built {build()}")
+if __name__ == "__main__":  # make install
+    try:
+        print(f"built the compiled Farrington engine: {build()}")
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = (getattr(exc, "stderr", "") or str(exc)).strip()[:300]
+        print(f"warning: the compiled Farrington engine could not be built ({detail}); Farrington flexible will run on "
+              "the numpy engine, about ten times slower. Install a C compiler (apt-get install gcc): the next run "
+              "builds it.", file=sys.stderr)
