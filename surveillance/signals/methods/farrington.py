@@ -140,11 +140,43 @@ def template(control: FarringtonControl, refs: tuple[int, ...] | None = None) ->
     return offsets, np.array([factors[o] for o in offsets], dtype=int)
 
 
-def _solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    try:
-        return np.linalg.solve(a, rhs[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        return np.einsum("...ij,...j->...i", np.linalg.pinv(a), rhs)
+def _pinv(a: np.ndarray) -> np.ndarray:
+    """Pseudo-inverses; NaN for a matrix holding NaN or infinity (a diverging fit), which SVD cannot take."""
+    out = np.full_like(a, np.nan)
+    finite = np.isfinite(a).all(axis=(-2, -1))
+    if finite.any():
+        out[finite] = np.linalg.pinv(a[finite])
+    return out
+
+
+def _solve(a: np.ndarray, rhs: np.ndarray, deficient: np.ndarray) -> np.ndarray:
+    """X'WX beta = X'Wz for each fit; for a rank-deficient one (a season level never observed) the
+    minimum-norm solution, whose fitted values are R's without the aliased column."""
+    out = np.empty(rhs.shape)
+    full = ~deficient
+    if full.any():
+        try:
+            out[full] = np.linalg.solve(a[full], rhs[full][..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            out[full] = np.einsum("...ij,...j->...i", _pinv(a[full]), rhs[full])
+    if deficient.any():
+        out[deficient] = np.einsum("...ij,...j->...i", _pinv(a[deficient]), rhs[deficient])
+    return out
+
+
+def _inverse(a: np.ndarray, deficient: np.ndarray) -> np.ndarray:
+    """(X'WX)^-1, the pseudo-inverse for rank-deficient fits: the same variance as R's for every
+    estimable prediction (the evaluated week's level is observed, or there is no fit)."""
+    out = np.empty_like(a)
+    full = ~deficient
+    if full.any():
+        try:
+            out[full] = np.linalg.inv(a[full])
+        except np.linalg.LinAlgError:
+            out[full] = _pinv(a[full])
+    if deficient.any():
+        out[deficient] = _pinv(a[deficient])
+    return out
 
 
 @dataclass
@@ -288,6 +320,10 @@ def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _
     as w * (eta - offset) + p * y - w: no logarithm and no division per week and step.
     """
     q = x.q
+    observed = prior > 0
+    # R's rank: a season level without an observed week has no column (glm drops the aliased one)
+    seen = (observed[:, :, None] & (x.codes[None, :, None] == np.arange(x.levels))).any(axis=1).sum(axis=-1)
+    deficient = seen < x.levels
     with np.errstate(divide="ignore", invalid="ignore"):
         ylogy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0)
     has_offset = bool(np.any(offset))
@@ -300,7 +336,7 @@ def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _
     converged = np.zeros(len(y), dtype=bool)
     # the working set: fits still iterating, compacted whenever some finish
     idx = np.arange(len(y))
-    xa, pa, pya, oa, ca = x, prior, pay, offset, const
+    xa, pa, pya, oa, ca, da = x, prior, pay, offset, const, deficient
     ea, ma = eta, mu
     dev_old = 2 * (ca - _rowdot(pya, ea) + _rowdot(pa, ma))
     beta_a = beta
@@ -308,7 +344,7 @@ def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _
     for _ in range(MAXIT):
         w = pa * ma
         wz = w * (ea - oa if has_offset else ea) + pya - w  # W z, z = eta - offset + (y - mu) / mu
-        beta_a = _solve(xa.gram(w), xa.xtv(wz))
+        beta_a = _solve(xa.gram(w), xa.xtv(wz), da)
         lin = xa.dot(beta_a)
         ea = lin + oa if has_offset else lin
         with np.errstate(over="ignore"):
@@ -324,18 +360,13 @@ def _irls(x: _Design, y: np.ndarray, prior: np.ndarray, offset: np.ndarray) -> _
                 idx = idx[:0]
                 break
             keep = ~done
-            idx, xa, pa, pya, oa, ca = idx[keep], xa.take(keep), pa[keep], pya[keep], oa[keep], ca[keep]
+            idx, xa, pa, pya, oa, ca, da = idx[keep], xa.take(keep), pa[keep], pya[keep], oa[keep], ca[keep], da[keep]
             ea, ma, dev, beta_a, w = ea[keep], ma[keep], dev[keep], beta_a[keep], w[keep]
         dev_old = dev
     if len(idx):  # not converged within maxit: keep the last iterate, as glm.fit does
         beta[idx], eta[idx], mu[idx], working[idx] = beta_a, ea, ma, w
-    a = x.gram(working)
-    try:
-        inverse = np.linalg.inv(a)
-    except np.linalg.LinAlgError:
-        inverse = np.linalg.pinv(a)
-    observed = prior > 0
-    df = observed.sum(axis=-1) - q
+    inverse = _inverse(x.gram(working), deficient)
+    df = observed.sum(axis=-1) - (seen + (x.now is not None))  # R's residual degrees of freedom
     with np.errstate(divide="ignore", invalid="ignore"):
         dispersion = np.where(observed, working * ((y - mu) / mu) ** 2, 0.0).sum(axis=-1) / df
     return _Fit(beta, mu, inverse, working, converged, dispersion, df, dispersion)
