@@ -152,6 +152,11 @@ def _pinv(a: np.ndarray) -> np.ndarray:
 def _solve(a: np.ndarray, rhs: np.ndarray, deficient: np.ndarray) -> np.ndarray:
     """X'WX beta = X'Wz for each fit; for a rank-deficient one (a season level never observed) the
     minimum-norm solution, whose fitted values are R's without the aliased column."""
+    if not deficient.any():
+        try:
+            return np.linalg.solve(a, rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            return np.einsum("...ij,...j->...i", _pinv(a), rhs)
     out = np.empty(rhs.shape)
     full = ~deficient
     if full.any():
@@ -167,6 +172,11 @@ def _solve(a: np.ndarray, rhs: np.ndarray, deficient: np.ndarray) -> np.ndarray:
 def _inverse(a: np.ndarray, deficient: np.ndarray) -> np.ndarray:
     """(X'WX)^-1, the pseudo-inverse for rank-deficient fits: the same variance as R's for every
     estimable prediction (the evaluated week's level is observed, or there is no fit)."""
+    if not deficient.any():
+        try:
+            return np.linalg.inv(a)
+        except np.linalg.LinAlgError:
+            return _pinv(a)
     out = np.empty_like(a)
     full = ~deficient
     if full.any():
