@@ -690,11 +690,11 @@ def main(argv: list[str] | None = None) -> int:
               "free the space (or fix the folder) and run again.", file=sys.stderr)
         return EXIT_FAULT
     except Exception as exc:
-        if _loaded("surveillance.warehouse.lock", "LockBusy", exc):
+        if _loaded(exc, "surveillance.warehouse.lock", "LockBusy"):
             print(f"error: another process is running '{exc}' on this warehouse; nothing was done. Run again when it "
                   "has finished (re-running changes nothing that is already done).", file=sys.stderr)
             return EXIT_FAULT
-        if not _loaded("sqlalchemy.exc", "OperationalError", exc) and not _loaded("sqlalchemy.exc", "InterfaceError", exc):
+        if not _loaded(exc, "sqlalchemy.exc", "OperationalError", "InterfaceError"):
             raise
         url = _safe_url(load_settings().db_url)
         print(f"error: the warehouse at {url} cannot be used: {one_line(str(exc.orig or exc).strip().splitlines()[0], 200)}. "
@@ -702,11 +702,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAULT
 
 
-def _loaded(module: str, name: str, exc: Exception) -> bool:
-    """Whether exc is module.name, looked up only if the command loaded that module (an exception of a module
-    never imported cannot have been raised), so that commands without a warehouse do not import SQLAlchemy."""
+def _loaded(exc: Exception, module: str, *names: str) -> bool:
+    """Whether exc is one of module's exceptions ``names``, looked up only if the command loaded that module (an
+    exception of a module never imported cannot have been raised), so that commands without a warehouse do
+    not import SQLAlchemy."""
     loaded = sys.modules.get(module)
-    return loaded is not None and isinstance(exc, getattr(loaded, name))
+    return loaded is not None and isinstance(exc, tuple(getattr(loaded, name) for name in names))
 
 
 def _safe_url(url: str) -> str:

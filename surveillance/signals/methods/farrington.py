@@ -39,10 +39,8 @@ Control parameters (``FarringtonControl``) carry R's names in snake case:
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -149,23 +147,28 @@ def _pinv(a: np.ndarray) -> np.ndarray:
     return out
 
 
+def _solve_full_rank(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(a, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.einsum("...ij,...j->...i", _pinv(a), rhs)
+
+
+def _inverse_full_rank(a: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        return _pinv(a)
+
+
 def _solve(a: np.ndarray, rhs: np.ndarray, deficient: np.ndarray) -> np.ndarray:
     """X'WX beta = X'Wz for each fit; for a rank-deficient one (a season level never observed) the
     minimum-norm solution, whose fitted values are R's without the aliased column."""
     if not deficient.any():
-        try:
-            return np.linalg.solve(a, rhs[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            return np.einsum("...ij,...j->...i", _pinv(a), rhs)
+        return _solve_full_rank(a, rhs)
     out = np.empty(rhs.shape)
-    full = ~deficient
-    if full.any():
-        try:
-            out[full] = np.linalg.solve(a[full], rhs[full][..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            out[full] = np.einsum("...ij,...j->...i", _pinv(a[full]), rhs[full])
-    if deficient.any():
-        out[deficient] = np.einsum("...ij,...j->...i", _pinv(a[deficient]), rhs[deficient])
+    out[~deficient] = _solve_full_rank(a[~deficient], rhs[~deficient])
+    out[deficient] = np.einsum("...ij,...j->...i", _pinv(a[deficient]), rhs[deficient])
     return out
 
 
@@ -173,19 +176,10 @@ def _inverse(a: np.ndarray, deficient: np.ndarray) -> np.ndarray:
     """(X'WX)^-1, the pseudo-inverse for rank-deficient fits: the same variance as R's for every
     estimable prediction (the evaluated week's level is observed, or there is no fit)."""
     if not deficient.any():
-        try:
-            return np.linalg.inv(a)
-        except np.linalg.LinAlgError:
-            return _pinv(a)
+        return _inverse_full_rank(a)
     out = np.empty_like(a)
-    full = ~deficient
-    if full.any():
-        try:
-            out[full] = np.linalg.inv(a[full])
-        except np.linalg.LinAlgError:
-            out[full] = _pinv(a[full])
-    if deficient.any():
-        out[deficient] = _pinv(a[deficient])
+    out[~deficient] = _inverse_full_rank(a[~deficient])
+    out[deficient] = _pinv(a[deficient])
     return out
 
 
@@ -437,13 +431,10 @@ def _threshold_delta(mu0, se_fit, phi, y, control: FarringtonControl):
 def _elementwise(fn, *arrays: np.ndarray) -> np.ndarray:
     """fn over equal-length arrays, split across the cores for large inputs (scipy's distribution
     functions release the GIL); the values are those of a single call."""
-    parts = min(os.cpu_count() or 1, len(arrays[0]) // 20_000)
-    if parts < 2:
-        return fn(*arrays)
-    bounds = np.linspace(0, len(arrays[0]), parts + 1).astype(int)
-    with ThreadPoolExecutor(parts) as pool:
-        pieces = pool.map(lambda i: fn(*(a[bounds[i] : bounds[i + 1]] for a in arrays)), range(parts))
-        return np.concatenate(list(pieces))
+    from surveillance.signals.methods.farrington_compiled import in_slices
+
+    pieces = in_slices(len(arrays[0]), lambda a, b: fn(*(x[a:b] for x in arrays)), minimum=20_000)
+    return np.concatenate(pieces) if pieces else fn(*arrays)
 
 
 def _nbinom_ppf(q: float, size: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -488,10 +479,10 @@ def farrington_flexible(counts: np.ndarray, control: FarringtonControl | None = 
     control = control or FarringtonControl()
     if engine not in ("compiled", "numpy"):
         raise ValueError(f"engine must be 'compiled' or 'numpy', not {engine!r}")
-    if chunk is None:
-        chunk = 16 if engine == "numpy" or control.population_offset else max(len(np.atleast_2d(counts)), 1)
     counts = np.atleast_2d(np.asarray(counts, dtype=float))
     n_series, n = counts.shape
+    if chunk is None:
+        chunk = 16 if engine == "numpy" or control.population_offset else max(n_series, 1)
     if dates is not None:
         dates = [d if type(d) is date else date.fromisoformat(str(d)[:10]) for d in dates]
         if len(dates) != n:
@@ -577,13 +568,13 @@ Models = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # et
 
 def _models_compiled(counts: np.ndarray, series: np.ndarray, now: np.ndarray, control: FarringtonControl,
                      refs: tuple[int, ...] | None) -> Models:
-    """The fits through the compiled engine; any it finds singular go to the numpy engine (pinv), as before."""
+    """The fits through the compiled engine; any it finds singular go to the numpy engine."""
     from surveillance.signals.methods import farrington_compiled as compiled
 
     if not len(series):
         return _models_numpy(counts, series, now, control, None, refs)
     x = _structured(control, now[:0], with_trend=False, refs=refs)
-    _, offsets, codes, starts = compiled.runs(x.offsets, x.codes)
+    offsets, codes, starts = compiled.runs(x.offsets, x.codes)
     with np.errstate(invalid="ignore"):
         critical = distributions.t_isf(control.p_threshold_trend / 2, np.arange(len(offsets) + 1))
     *models, ok = compiled.fit_all(counts, series, now, offsets, codes, starts, x.levels, x.now_code, control.trend,

@@ -25,13 +25,16 @@ import os
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SOURCE = Path(__file__).with_name("farrington_kernel.c")
 LIBRARY = Path(__file__).with_name("_farrington_kernel" + (sysconfig.get_config_var("SHLIB_SUFFIX") or ".so"))
@@ -53,6 +56,11 @@ def build() -> Path:
     return LIBRARY
 
 
+def _reason(exc: Exception) -> str:
+    """Why building or loading failed: the compiler's own message, or the OS error."""
+    return (getattr(exc, "stderr", "") or str(exc)).strip()[:300]
+
+
 @cache
 def library() -> ctypes.CDLL | None:
     """The loaded kernel, built first if missing or older than its source; None (and a warning) if it cannot be."""
@@ -61,8 +69,7 @@ def library() -> ctypes.CDLL | None:
             build()
         lib = ctypes.CDLL(str(LIBRARY))
     except (OSError, subprocess.CalledProcessError) as exc:
-        detail = getattr(exc, "stderr", "") or str(exc)
-        log.warning("the compiled Farrington engine is unavailable (%s); using the numpy engine", detail.strip()[:300])
+        log.warning("the compiled Farrington engine is unavailable (%s); using the numpy engine", _reason(exc))
         return None
     lib.init_tables.argtypes, lib.init_tables.restype = [], None
     lib.fit_range.argtypes = [_F64, _i64, _I64, _I64, _i64, _i64, _F64, _I64, _i64, _I64, _i64, _i64, _i64, _int, _int,
@@ -78,20 +85,25 @@ def available() -> bool:
     return library() is not None
 
 
-def runs(offsets: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def runs(offsets: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The template's weeks sorted by (level, offset), and the runs of consecutive weeks of one level:
-    (order, offsets sorted, codes sorted, run starts with a final end)."""
+    (offsets sorted, codes sorted, run starts with a final end)."""
     order = np.lexsort((offsets, codes))
     offs, cods = offsets[order], codes[order]
     breaks = np.flatnonzero((np.diff(cods) != 0) | (np.diff(offs) != 1)) + 1
-    return (order, np.ascontiguousarray(offs, dtype=np.float64), np.ascontiguousarray(cods, dtype=np.int64),
+    return (np.ascontiguousarray(offs, dtype=np.float64), np.ascontiguousarray(cods, dtype=np.int64),
             np.concatenate([[0], breaks, [len(offs)]]).astype(np.int64))
 
 
-def _slices(count: int, minimum: int = 2_000) -> list[tuple[int, int]]:
+def in_slices(count: int, work: Callable[[int, int], T], minimum: int) -> list[T]:
+    """work(start, stop) over slices of range(count), on threads when there are at least two slices of
+    ``minimum`` items (for work that releases the GIL: this library, scipy's distribution functions)."""
     parts = max(1, min(4 * (os.cpu_count() or 1), count // minimum))
-    bounds = np.linspace(0, count, parts + 1).astype(int)
-    return [(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
+    bounds = [(int(a), int(b)) for a, b in itertools.pairwise(np.linspace(0, count, parts + 1).astype(int)) if b > a]
+    if len(bounds) < 2:
+        return [work(a, b) for a, b in bounds]
+    with ThreadPoolExecutor(min(len(bounds), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda ab: work(*ab), bounds))
 
 
 def fit_all(counts: np.ndarray, series: np.ndarray, times: np.ndarray, offsets: np.ndarray, codes: np.ndarray,
@@ -108,18 +120,12 @@ def fit_all(counts: np.ndarray, series: np.ndarray, times: np.ndarray, offsets: 
     eta0, se_eta, phi = np.full(fits, np.nan), np.full(fits, np.nan), np.full(fits, np.nan)
     converged, use_trend, ok = np.zeros(fits, np.uint8), np.zeros(fits, np.uint8), np.zeros(fits, np.uint8)
 
-    def work(bounds: tuple[int, int]) -> int:
-        return lib.fit_range(counts, counts.shape[1], series, times, bounds[0], bounds[1], offsets, codes, len(offsets),
+    def work(first: int, last: int) -> int:
+        return lib.fit_range(counts, counts.shape[1], series, times, first, last, offsets, codes, len(offsets),
                              starts, len(starts) - 1, levels, now_code, trend_first, reweight, weights_threshold,
                              b_at_least_3, critical, eta0, se_eta, phi, converged, use_trend, ok)
 
-    slices = _slices(fits)
-    if len(slices) > 1:
-        with ThreadPoolExecutor(min(len(slices), os.cpu_count() or 1)) as pool:
-            status = list(pool.map(work, slices))
-    else:
-        status = [work(s) for s in slices]
-    if any(status):
+    if any(in_slices(fits, work, minimum=2_000)):
         raise MemoryError("the compiled Farrington engine could not allocate its scratch space")
     return eta0, se_eta, phi, converged.astype(bool), use_trend.astype(bool), ok.astype(bool)
 
@@ -130,19 +136,9 @@ def nbinom_quantile(q: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
     size, prob = np.ascontiguousarray(size, dtype=np.float64), np.ascontiguousarray(prob, dtype=np.float64)
     out = np.full(len(size), np.nan)
     lib = library()
-    if lib is None or not len(size):
-        return out
-    slices = _slices(len(size), minimum=50_000)
-
-    def work(bounds: tuple[int, int]) -> None:
-        a, b = bounds
-        lib.nbinom_quantile(q, size[a:b], prob[a:b], b - a, SUMMED_MEAN, out[a:b])
-
-    if len(slices) > 1:
-        with ThreadPoolExecutor(min(len(slices), os.cpu_count() or 1)) as pool:
-            list(pool.map(work, slices))
-    else:
-        work(slices[0])
+    if lib is not None:
+        in_slices(len(size), lambda a, b: lib.nbinom_quantile(q, size[a:b], prob[a:b], b - a, SUMMED_MEAN, out[a:b]),
+                  minimum=50_000)
     return out
 
 
@@ -150,7 +146,6 @@ if __name__ == "__main__":  # make install
     try:
         print(f"built the compiled Farrington engine: {build()}")
     except (OSError, subprocess.CalledProcessError) as exc:
-        detail = (getattr(exc, "stderr", "") or str(exc)).strip()[:300]
-        print(f"warning: the compiled Farrington engine could not be built ({detail}); Farrington flexible will run on "
+        print(f"warning: the compiled Farrington engine could not be built ({_reason(exc)}); Farrington flexible will run on "
               "the numpy engine, about ten times slower. Install a C compiler (apt-get install gcc): the next run "
               "builds it.", file=sys.stderr)

@@ -305,39 +305,26 @@ int fit_range(const double *counts, int64_t periods, const int64_t *series, cons
                 y23[i] = c * c;
             }
         }
-        ok[f] = 1;
-        int done = 0;
+        /* as R: the model with trend first, the one without only where the trend is not kept */
+        Fit chosen = {0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0};
+        int trend_kept = 0;
         if (trend_first) {
-            Fit m = fit_one(&tp, y, ly, ylogy, y23, observed, 1, reweight, weights_threshold, now_code, &lv, p, omega,
-                            buf_a, buf_b);
-            if (!m.ok) {
-                ok[f] = 0;
-                continue;
-            }
-            int keep = m.converged && b_at_least_3 && m.df >= 0 &&
-                       fabs(m.slope / sqrt(m.var_slope)) > critical[m.df > 0 ? m.df : 0];
-            if (keep && exp(m.eta0) <= top) {
-                eta0[f] = m.eta0;
-                se_eta[f] = m.se_eta;
-                phi[f] = m.phi;
-                converged[f] = (uint8_t)m.converged;
-                use_trend[f] = 1;
-                done = 1;
-            }
+            chosen = fit_one(&tp, y, ly, ylogy, y23, observed, 1, reweight, weights_threshold, now_code, &lv, p, omega,
+                             buf_a, buf_b);
+            trend_kept = chosen.ok && chosen.converged && b_at_least_3 && chosen.df >= 0 &&
+                         fabs(chosen.slope / sqrt(chosen.var_slope)) > critical[chosen.df > 0 ? chosen.df : 0] &&
+                         exp(chosen.eta0) <= top;
         }
-        if (!done) {
-            Fit m = fit_one(&tp, y, ly, ylogy, y23, observed, 0, reweight, weights_threshold, now_code, &lv, p, omega,
-                            buf_a, buf_b);
-            if (!m.ok) {
-                ok[f] = 0;
-                continue;
-            }
-            eta0[f] = m.eta0;
-            se_eta[f] = m.se_eta;
-            phi[f] = m.phi;
-            converged[f] = (uint8_t)m.converged;
-            use_trend[f] = 0;
-        }
+        if (!trend_first || (chosen.ok && !trend_kept)) /* a singular trend model leaves the fit to numpy */
+            chosen = fit_one(&tp, y, ly, ylogy, y23, observed, 0, reweight, weights_threshold, now_code, &lv, p, omega,
+                             buf_a, buf_b);
+        ok[f] = (uint8_t)chosen.ok; /* not ok: X'WX singular, the fit is left to the numpy engine */
+        if (!chosen.ok) continue;
+        eta0[f] = chosen.eta0;
+        se_eta[f] = chosen.se_eta;
+        phi[f] = chosen.phi;
+        converged[f] = (uint8_t)chosen.converged;
+        use_trend[f] = (uint8_t)trend_kept;
     }
     free(block);
     free(observed);
