@@ -648,8 +648,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Simulates Noufaily et al. (2013)'s 42 scenarios (negative-binomial weekly counts with trend and "
         "seasonality, 624 weeks, outbreaks of k standard deviations spread over 1-4 weeks), runs each method on "
         "the last 49 weeks and reports false-positive rate, probability of detection, sensitivity, specificity, "
-        "positive predictive value and timeliness, pooled and by scenario: a table here, evaluation.json and "
-        "pod_fpr.png in the output folder. docs/detectors.md describes the design."))
+        "positive predictive value, timeliness and POD in the first week, pooled and by scenario: a table here, "
+        "evaluation.json and pod_fpr.png in the output folder. docs/detectors.md describes the design."))
     ev.add_argument("--scenarios", type=_numbers, default=list(range(1, 43)), metavar="LIST",
                     help="scenario numbers, e.g. 1-42 (default) or 1,7,13")
     ev.add_argument("--replicates", type=int, default=100, help="simulated series per scenario (default 100)")

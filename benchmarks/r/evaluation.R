@@ -18,8 +18,13 @@ methods <- list(
   `ears-c1` = function(s, r) earsC(s, control = list(range = r, method = "C1")),
   `ears-c2` = function(s, r) earsC(s, control = list(range = r, method = "C2")),
   `ears-c3` = function(s, r) earsC(s, control = list(range = r, method = "C3")),
-  # glrnb with R's defaults (Poisson, c.ARL 5, mu0 fitted on the weeks before the range), one series at a time
-  glrnb = function(s, r) glrnb(s, control = list(range = r, c.ARL = 5)))
+  # glrnb with R's defaults (Poisson, c.ARL 5, mu0 fitted on the weeks before the range), one series at a time;
+  # its progress lines ("Running algo.glrnb on area ...") kept out of the benchmark's output
+  glrnb = function(s, r) {
+    res <- NULL
+    invisible(capture.output(res <- glrnb(s, control = list(range = r, c.ARL = 5))))
+    res
+  })
 timing <- setNames(numeric(length(methods)), names(methods))
 for (f in list.files(args[1], pattern = "^scenario_.*\\.csv$", full.names = TRUE)) {
   df <- read.csv(f, check.names = FALSE)

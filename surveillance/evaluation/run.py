@@ -72,8 +72,9 @@ def evaluate(contenders: list[Contender], chosen: list[Scenario], replicates: in
 
 
 def format_table(result: dict) -> str:
-    """One line per method: the pooled measures, then the worst and best scenario's POD."""
-    head = f"{'method':<22}{'FPR':>8}{'POD':>8}{'sens':>8}{'spec':>8}{'PPV':>8}{'timely':>8}{'s':>8}"
+    """One line per method: its measures pooled over the scenarios, and its seconds."""
+    width = max([22, *(len(name) + 2 for name in result["methods"])])
+    head = f"{'method':<{width}}{'FPR':>8}{'POD':>8}{'sens':>8}{'spec':>8}{'PPV':>8}{'timely':>8}{'1st wk':>8}{'s':>8}"
     lines = [head, "-" * len(head)]
     for name, r in result["methods"].items():
         o = r["overall"]
@@ -81,10 +82,11 @@ def format_table(result: dict) -> str:
         def cell(v: float | None, pct: bool = False) -> str:
             return f"{'-':>8}" if v is None else (f"{v:>8.2%}" if pct else f"{v:>8.3f}")
 
-        lines.append(f"{name:<22}{cell(o['fpr'], True)}{cell(o['pod'])}{cell(o['sensitivity'])}{cell(o['specificity'])}"
-                     f"{cell(o['ppv'])}{cell(o['timeliness'])}{r['seconds']:>8.1f}")
+        lines.append(f"{name:<{width}}{cell(o['fpr'], True)}{cell(o['pod'])}{cell(o['sensitivity'])}{cell(o['specificity'])}"
+                     f"{cell(o['ppv'])}{cell(o['timeliness'])}{cell(o['pod_first_week'])}{r['seconds']:>8.1f}")
     lines.append(f"{len(result['scenarios'])} scenario(s) x {result['replicates']} series, seed {result['seed']}; "
-                 "FPR over weeks without outbreak cases; timeliness in weeks from the outbreak's start to its first alarm")
+                 "FPR over weeks without outbreak cases; timeliness in weeks from the outbreak's start to its first alarm "
+                 "(over those detected); 1st wk: POD in the outbreak's first week holding cases")
     return "\n".join(lines)
 
 

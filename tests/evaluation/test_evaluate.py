@@ -19,10 +19,15 @@ def test_a_small_evaluation_writes_the_table_json_and_plot(tmp_path: Path, capsy
         # an outbreak of Poisson(k sd) cases may have none: it is then no outbreak to detect
         assert 15 <= o["outbreaks"] <= 20 and 0 <= o["fpr"] <= 0.2 and 0 <= o["pod"] <= 1, name
         assert set(r["scenarios"]) == {"1", "31"} and name in out
+        # detected in the first week implies detected
+        assert 0 <= o["pod_first_week"] <= o["pod"], name
     # a lower alpha alarms less often on the same series
     assert result["methods"]["farrington-improved-0.01"]["overall"]["fpr"] <= result["methods"]["farrington-improved"]["overall"]["fpr"]
     assert (tmp_path / "pod_fpr.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "scenario 31 (2 in all)" in err
+    # one column per measure, aligned under the header even for the longest method name
+    table = [line for line in out.splitlines() if line.split()[:1] and line.split()[0] in {"method", *CONTENDERS}]
+    assert table[0].split()[-2:] == ["wk", "s"] and len({len(line) for line in table}) == 1
 
 
 def test_the_same_seed_scores_the_same(tmp_path: Path, capsys) -> None:
