@@ -3,8 +3,9 @@
 Simulates the scenarios (``surveillance.evaluation``), runs our methods in this process and R's
 (farringtonFlexible original and improved, earsC C1-C3, glrnb) on the very same series in one R session
 (benchmarks/r/evaluation.R, series built from their dates), scores both with the same code, and prints
-POD, FPR, sensitivity, specificity, PPV, timeliness, POD in the first week and seconds for each. R takes minutes per few hundred
-series: ``--replicates`` sets the series per scenario (default 5 for R; ours run on the same ones).
+POD, FPR, sensitivity, specificity, PPV, timeliness, POD in the first week and seconds for each. R takes
+minutes per few hundred series: ``--replicates`` sets the series per scenario (default 5 for R; ours run on
+the same ones).
 
     .venv/bin/python benchmarks/evaluation_benchmark.py [--replicates 5] [--seed 2013] [--scenarios 1-42]
 """

@@ -71,14 +71,18 @@ def _alarms(s: Scored, c1: float, c2: float, windows: tuple[np.ndarray, np.ndarr
     return (s.above & ((z > c1) | (pair > c2)))[:, 1:]
 
 
+def _truth(s: Scored) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What ``metrics.score`` needs besides the alarms, over the evaluated weeks: the evaluated outbreak's
+    cases, all outbreaks' cases, and the evaluated outbreak's start as an index into those weeks."""
+    offset = s.sim.counts.shape[1] - (s.z.shape[1] - 1)
+    return s.sim.current[:, offset:], s.sim.outbreaks[:, offset:], s.sim.start - offset
+
+
 def measure(scored: Sequence[Scored], c1: float, c2: float) -> Counts:
     """Counts pooled over the scored series for the critical values ``c1`` (one week) and ``c2`` (two)."""
     total = Counts()
     for s in scored:
-        weeks = s.z.shape[1] - 1
-        offset = s.sim.counts.shape[1] - weeks
-        total = total + score(_alarms(s, c1, c2), s.sim.current[:, offset:], s.sim.outbreaks[:, offset:],
-                              s.sim.start - offset)
+        total = total + score(_alarms(s, c1, c2), *_truth(s))
     return total
 
 
@@ -120,11 +124,9 @@ def tabulate(scored: Sequence[Scored], pairs: Sequence[tuple[float, float]]) -> 
     :func:`measure` counts them."""
     table = np.zeros((len(scored), len(pairs), len(_TABLED)))
     for i, s in enumerate(scored):
-        windows = _windows(s)
-        offset = s.sim.counts.shape[1] - (s.z.shape[1] - 1)
-        current, outbreaks, start = s.sim.current[:, offset:], s.sim.outbreaks[:, offset:], s.sim.start - offset
+        windows, truth = _windows(s), _truth(s)
         for j, (c1, c2) in enumerate(pairs):
-            counts = score(_alarms(s, c1, c2, windows), current, outbreaks, start)
+            counts = score(_alarms(s, c1, c2, windows), *truth)
             table[i, j] = [getattr(counts, name) for name in _TABLED]
     return table
 
