@@ -124,5 +124,7 @@ SEX_VALUES = ("男", "女", "未知")
 INSPECTION_STAGES = ("生产", "流通", "电商", "进口")
 FOOD_STAGES = ("种植养殖", "生产加工", "流通", "餐饮", "学校食堂", "进口")
 VERDICTS = ("合格", "不合格")
+# what a field detection can do without loads as when the file does not give it (counted per batch)
+NOT_STATED = "未注明"
 # The injury card's categories (severity, outcome, cause, …) are its code tables:
 # surveillance/reference/data/injury_codes.csv.

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from surveillance import reference
-from surveillance.ingest.layouts import Layout, is_note
+from surveillance.ingest.contract import NOT_STATED
+from surveillance.ingest.layouts import Layout, Unreadable, is_note
 
 Problem = tuple[int, str, str]
 DERIVED = "_derived"  # extra column: {contract column: what it was derived from}
@@ -91,22 +92,36 @@ def code_table(layout: Layout, name: str) -> tuple[dict[str, str], dict[str, str
 # --- rules ---------------------------------------------------------------------------------------
 
 TITLE = "@title"  # in a rule's ``from``: the title rows above the header (an announcement's date sits there)
-_DATE_IN_TEXT = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
+CONTEXT = {"@title": ("title", "标题中的日期"), "@sheet": ("sheet", "工作表名中的日期"), "@file": ("file", "文件名中的日期")}
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})\s*[年\-/._]?\s*(\d{1,2})\s*[月\-/._]?\s*(\d{1,2})(?!\d)")
+_TIME_ONLY = re.compile(r"^\s*\d{1,2}\s*[:：时点]\s*(\d{1,2})?\s*(?:[:：分]\s*\d{1,2}\s*秒?)?\s*$|^\s*\d{1,2}\s*[时点]\s*$")
+
+
+def date_in_text(text: str) -> str:
+    """The first whole date written in a title, sheet name or file name (``2026年11月16日``, ``20261116``), ISO."""
+    for m in _DATE_IN_TEXT.finditer(_nfkc(text)):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year}-{month:02d}-{day:02d}"
+    return ""
 
 
 def _first_of(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
               derived: pd.Series) -> pd.Series:
-    """The first of ``from`` that is filled; which one is recorded when it is not the first. ``@title``
-    stands for the date written in the title rows above the header."""
+    """The first of ``from`` that is filled; which one is recorded when it is not the first. ``@title``,
+    ``@sheet`` and ``@file`` stand for the date written in the title rows, the sheet's name and the file's
+    name. A clock time alone (``14:35``, a 就诊时间 column beside 就诊日期) is not a date: the next is taken."""
     out = pd.Series("", index=frame.index, dtype=object)
-    for n, name in ((n, s) for n, s in enumerate(spec["from"]) if s in frame.columns or s == TITLE):
-        if name == TITLE:
-            m = _DATE_IN_TEXT.search(_nfkc(frame.attrs.get("title", "")))
-            values = pd.Series(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else "", index=frame.index)
-            what = "标题中的日期"
+    for n, name in ((n, s) for n, s in enumerate(spec["from"]) if s in frame.columns or s in CONTEXT):
+        if name in CONTEXT:
+            attr, what = CONTEXT[name]
+            values = pd.Series(date_in_text(str(frame.attrs.get(attr, "") or "")), index=frame.index)
         else:
             values, what = frame[name].astype(str), layout.label(name)
-        take = (out == "") & (values.str.strip() != "")
+        filled = values.str.strip() != ""
+        if target.endswith("date"):
+            filled &= ~values.str.match(_TIME_ONLY)
+        take = (out == "") & filled
         out[take] = values[take]
         if n:
             _note(derived, take, target, what)
@@ -135,7 +150,8 @@ def _hospital_registry(frame: pd.DataFrame, spec: dict, layout: Layout, target: 
     from surveillance.ingest.hospitals import registry
 
     table = registry()
-    hospital = frame[spec["from"][0]].astype(str).map(_nfkc)
+    hospital = frame[spec["from"][0]].astype(str).map(_nfkc) if spec["from"][0] in frame.columns \
+        else pd.Series("", index=frame.index, dtype=object)
     county = hospital.map(table)
     for i in frame.index[county.isna() & (hospital != "")]:
         problems.append((i, target, f"hospital '{hospital[i]}' is not in the sentinel hospital registry "
@@ -143,16 +159,42 @@ def _hospital_registry(frame: pd.DataFrame, spec: dict, layout: Layout, target: 
     return county.fillna("")
 
 
+def _sender_hospital(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
+                     derived: pd.Series) -> pd.Series:
+    """The card's 监测医院编号, else the sentinel hospital that sent the file (its landing folder or its name,
+    ``senders.py``), recorded; a card neither names is a problem of the row."""
+    from surveillance.ingest.hospitals import registry
+
+    name = spec["from"][0]
+    given = frame[name].astype(str).map(_nfkc) if name in frame.columns else pd.Series("", index=frame.index, dtype=object)
+    sender = _nfkc(frame.attrs.get("sender") or "").upper()
+    blank = given == ""
+    if sender and sender in registry():
+        _note(derived, blank, target, f"发送医院：{sender}")
+        return given.where(~blank, sender)
+    for i in frame.index[blank]:
+        problems.append((i, target, "the card names no 监测医院编号 and the file was not sent from a sentinel hospital's "
+                                    "folder (landing/injury/DAY/HOSPITAL/)"))
+    return given
+
+
 def _region_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
                       derived: pd.Series) -> pd.Series:
     """The division named by the first of ``from`` that names one (addresses, '省 市 县', names, codes)."""
     out = pd.Series("", index=frame.index, dtype=object)
-    for n, name in ((n, s) for n, s in enumerate(spec["from"]) if s in frame.columns):
+    n = -1
+    for names in spec["from"]:
+        parts = [c for c in ([names] if isinstance(names, str) else names) if c in frame.columns]
+        if not parts:
+            continue
+        n += 1
         todo = out == ""
-        found = frame.loc[todo, name].astype(str).map(lambda v: reference.region_from_text(v) or "")
-        out[todo] = found
+        text = frame.loc[todo, parts[0]].astype(str)
+        for c in parts[1:]:  # 省 / 市 / 县 in their own columns read as one place
+            text = text + frame.loc[todo, c].astype(str)
+        out[todo] = text.map(lambda v: reference.region_from_text(v) or "")
         if n:
-            _note(derived, todo & (out != ""), target, layout.label(name))
+            _note(derived, todo & (out != ""), target, "、".join(layout.label(c) for c in parts))
     return out
 
 
@@ -172,14 +214,6 @@ def _stable_id(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, pro
     return given.where(given != "", made)
 
 
-_STAGE_WORDS = (  # (stage, words in the sampled unit's name or the place type), first match wins
-    ("学校食堂", ("学校食堂", "学校", "幼儿园", "中学", "小学")),
-    ("餐饮", ("餐饮", "饭店", "餐厅", "酒店", "食堂", "小吃", "面馆", "火锅", "烧烤", "快餐")),
-    ("电商", ("电商", "网店", "旗舰店", "淘宝", "天猫", "京东", "拼多多")),
-    ("流通", ("超市", "商店", "商行", "市场", "批发", "便利店", "经营部", "门市", "销售", "商贸", "百货", "专卖店")),
-    ("种植养殖", ("合作社", "种植", "养殖", "农场", "基地")),
-    ("生产加工", ("厂", "加工", "生产", "制造", "食品有限公司")),
-)
 
 
 def _stage_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
@@ -201,39 +235,131 @@ def _stage_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: st
             text = aliases.get(text, text)
             stage = text if text in allowed else ""
             if not stage:
-                stage = next((s for s, words in _STAGE_WORDS if s in allowed and any(w in text for w in words)), "")
+                stage = next((aliases.get(s, s) for s, words in reference.stage_words()
+                              if aliases.get(s, s) in allowed and any(w in text for w in words)), "")
             if not stage and n == 0:
                 stage = text  # the sender's own stage column, as written: validation names it
             if stage:
                 out[i] = stage
                 if n or text != stage:
                     derived[i] = {**(derived[i] or {}), target: f"{layout.label(name)}：{text}"}
+    if spec.get("otherwise"):
+        unknown = out == ""
+        out[unknown] = spec["otherwise"]
+        _note(derived, unknown, target, spec["otherwise"])
     return out
 
 
-_NOTHING = {"", "/", "-", "—", "——", "无", "\\"}  # an empty cell, as tables write it
-_FAIL = {"不合格", "f", "fail", "×", "x", "不符合", "不通过", "问题", "不合格品"}
-_PASS = {"合格", "p", "pass", "√", "符合", "通过", "合格品"}
+_NOTHING = {"", "/", "-", "—", "——", "无", "\\", "--", "／"}  # an empty cell, as tables write it
+
+
+def list_meaning(frame: pd.DataFrame, items_field: str | None) -> tuple[str | None, str]:
+    """Whether the rows are a 不合格 or a 合格 list, and what says so: the title rows, the sheet's name, the file's
+    name and a filled column of failed items. Raises Unreadable when they disagree; (None, '') when none says."""
+    evidence: dict[str, str] = {}
+    for attr, what in (("title", "标题"), ("sheet", "工作表名"), ("file", "文件名")):
+        meaning = reference.list_meaning(str(frame.attrs.get(attr, "") or ""))
+        if meaning:
+            evidence[what] = meaning
+    if items_field and items_field in frame.columns and (~frame[items_field].astype(str).map(_nfkc).isin(_NOTHING)).any():
+        evidence[f"列“{frame.attrs.get('headers', {}).get(items_field, items_field)}”"] = "不合格"
+    # the sheet's own word (its title rows, its name, its columns) is more specific than the file's name: a
+    # workbook named for its 不合格 list may carry the 合格 list on a second sheet; within a level they must agree
+    sheet_level = {k: v for k, v in evidence.items() if k != "文件名"}
+    for level in (sheet_level, evidence):
+        said = set(level.values())
+        if len(said) > 1:
+            raise Unreadable("whether this is a 合格 or a 不合格 list is said both ways ("
+                             + "; ".join(f"{k}: {v}" for k, v in level.items()) + "): refused rather than guessed")
+        if said:
+            meaning = said.pop()
+            return meaning, "、".join(level)
+    return None, ""
+
+
+_UNSAID = ("its title rows, sheet name and file name do not say whether it lists 合格 or 不合格 samples, and it has "
+           "no column of failed items that could be read: refused rather than read as a pass list")
 
 
 def _verdict(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
              derived: pd.Series) -> pd.Series:
-    """合格 / 不合格 from P/F, 符合/不符合 or the list a row came from (``fixed``)."""
+    """合格 / 不合格 from a verdict column (P/F, 符合/不符合 …: ``reference.verdict_of``), else from the list the row
+    is in (``filled``): a row of a 不合格 list names its failed items, a row of a 合格 list names none. A verdict
+    is never inferred from the absence of something not understood: a row that fits neither is a problem of
+    the row, and a list that does not say what it is refuses the file."""
     out = pd.Series("", index=frame.index, dtype=object)
-    src = spec.get("from", [""])[0]
-    if src in frame.columns:
-        text = frame[src].astype(str).map(lambda v: _nfkc(v).lower().replace(" ", ""))
-        out = text.map(lambda v: "不合格" if v in _FAIL or v.startswith("不合格") else "合格" if v in _PASS or v.startswith("合格")
-                       else v)
-    filled = spec.get("filled")  # no verdict column: a row naming failed items failed, one without passed
-    if filled:
-        named = ~frame[filled["field"]].astype(str).map(_nfkc).isin(_NOTHING) if filled["field"] in frame.columns \
-            else pd.Series(False, index=frame.index)
-        todo = out == ""
-        out[todo & named] = filled["then"]
-        out[todo & ~named] = filled["else"]
-        _note(derived, todo, target, f"由{layout.label(filled['field'])}判断")
+    for src in (s for s in spec.get("from", []) if s in frame.columns):
+        text = frame[src].astype(str).map(_nfkc)
+        out = out.where(out != "", text.map(lambda v: reference.verdict_of(v) or v))
+    filled = spec.get("filled")
+    todo = out == ""
+    if not filled or not todo.any():
+        return out
+    if frame.attrs.get("tested"):  # rows name the items tested, not failures: only a list's own word says more
+        meaning, said_by = list_meaning(frame, None)
+        if meaning:
+            out[todo] = meaning
+            _note(derived, todo, target, f"由{said_by}判断")
+        return out
+    field_ = filled["field"]
+    named = ~frame[field_].astype(str).map(_nfkc).isin(_NOTHING) if field_ in frame.columns \
+        else pd.Series(False, index=frame.index)
+    meaning, said_by = list_meaning(frame, field_)
+    if meaning is None and (todo & ~named).any():
+        raise Unreadable(_UNSAID)
+    out[todo & named] = "不合格"
+    if meaning == "合格":
+        out[todo & ~named] = "合格"
+        for i in frame.index[todo & named]:
+            problems.append((i, field_, f"a row of a 合格 list (as its {said_by} say) names failed items"))
+    elif meaning == "不合格":
+        for i in frame.index[todo & ~named]:
+            problems.append((i, field_, f"a row of a 不合格 list (as its {said_by} say) without a failed item that could be read"))
+    _note(derived, todo, target, f"由{said_by or layout.label(field_)}判断")
     return out
+
+
+def _category(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
+              derived: pd.Series) -> pd.Series:
+    """The category the file gives (as written: normalising looks it up), else the one the later ``from``
+    columns name (a food's or product's name: 大米 -> 谷物及其制品, by the reference table's names and
+    aliases, the longest contained), recorded; else ``keep`` the last column's text, or 未注明."""
+    table = reference.food_category_lookup() if spec.get("table") == "food" else reference.product_lookup()
+    words = sorted((k for k in table if len(k) >= 2), key=len, reverse=True)
+    names = [n for n in spec["from"] if n in frame.columns]
+    out = pd.Series("", index=frame.index, dtype=object)
+    if names and names[0] == spec["from"][0]:
+        out = frame[names[0]].astype(str).map(_nfkc)
+        names = names[1:]
+    cache: dict[str, str] = {}
+    for name in names:
+        for i in frame.index[out == ""]:
+            text = _nfkc(frame.at[i, name])
+            if not text:
+                continue
+            if text not in cache:
+                cache[text] = table.get(text) or next((table[w] for w in words if w in text), "")
+            if cache[text]:
+                out[i] = cache[text]
+                derived[i] = {**(derived[i] or {}), target: f"{layout.label(name)}：{text}"}
+    rest = out == ""
+    if rest.any():
+        last = next((n for n in reversed(spec["from"]) if n in frame.columns), None)
+        fill = frame[last].astype(str).map(_nfkc) if spec.get("keep") and last else pd.Series(NOT_STATED, index=frame.index)
+        out[rest] = fill[rest].where(fill[rest] != "", NOT_STATED)
+        _note(derived, rest, target, f"{layout.label(last)}（不在参考表）" if spec.get("keep") and last else NOT_STATED)
+    return out
+
+
+def _with_unit_rule(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
+                    derived: pd.Series) -> pd.Series:
+    """A value whose unit sits in its own column (最大允许限 + 最大允许限单位): the bare number with that unit."""
+    value_col, unit_col = spec["from"]
+    value = frame[value_col].astype(str) if value_col in frame.columns else pd.Series("", index=frame.index, dtype=object)
+    if unit_col not in frame.columns:
+        return value
+    return pd.Series([_with_unit(v, _nfkc(u)) for v, u in zip(value, frame[unit_col].astype(str), strict=True)],
+                     index=frame.index, dtype=object)
 
 
 def _contains(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
@@ -249,11 +375,14 @@ RULES: dict[str, Callable] = {
     "first_of": _first_of,
     "age_with_unit": _age_with_unit,
     "hospital_registry": _hospital_registry,
+    "sender_hospital": _sender_hospital,
     "region_from_text": _region_from_text,
     "stable_id": _stable_id,
     "stage_from_text": _stage_from_text,
     "verdict": _verdict,
     "contains": _contains,
+    "category": _category,
+    "with_unit": _with_unit_rule,
 }
 
 
@@ -292,63 +421,127 @@ def _fold(frame: pd.DataFrame, spec: dict, problems: list[Problem]) -> tuple[pd.
     return frame.drop(index=drop), len(drop)
 
 
-_ITEM_SEP = re.compile(r"\s*(?:║|‖|\|\||\|)\s*")
+_ITEM_SEP = re.compile(r"\s*(?:║|‖|\|\||\||¦)\s*")
 _ITEMS = re.compile(r"[；;\n]+")
+ITEM_ROLES = ("item", "result", "limit")  # a combined cell's parts when its header does not name them
 
 
-def split_announcement_items(text: str) -> list[tuple[str, str, str]]:
-    """``铅(以Pb计)║0.52mg/kg║≤0.2mg/kg；苯甲酸…`` -> [(item, result, limit), …]; separators ║ ‖ || |."""
+def item_roles(header: str) -> tuple[str, ...]:
+    """The parts of a combined items column, read from its header: ``不合格项目║检验结果║标准值`` -> item, result,
+    limit; ``不合格项目||检验结果||计量单位||标准值`` -> item, result, unit, limit. A part that is none of these refuses
+    the file (a part of a result not understood is never dropped)."""
+    from surveillance.ingest.layouts import canonical, header_key
+
+    parts = [p for p in _ITEM_SEP.split(_nfkc(header)) if p]
+    if len(parts) < 2:
+        return ITEM_ROLES
+    roles = []
+    for part in parts:
+        meaning = canonical(header_key(part))
+        role = ("item" if "项目" in meaning or meaning in ("项目", "指标") else "result" if "结果" in meaning
+                else "unit" if meaning.endswith("单位") else "limit" if "限量" in meaning or "标准" in meaning
+                else "verdict" if "判定" in meaning else "")
+        if not role or role in roles:
+            raise Unreadable(f"the part '{part}' of the column '{header}' is not understood (parts read: "
+                             "不合格项目, 检验结果, 计量单位, 标准值, 判定)")
+        roles.append(role)
+    if roles[0] != "item":
+        raise Unreadable(f"the column '{header}' does not start with the item: its parts cannot be told apart")
+    return tuple(roles)
+
+
+def split_announcement_items(text: str, roles: tuple[str, ...] = ITEM_ROLES) -> list[dict[str, str]]:
+    """``铅(以Pb计)║0.52mg/kg║≤0.2mg/kg；苯甲酸…`` -> [{item, result, limit}, …] for the header's ``roles``;
+    separators ║ ‖ || |, items split by ；."""
     items = []
     for part in _ITEMS.split(str(text)):
         part = part.strip()
         if not part:
             continue
-        fields = _ITEM_SEP.split(part)
-        fields += [""] * (3 - len(fields))
-        items.append((fields[0].strip(), fields[1].strip(), "║".join(f.strip() for f in fields[2:]).strip("║ ")))
+        fields = [f.strip() for f in _ITEM_SEP.split(part)]
+        if len(fields) > len(roles):  # more parts than the header names: the last role keeps the rest
+            fields = fields[: len(roles) - 1] + ["║".join(fields[len(roles) - 1 :])]
+        items.append(dict(zip(roles, fields + [""] * (len(roles) - len(fields)), strict=True)))
     return items
 
 
+def _with_unit(value: str, unit: str) -> str:
+    """A bare number (``0.29``, ``≤0.02``) with the unit its own column gives; anything else as written."""
+    return value + unit if unit and re.fullmatch(r"[<≤≥>=]*\s*\d+(?:\.\d+)?", value.strip()) else value
+
+
 def _explode(frame: pd.DataFrame, spec: dict, problems: list[Problem]) -> tuple[pd.DataFrame, int]:
-    """One record per failed item of an announcement row; a row without items stays one record."""
+    """One record per failed item of an announcement row; a row of a 合格 list is one record for all it was
+    tested for. Which list it is comes from ``list_meaning``, never from a column that was not understood."""
     src = spec["field"]
-    if src not in frame.columns:  # a pass list (合格产品信息) has no items column at all
-        frame = frame.assign(**{spec["item"]: spec.get("none_item", ""), spec["result"]: spec.get("none_result", "")})
-        return frame, 0
+    tested = src not in frame.columns and spec.get("tested_field", "") in frame.columns
+    if tested:  # one tested item per row (检验项目 beside 检验结果): each row's verdict is the item's
+        frame = frame.assign(**{src: frame[spec["tested_field"]]})
+    meaning, said_by = list_meaning(frame, None if tested else src)
+    none = {spec["item"]: spec.get("none_item", ""), spec["result"]: spec.get("none_result", "")}
+    if src not in frame.columns and spec.get("verdict_field", "") in frame.columns:
+        frame = frame.assign(**{src: ""})  # no failed items named: each row's verdict column says what it is
+    if src not in frame.columns:
+        if meaning != "合格":
+            raise Unreadable(_UNSAID if meaning is None else
+                             f"a 不合格 list (as its {said_by} say) whose failed items could not be read: no column of "
+                             "failed items was understood")
+        out = frame.assign(**none)
+        out[_ROW_PROBLEM] = ""
+        return out, 0
+    roles = ("item",) if tested else item_roles(frame.attrs.get("headers", {}).get(src, ""))
     rows, added = [], 0
+    verdict_field = spec.get("verdict_field", "")
     for _i, row in frame.iterrows():
-        items = split_announcement_items(row[src]) if _nfkc(row[src]) not in _NOTHING else []
-        if not items:  # a sample that passed (合格产品信息): one record for all it was tested for
-            rec = row.to_dict()
-            rec[spec["item"]], rec[spec["result"]] = spec.get("none_item", ""), spec.get("none_result", "")
+        items = split_announcement_items(row[src], roles) if _nfkc(row[src]) not in _NOTHING else []
+        said = reference.verdict_of(row.get(verdict_field, "")) or meaning  # a verdict column speaks for its row
+        if tested:
+            said = reference.verdict_of(row.get(spec.get("item_verdict_field", ""), "")) or said
+        if not items:
+            rec = {**row.to_dict(), **none, _ROW_PROBLEM: ""}
+            if said is None:
+                raise Unreadable(_UNSAID)
+            if said == "不合格":
+                rec[spec["item"]] = rec[spec["result"]] = ""
+                rec[_ROW_PROBLEM] = f"a row of a 不合格 list (as its {said_by} say) without a failed item that could be read"
             rows.append(rec)
             continue
         results = _ITEMS.split(str(row.get(spec.get("result_field", ""), "")).strip())
         limits = _ITEMS.split(str(row.get(spec.get("limit_field", ""), "")).strip())
-        for k, (item, result, limit) in enumerate(items):
+        units = _ITEMS.split(str(row.get(spec.get("unit_field", ""), "")).strip())
+        for k, item in enumerate(items):
             # some templates give 检验结果 and 标准值 their own columns, items in the same order
-            result = result or (results[k].strip() if k < len(results) else "")
-            limit = limit or (limits[k].strip() if k < len(limits) else "")
+            unit = item.get("unit") or (units[k].strip() if k < len(units) else "")
+            result = item.get("result") or (results[k].strip() if k < len(results) else "")
+            limit = item.get("limit") or (limits[k].strip() if k < len(limits) else "")
             rec = row.to_dict()
-            rec[spec["item"]], rec[spec["result"]], rec[spec["limit"]] = item, result, limit
+            rec[spec["item"]], rec[spec["result"]], rec[spec["limit"]] = item["item"], _with_unit(result, unit), _with_unit(limit, unit)
+            rec[_ROW_PROBLEM] = f"a 合格 list (as its {said_by} say) names a failed item" if said == "合格" and not tested else ""
             rows.append(rec)
         added += len(items) - 1
-    out = pd.DataFrame(rows, columns=list(frame.columns) + [c for c in (spec["item"], spec["result"], spec["limit"])
+    out = pd.DataFrame(rows, columns=list(frame.columns) + [c for c in (spec["item"], spec["result"], spec["limit"], _ROW_PROBLEM)
                                                            if c not in frame.columns])
-    out.attrs = frame.attrs
+    out.attrs = {**frame.attrs, "tested": tested}
     return out.fillna(""), added
+
+
+_ROW_PROBLEM = "_problem"  # a problem found while splitting a line into records, kept with the record it concerns
 
 
 # --- the whole step ------------------------------------------------------------------------------
 
-def apply_layout(layout: Layout, frame: pd.DataFrame, first: int = 1, title: str = "") -> Applied:
+def apply_layout(layout: Layout, frame: pd.DataFrame, first: int = 1, title: str = "",
+                 context: dict | None = None) -> Applied:
     """Rows of ``layout`` (columns: its fields, and the file's other headers) -> contract columns.
 
+    ``context``: what the file says outside its rows — ``title`` (the rows above the header), ``sheet``,
+    ``file`` (names), ``sender`` (the folder it landed in), ``headers`` (field -> the header as written).
     The frame's index is renumbered from ``first - 1`` when lines are dropped, folded or split, so that
     every record has its own number; the problems refer to those numbers."""
     problems: list[Problem] = []
     if layout.native or frame.empty:
         return Applied(frame, problems)
+    attrs = {**(context or {}), "title": title}
     cells = frame.fillna("").astype(str)
     single = (cells.apply(lambda col: col.str.strip() != "")).sum(axis=1) == 1  # only such lines can be notes
     notes = pd.Series(False, index=frame.index)
@@ -357,15 +550,22 @@ def apply_layout(layout: Layout, frame: pd.DataFrame, first: int = 1, title: str
     folded = expanded = 0
     if layout.fold:
         frame, folded = _fold(frame, layout.fold, problems)
-    if layout.explode:
-        frame, expanded = _explode(frame, layout.explode, problems)
-    if folded or expanded or notes.any():
-        renumber = dict(zip(frame.index, range(first - 1, first - 1 + len(frame)), strict=False)) if not expanded else {}
+    if folded or notes.any():
+        renumber = dict(zip(frame.index, range(first - 1, first - 1 + len(frame)), strict=False))
         problems = [(renumber.get(i, i), c, m) for i, c, m in problems]
         frame = frame.reset_index(drop=True)
         frame.index = pd.RangeIndex(first - 1, first - 1 + len(frame))
+    frame = frame.copy()
+    frame.attrs = attrs
+    if layout.explode:
+        frame, expanded = _explode(frame, layout.explode, problems)
+        attrs["tested"] = bool(frame.attrs.get("tested"))
+        frame = frame.reset_index(drop=True)
+        frame.index = pd.RangeIndex(first - 1, first - 1 + len(frame))
+        said = frame.pop(_ROW_PROBLEM).astype(str)
+        problems.extend((i, layout.explode["field"], m) for i, m in said[said != ""].items())
     frame = frame.fillna("").astype(str)
-    frame.attrs["title"] = title
+    frame.attrs = attrs
     derived = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     out = pd.DataFrame(index=frame.index)
     contract_names = set(layout.contract.names) | {c.name for c in layout.contract.personal}
@@ -373,7 +573,9 @@ def apply_layout(layout: Layout, frame: pd.DataFrame, first: int = 1, title: str
     for target, spec in layout.derive.items():
         rule = RULES[spec["rule"]]
         out[target] = rule(frame, spec, layout, target, problems, derived)
-        used.update(spec.get("from", []))
+        if target in layout.fields or any(target in (spec2.get("from") or []) for spec2 in layout.derive.values()):
+            frame[target] = out[target]  # later rules read what this one derived (the hospital, then its county)
+        used.update(n for names in spec.get("from", []) for n in ([names] if isinstance(names, str) else names))
     for name in frame.columns:
         if name in out.columns:
             continue

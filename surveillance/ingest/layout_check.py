@@ -42,12 +42,14 @@ def _flat(header: str) -> str:
 
 def _how(layout: Layout, spec: dict, present: set[str]) -> str | None:
     """How a field is derived from what this file has; None when the file has none of the inputs."""
-    inputs = [s for s in spec.get("from", []) if s in present or s == "@title"]
+    inputs = [s for names in spec.get("from", []) for s in ([names] if isinstance(names, str) else names)
+              if s in present or s in ("@title", "@sheet", "@file")]
     if spec.get("given") in present:
         inputs.insert(0, spec["given"])
     if not inputs and spec["rule"] not in ("verdict", "stable_id"):
         return None
-    names = "、".join(layout.label(s) if s in layout.fields else "标题行" for s in inputs)
+    context = {"@title": "标题行", "@sheet": "工作表名", "@file": "文件名"}
+    names = "、".join(layout.label(s) if s in layout.fields else context.get(s, s) for s in inputs)
     extra = {"hospital_registry": " (sentinel hospital registry)", "stable_id": " (made from the row when absent)"}
     return f"{spec['rule']}({names}){extra.get(spec['rule'], '')}"
 

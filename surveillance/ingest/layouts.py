@@ -69,26 +69,113 @@ class Layout:
         """(exact header key -> field, header key without a unit suffix -> field)."""
         return _aliases(self)
 
-    def field_of(self, column: object) -> str | None:
-        """The layout field a raw header names, if any (exactly, else without its unit suffix)."""
+    def meanings(self) -> dict[str, tuple[str, int]]:
+        """Canonical header (``canonical``) -> (field, rank of the alias it comes from)."""
+        return _meanings(self)
+
+    def read_header(self, column: object) -> tuple[str, int, int] | None:
+        """(field, score, rank) of a raw header: score 3 an exact alias, 2 the alias without its unit suffix,
+        1 the same meaning in other words (``canonical``); rank orders the field's aliases (0 first)."""
         exact, loose = self.aliases()
         key = header_key(column)
-        return exact.get(key) or loose.get(strip_unit(key))
+        if not key:
+            return None
+        for table, score in ((exact, 3), (loose, 2)):
+            name = table.get(key if score == 3 else strip_unit(key))
+            if name:
+                return name, score, _rank(self, name, key)
+        hit = self.meanings().get(canonical(key))
+        if hit:
+            return hit[0], 1, hit[1]
+        if self.explode and _COMBINED.search(key):  # 不合格项目||检验结果||计量单位||标准值: the items, whatever parts follow
+            first = canonical(_COMBINED.split(key)[0])
+            if "项目" in first:
+                return self.explode["field"], 1, 0
+        if "/" in key:  # 标称生产企业/进货来源名称: the first of two names for one column, with the shared suffix
+            head, tail = key.split("/", 1)
+            suffix = next((s for s in ("名称", "地址", "所在地") if tail.endswith(s) and not head.endswith(s)), "")
+            inner = self.read_header(head + suffix) if head else None
+            if inner:
+                return inner[0], 1, inner[2]
+        return None
+
+    def field_of(self, column: object) -> str | None:
+        """The layout field a raw header names, if any (exactly, without its unit suffix, or by meaning)."""
+        hit = self.read_header(column)
+        return hit[0] if hit else None
 
     def map_headers(self, columns: list[str]) -> tuple[dict[str, str], list[str]]:
-        """Raw header -> layout field for the columns this layout knows; the others, in order."""
-        mapping: dict[str, str] = {}
-        unknown = []
-        for col in columns:
-            name = self.field_of(col)
-            if name and name not in mapping.values():
-                mapping[col] = name
-            else:
-                unknown.append(col)
-        return mapping, unknown
+        """Raw header -> layout field for the columns this layout knows; the others, in order.
+
+        Two columns claiming one field are resolved by rule: an exact alias beats a header read by meaning,
+        then the field's preferred alias (产品名称 before 产品种类); a tie of exact aliases keeps the first
+        (the reader refuses such a file: which column holds the field is the sender's to say)."""
+        claims: dict[str, list[tuple[int, int, int, str]]] = {}
+        for pos, col in enumerate(columns):
+            hit = self.read_header(col)
+            if hit:
+                claims.setdefault(hit[0], []).append((-hit[1], hit[2], pos, col))
+        winners = {min(c)[3]: name for name, c in claims.items()}
+        mapping = {col: winners[col] for col in columns if col in winners}
+        return mapping, [col for col in columns if col not in mapping]
 
     def missing(self, mapped: dict[str, str]) -> list[str]:
         return [f for f in self.required if f not in mapped.values()]
+
+
+@cache
+def _rank(layout: Layout, name: str, key: str) -> int:
+    keys = [header_key(h) for h in (name, *layout.fields.get(name, ()))]
+    for n, k in enumerate(keys):
+        if k == key or strip_unit(k) == strip_unit(key):
+            return n
+    return len(keys)
+
+
+@cache
+def _meanings(layout: Layout) -> dict[str, tuple[str, int]]:
+    table: dict[str, tuple[str, int]] = {}
+    for name, headers in layout.fields.items():
+        for rank, h in enumerate((name, *headers)):
+            table.setdefault(canonical(strip_unit(header_key(h))), (name, rank))
+    table.pop("", None)
+    return table
+
+
+_COMBINED = re.compile(r"║|‖|\|\||\||¦")
+_ASCII_SEPARATORS = re.compile(r"[\s_\-.:/#()]+")
+_NOISE_END = ("名称", "信息", "情况")
+
+
+@cache
+def canonical(key: str) -> str:
+    """A header read by meaning: English and pinyin headers translated (``sample_id``, ``cybh`` -> 抽样编号),
+    then the words of Chinese headers replaced by one word per meaning (受检单位 / 被抽查单位 / 被抽样单位 ->
+    被抽样者, 标称生产单位 / 标称生产企业 -> 标称生产者, 检测结果 / 实测值 -> 检验结果 …), a trailing 名称 dropped.
+    The vocabulary is reference data (``reference/data/header_words.csv``)."""
+    from surveillance import reference
+
+    ascii_, words = reference.header_words()
+    key = strip_unit(key)
+    if key.isascii():
+        flat = _ASCII_SEPARATORS.sub("", key.lower())
+        stem, digits = re.fullmatch(r"(.*?)(\d*)", flat).groups()
+        key = ascii_[flat] if flat in ascii_ else ascii_[stem] + digits if stem in ascii_ else key
+    out, i = [], 0
+    while i < len(key):
+        for word, means in words:
+            if key.startswith(word, i):
+                out.append(means)
+                i += len(word)
+                break
+        else:
+            out.append(key[i])
+            i += 1
+    text = "".join(out)
+    for noise in _NOISE_END:
+        if text.endswith(noise) and len(text) > len(noise):
+            text = text[: -len(noise)]
+    return text
 
 
 @cache
@@ -114,8 +201,12 @@ def native_layout(contract: Contract) -> Layout:
 
 
 def _profile(path: Path) -> Layout:
+    from surveillance import reference
+
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
-    fields = {k: tuple(v) for k, v in spec["fields"].items()}
+    shared = reference.field_headers(spec["source"])
+    # the profile's own headers first (they win a tie), then what the field goes by in other senders' files
+    fields = {k: tuple(dict.fromkeys((*v, *shared.get(k, ())))) for k, v in spec["fields"].items()}
     unknown = set(spec["required"]) - set(fields)
     if unknown:
         raise ValueError(f"{path.name}: required fields without headers: {sorted(unknown)}")
@@ -146,13 +237,20 @@ def get_layout(name: str) -> Layout:
 @dataclass(frozen=True)
 class Match:
     layout: Layout
-    row: int  # index of the header row among the rows searched
+    row: int  # index of the (first) header row among the rows searched
     mapping: dict[str, str]
     unknown: list[str]
+    header: tuple[str, ...] = ()  # the header as read: a two-row header's group and sub-header joined
+    depth: int = 1  # rows the header takes (2: a merged group header above sub-headers)
 
     @property
     def missing(self) -> list[str]:
         return self.layout.missing(self.mapping)
+
+
+class Unreadable(Exception):
+    """The file's rows cannot be read safely as a whole (e.g. a list that does not say whether it is of 合格 or
+    不合格 samples); the message says why in one line."""
 
 
 class NoLayout(Exception):
@@ -168,22 +266,54 @@ def is_note(cells: list[str]) -> bool:
     return len(filled) == 1 and bool(_NOTE.match(str(filled[0])))
 
 
+def two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
+    """A merged group header above sub-headers read as one (被抽样单位 over 名称 / 地址 / 省 -> 被抽样单位名称 …).
+
+    A group's merged cell is filled in its first column only: it spans the blank cells to its right that have
+    a sub-header. A column with no sub-header keeps its top cell (merged down). None when ``sub`` has no
+    sub-header under or beside a group (it is data, or a one-row header)."""
+    width = max(len(top), len(sub))
+    top = [str(c).strip() for c in top] + [""] * (width - len(top))
+    sub = [str(c).strip() for c in sub] + [""] * (width - len(sub))
+    out, group, joined = [], "", 0
+    for t, s in zip(top, sub, strict=True):
+        if t:
+            group = t if s else ""
+        if s and group:
+            out.append(group + s)
+            joined += 1
+        else:
+            out.append(t or s)
+            group = group if s else ""
+    return out if joined >= 2 else None
+
+
 def _best_row(rows: list[list[str]], layout: Layout) -> Match | None:
     """The first row under which every required field of ``layout`` has a header, else the row that
-    comes closest (most required fields, then most fields)."""
+    comes closest (most required fields, then most fields). A two-row header is tried beside each row and
+    taken when it reads more fields."""
     best: Match | None = None
     for i, row in enumerate(rows):
         cells = [str(c) for c in row]
         if sum(1 for c in cells if c.strip()) < 2:
             continue
-        mapping, unknown = layout.map_headers([c for c in cells if c.strip()])
-        match = Match(layout, i, mapping, unknown)
-        if not match.missing:
-            return match
-        score = (len(layout.required) - len(match.missing), len(mapping))
-        if best is None or score > (len(layout.required) - len(best.missing), len(best.mapping)):
-            best = match
+        candidates = [(cells, 1)]
+        if i + 1 < len(rows):
+            joined = two_row_header(cells, [str(c) for c in rows[i + 1]])
+            if joined:
+                candidates.append((joined, 2))
+        for header, depth in candidates:
+            mapping, unknown = layout.map_headers([c for c in header if c.strip()])
+            match = Match(layout, i, mapping, unknown, tuple(header), depth)
+            if best is None or _score(match) > _score(best):
+                best = match
+        if best is not None and best.row == i and not best.missing:
+            return best
     return best
+
+
+def _score(match: Match) -> tuple[int, int]:
+    return len(match.layout.required) - len(match.missing), len(match.mapping)
 
 
 def recognise(rows: list[list[str]], source: str, forced: str | None = None) -> Match:
@@ -198,7 +328,7 @@ def recognise(rows: list[list[str]], source: str, forced: str | None = None) -> 
     fitting = [m for m in found if not m.missing]
     if fitting:
         # most fields understood wins; a profile beats the native layout on a tie (it knows more values)
-        return max(fitting, key=lambda m: (len(m.mapping), not m.layout.native, -m.row))
+        return max(fitting, key=lambda m: (len(m.mapping), not m.layout.native, -m.row, -m.depth))
     if not forced:
         for other in (lay for lay in all_layouts() if lay.source != source):
             m = _best_row(rows, other)

@@ -220,13 +220,14 @@ def normalise_inspection(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]
     problems: list[Problem] = []
     frame = pd.DataFrame(index=raw.index)
     for col in ("sample_id", "product_name", "brand", "model", "manufacturer_name",
-                "sampling_stage", "inspection_agency", "failed_items"):
+                "sampling_stage", "inspection_agency"):
         frame[col] = _text(raw, col)
+    frame["failed_items"] = per_unique(raw["failed_items"], lambda u: u.map(failed_items_text), "str")
     _region(frame, raw)
     _date_column(frame, raw, "sampling_date", problems)
     frame["product_category"] = lookup_codes(raw["product_category"], reference.product_lookup())
     verdict = nfkc(raw["verdict"]).str.replace(r"\s", "", regex=True)
-    verdict = verdict.map(lambda v: _VERDICTS.get(v.lower(), "不合格" if v.startswith("不合格") else "合格" if v.startswith("合格") else v))
+    verdict = per_unique(verdict, lambda u: u.map(lambda v: reference.verdict_of(v) or v)).fillna("").astype(str)
     frame["verdict"] = verdict.replace("", None)
     frame["failed"] = verdict == "不合格"
     uscc = nfkc(raw["manufacturer_uscc"]).str.upper()
@@ -243,7 +244,17 @@ def normalise_inspection(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]
     return frame, problems
 
 
-_VERDICTS = {"p": "合格", "pass": "合格", "符合": "合格", "f": "不合格", "fail": "不合格", "不符合": "不合格"}
+_ITEM_LIST = re.compile(r"\s*[;；、,，\n]+\s*")
+
+
+def failed_items_text(value: object) -> str | None:
+    """Failed items one way whatever the sender's separators (; ； 、 , ， line breaks): joined by ；, without the
+    ``*`` that marks safety items in SAMR's lists (the same item is the same item, marked or not)."""
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    items = [i.strip().strip("*").strip() for i in _ITEM_LIST.split(text)]
+    items = [i for i in items if i and i not in ("/", "-", "无")]
+    return "；".join(items) or None
+
 _COMPANY_NOISE = re.compile(r"[\s()（）·.,，、\-]|有限责任公司$|股份有限公司$|有限公司$|公司$")
 
 
@@ -370,16 +381,7 @@ def parse_limit(text: str) -> Limit:
 
 
 def _verdict_text(value: object) -> str | None:
-    v = unicodedata.normalize("NFKC", str(value or "")).strip().lower().replace(" ", "")
-    if not v:
-        return None
-    if v in _VERDICTS:
-        return _VERDICTS[v]
-    if v.startswith(("不合格", "不符合", "超标", "问题")):
-        return "不合格"
-    if v.startswith(("合格", "符合", "未超标")):
-        return "合格"
-    return None
+    return reference.verdict_of(value)
 
 
 def normalise_food(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:

@@ -113,8 +113,32 @@ def redact_line(text: str, known: set[str] | frozenset[str] = frozenset()) -> st
                    else REDACTED for i, p in enumerate(parts))
 
 
-def address_columns(columns: list[str]) -> list[str]:
-    return [c for c in columns if c == "address" or ADDRESS_HEADER.search(str(c))]
+# A column holding one part of an address: 省 / 市 / 县(区) / 乡镇(街道) / 村(居委会) / 门牌号, alone or after whose
+# address it is (现住址-乡镇, 户籍地址村); in English too. Village and street names are personal data.
+ADDRESS_PART_HEADER = re.compile(
+    r"^(患者|病人|现住址?|住址|户籍地?址?|家庭住?址?|联系地址|居住地?址?|现居住?地?)?[-_]?"
+    r"(省|省份|市|地市|州|县|区|县区|区县|县\(区\)|县\(市、区\)|县\(市区\)|乡|镇|乡镇|乡镇\(街道\)|乡\(镇、街道\)|乡镇街道|"
+    r"街道|村|村\(居委会\)|村\(居\)|村居|居委会|社区|社区\(村\)|门牌|门牌号|组|村民组|小区|楼栋|详细地址)$"
+    r"|^(province|city|county|district|town|township|street|village|community|houseno|housenumber|addressline\d?)$",
+    re.IGNORECASE)
+# values that name a place below the county: a column of them is an address part, whatever its header
+_SUB_COUNTY = re.compile(r"(?:村|社区|居委会|村民组|小区|街道|\d+号|\d+室|\d+栋|\d+单元|组)$")
+
+
+def address_columns(columns: list[str], frame: pd.DataFrame | None = None) -> list[str]:
+    """Columns about where a person lives, by header (联系地址, 村(居委会), village …) or, given the ``frame``, by
+    values: a column most of whose filled values name a village, a community or a house is an address part."""
+    found = []
+    for c in columns:
+        key = re.sub(r"[\s()（）]", lambda m: "" if m.group(0).isspace() else "(" if m.group(0) in "(（" else ")", str(c))
+        if c == "address" or ADDRESS_HEADER.search(key) or ADDRESS_PART_HEADER.match(key):
+            found.append(c)
+        elif frame is not None and c in frame.columns:
+            values = frame[c].astype(str).str.strip()
+            values = values[values != ""]
+            if len(values) and values.str.contains(_SUB_COUNTY).mean() > 0.5 and not values.str.fullmatch(r"[\d\s\-]+").any():
+                found.append(c)
+    return found
 
 
 def _patient_region(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -135,7 +159,7 @@ def scrub(raw: pd.DataFrame, salt: str, coded: tuple[str, ...] = (), personal: b
     (``personal``), every address column is reduced to the county it names and dropped."""
     present = [c for c in PERSONAL_COLUMNS if c in raw.columns]
     by_header = [c for c in raw.columns if c not in present and c not in contract_columns and is_personal_header(c)]
-    addresses = [c for c in address_columns(list(raw.columns)) if c not in contract_columns] if personal else []
+    addresses = [c for c in address_columns(list(raw.columns), raw) if c not in contract_columns] if personal else []
     out = raw.drop(columns=list(dict.fromkeys(present + by_header + addresses)))
     if addresses:
         out[PATIENT_REGION] = _patient_region(raw, addresses)

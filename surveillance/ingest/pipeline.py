@@ -343,7 +343,7 @@ def _ingest_new(engine: Engine, path: Path, source: str, salt: str, today: date,
     own_writer = writer is None
     writer = writer or ThreadWriter(engine)
     try:
-        raw = open_file(path, contract, sheet, layout=layout)
+        raw = open_file(path, contract, sheet, layout=layout, sender=result.sender)
         result.encoding = raw.encoding
         result.layout = raw.layout.name if raw.layout else None
         result.skipped = list(raw.skipped)

@@ -21,7 +21,7 @@ import pandas as pd
 from surveillance.ingest.contract import Contract
 from surveillance.ingest.derive import apply_layout
 from surveillance.ingest.hospitals import RegistryError
-from surveillance.ingest.layouts import Layout, Match, NoLayout, header_key, recognise, strip_unit
+from surveillance.ingest.layouts import Layout, Match, NoLayout, Unreadable, header_key, recognise, strip_unit
 
 TEXT_ENCODINGS_ACCEPTED = {"utf_8", "gb18030", "gbk", "gb2312", "big5", "utf_16", "utf_16_le", "utf_16_be"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -176,19 +176,25 @@ def _match(rows: list[list[str]], contract: Contract, layout: str | None) -> Mat
         match = recognise(rows[:_HEADER_SEARCH_ROWS], contract.source, layout)
     except (NoLayout, KeyError) as exc:
         raise FileRejected(str(exc).strip("'\"")) from None
-    _check_repeated_fields(rows[match.row], match.layout)
+    _check_repeated_fields(list(match.header) or rows[match.row], match.layout)
     return match
 
 
 def _check_repeated_fields(header: list[str], layout: Layout) -> None:
-    """Two columns giving one field (``report_id`` and ``报告卡编号``): which one holds the record is a
-    question for the sender, not something to guess."""
-    given: dict[str, list[str]] = {}
+    """Two columns giving one field equally well (``report_id`` and ``报告卡编号``): which one holds the record
+    is a question for the sender, not something to guess. (Claims of different strength are resolved by
+    ``Layout.map_headers``.)"""
+    given: dict[str, list[tuple[int, int, str]]] = {}
     for col in header:
-        name = layout.field_of(col)
-        if name:
-            given.setdefault(name, []).append(str(col).strip())
-    repeated = {name: cols for name, cols in given.items() if len(cols) > 1}
+        hit = layout.read_header(col)
+        if hit:
+            given.setdefault(hit[0], []).append((hit[1], hit[2], str(col).strip()))
+    repeated = {}
+    for name, claims in given.items():
+        best = max(claims, key=lambda c: (c[0], -c[1]))
+        tied = [c[2] for c in claims if (c[0], c[1]) == best[:2]]
+        if len(tied) > 1:
+            repeated[name] = tied
     if repeated:
         name, cols = next(iter(repeated.items()))
         raise FileRejected(f"columns {' and '.join(repr(c) for c in cols)} both give the field {name}: the header names it "
@@ -201,14 +207,15 @@ def _extra_columns(frame: pd.DataFrame, contract: Contract) -> tuple[str, ...]:
 
 
 def _shape(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, layout: Layout | None = None,
-           first: int = 1, title: str = "") -> RawChunk:
+           first: int = 1, title: str = "", context: dict | None = None) -> RawChunk:
     """Rename to layout fields, apply the layout's rules, add absent contract columns as '', drop rows
-    with no content."""
+    with no content. ``context``: the file's and sheet's names and its sender, which a layout's rules read."""
     frame = frame.rename(columns=mapping).fillna("").astype(str)
     unreadable = _unreadable_values(frame)
+    context = {**(context or {}), "headers": {field: str(raw) for raw, field in mapping.items()}}
     try:
-        applied = apply_layout(layout, frame, first, title) if layout is not None else None
-    except RegistryError as exc:
+        applied = apply_layout(layout, frame, first, title, context) if layout is not None else None
+    except (RegistryError, Unreadable) as exc:
         raise FileRejected(str(exc)) from None
     if applied is not None:
         frame = applied.frame
@@ -248,7 +255,8 @@ def _unreadable_values(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
 
 
 def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping: dict[str, str],
-                contract: Contract, chunk_rows: int, layout: Layout, title: str = "") -> Iterator[RawChunk]:
+                contract: Contract, chunk_rows: int, layout: Layout, title: str = "",
+                context: dict | None = None) -> Iterator[RawChunk]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -277,18 +285,20 @@ def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping
             pending.append(batch)
             rows += batch.num_rows
             if rows >= chunk_rows:
-                chunk = _chunk_frame(pending, mapping, contract, first, layout, title)
+                emit, pending = _hold_back(pending, mapping, layout)
+                chunk = _chunk_frame(emit, mapping, contract, first, layout, title, context)
                 chunk.invalid = invalid[:]
                 yield chunk
                 invalid.clear()
-                first += rows
-                pending, rows = [], 0
+                emitted = sum(b.num_rows for b in emit)
+                first += emitted
+                rows -= emitted
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         text = str(exc).splitlines()[0][:200]
         hint = f" (the file is not all {encoding}: encodings mixed?)" if "UTF8" in text or isinstance(exc, UnicodeDecodeError) else ""
         raise FileRejected(f"unreadable CSV after data row {first + rows - 1}: {text}{hint}") from None
     if pending or invalid:
-        chunk = _chunk_frame(pending, mapping, contract, first, layout, title)
+        chunk = _chunk_frame(pending, mapping, contract, first, layout, title, context)
         if cut_inside_character and len(chunk.frame):
             last = chunk.frame.iloc[-1]
             chunk.frame = chunk.frame.iloc[:-1]
@@ -296,6 +306,22 @@ def _csv_chunks(path: Path, encoding: str, skip: int, header: list[str], mapping
                                        "the file ends inside a character: its last row was cut off (truncated file)"))
         chunk.invalid = invalid[:]
         yield chunk
+
+
+def _hold_back(batches: list, mapping: dict[str, str], layout: Layout) -> tuple[list, list]:
+    """(batches to read now, batches kept for the next chunk): the last record and the continuation lines of
+    its merged cells wait, so that a chunk border never parts them."""
+    import pyarrow as pa
+
+    if not layout.fold or not batches:
+        return batches, []
+    table = pa.Table.from_batches(batches)
+    frame = table.to_pandas().rename(columns=mapping)
+    continuation = _continuation(frame, layout)
+    cut = max((i for i, c in enumerate(continuation) if not c), default=0)
+    if cut == 0:
+        return batches, []
+    return table.slice(0, cut).to_batches(), table.slice(cut).to_batches()
 
 
 def _without_cut_character(buffer, encoding: str):
@@ -310,14 +336,14 @@ def _without_cut_character(buffer, encoding: str):
 
 
 def _chunk_frame(batches: list, mapping: dict[str, str], contract: Contract, first: int, layout: Layout,
-                 title: str = "") -> RawChunk:
+                 title: str = "", context: dict | None = None) -> RawChunk:
     import pyarrow as pa
 
     if not batches:
-        return _shape(pd.DataFrame(columns=list(mapping)), mapping, contract, layout, first, title)
+        return _shape(pd.DataFrame(columns=list(mapping)), mapping, contract, layout, first, title, context)
     frame = pa.Table.from_batches(batches).to_pandas()
     frame.index = pd.RangeIndex(first - 1, first - 1 + len(frame))
-    return _shape(frame, mapping, contract, layout, first, title)
+    return _shape(frame, mapping, contract, layout, first, title, context)
 
 
 def _sample_rows(sample: bytes, encoding: str) -> list[list[str]]:
@@ -339,7 +365,7 @@ def _sample_rows(sample: bytes, encoding: str) -> list[list[str]]:
     return rows
 
 
-def _open_csv(path: Path, contract: Contract, chunk_rows: int, layout: str | None) -> RawFile:
+def _open_csv(path: Path, contract: Contract, chunk_rows: int, layout: str | None, context: dict) -> RawFile:
     with path.open("rb") as fh:
         sample = fh.read(_SAMPLE_BYTES)
     encoding = detect_encoding(sample)
@@ -348,13 +374,13 @@ def _open_csv(path: Path, contract: Contract, chunk_rows: int, layout: str | Non
         raise FileRejected("file has no rows")
     _check_width(rows)
     match = _match(rows, contract, layout)
-    header = _unique_headers(rows[match.row])
+    header = _unique_headers(list(match.header))
     mapping, unknown = match.layout.map_headers(header)
     # the BOM sits in the header line, which the chunk reader skips: it only matters for the report
     reported = "utf-8-sig" if encoding == "utf-8" and sample.startswith(b"\xef\xbb\xbf") else encoding
     return RawFile(path, contract, reported, mapping, tuple(unknown),
-                   _csv_chunks(path, encoding, match.row, header, mapping, contract, chunk_rows, match.layout, _title(rows, match)),
-                   match.layout)
+                   _csv_chunks(path, encoding, match.row + match.depth - 1, header, mapping, contract, chunk_rows, match.layout, _title(rows, match),
+                               context), match.layout)
 
 
 def _cell_text(value: object) -> str:
@@ -424,28 +450,52 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
 
 
 def _frame_chunks(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, chunk_rows: int, layout: Layout,
-                  invalid: list[InvalidLine] | None = None, title: str = "", start: int = 1) -> Iterator[RawChunk]:
+                  invalid: list[InvalidLine] | None = None, title: str = "", start: int = 1,
+                  context: dict | None = None) -> Iterator[RawChunk]:
     """``frame`` in chunks; its rows are numbered from ``start`` (a workbook's later sheets go on counting)."""
     frame = frame.reset_index(drop=True)
     frame.index = pd.RangeIndex(start - 1, start - 1 + len(frame))
     if frame.empty:
-        chunk = _shape(frame, mapping, contract, layout, start, title)
+        chunk = _shape(frame, mapping, contract, layout, start, title, context)
         chunk.invalid = list(invalid or [])
         yield chunk
         return
-    for offset in range(0, len(frame), chunk_rows):
-        chunk = _shape(frame.iloc[offset : offset + chunk_rows], mapping, contract, layout, start + offset, title)
-        chunk.invalid = list(invalid or []) if offset == 0 else []
+    for n, (begin, end) in enumerate(_cuts(frame.rename(columns=mapping), layout, chunk_rows)):
+        chunk = _shape(frame.iloc[begin:end], mapping, contract, layout, start + begin, title, context)
+        chunk.invalid = list(invalid or []) if n == 0 else []
         yield chunk
 
 
-def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: int, layout: str | None) -> RawFile:
+def _cuts(frame: pd.DataFrame, layout: Layout, chunk_rows: int) -> Iterator[tuple[int, int]]:
+    """Chunk borders that never separate a record from the continuation lines of its merged cells."""
+    continuation = _continuation(frame, layout)
+    begin = 0
+    while begin < len(frame):
+        end = min(begin + chunk_rows, len(frame))
+        while end < len(frame) and continuation[end]:
+            end += 1
+        yield begin, end
+        begin = end
+
+
+def _continuation(frame: pd.DataFrame, layout: Layout) -> list[bool]:
+    """Lines whose record cells are blank (merged above) and whose item is filled: they belong to the record above."""
+    keys = [k for k in (layout.fold or {}).get("key", []) if k in frame.columns]
+    into = (layout.fold or {}).get("into")
+    if not keys or into not in frame.columns:
+        return [False] * len(frame)
+    blank = frame[keys].fillna("").astype(str).apply(lambda col: col.str.strip() == "").all(axis=1)
+    return (blank & (frame[into].fillna("").astype(str).str.strip() != "")).tolist()
+
+
+def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: int, layout: str | None,
+               context: dict) -> RawFile:
     """Every sheet that fits a layout (announcements put 不合格 and 合格 lists on two sheets of one workbook);
     the sheets that fit none are named in the result, and a workbook none of whose sheets fits is rejected."""
     matched, skipped, errors = [], [], []
     for title, rows in _read_sheets(path, sheet):
         try:
-            matched.append((rows, _match(rows, contract, layout)))
+            matched.append((title, rows, _match(rows, contract, layout)))
         except FileRejected as exc:
             errors.append(str(exc))
             skipped.append(f"sheet '{title}' not read: {exc}")
@@ -454,19 +504,19 @@ def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: in
 
     def chunks() -> Iterator[RawChunk]:
         first = 1
-        for rows, match in matched:
-            header = _unique_headers(rows[match.row])
+        for name, rows, match in matched:
+            header = _unique_headers(list(match.header))
             mapping = match.layout.map_headers(header)[0]
             width = len(header)
-            body = [r[:width] + [""] * (width - len(r)) for r in rows[match.row + 1 :]]
+            body = [r[:width] + [""] * (width - len(r)) for r in rows[match.row + match.depth :]]
             frame = pd.DataFrame(body, columns=header, dtype=object)
             yield from _frame_chunks(frame, mapping, contract, chunk_rows, match.layout, title=_title(rows, match),
-                                     start=first)
+                                     start=first, context={**context, "sheet": name})
             first += len(frame)
 
-    rows, match = matched[0]
-    mapping, unknown = match.layout.map_headers(_unique_headers(rows[match.row]))
-    names = "+".join(dict.fromkeys(m.layout.name for _, m in matched))
+    _, rows, match = matched[0]
+    mapping, unknown = match.layout.map_headers(_unique_headers(list(match.header)))
+    names = "+".join(dict.fromkeys(m.layout.name for _, _, m in matched))
     lay = match.layout if len(names.split("+")) == 1 else replace(match.layout, name=names)
     return RawFile(path, contract, "xlsx", mapping, tuple(unknown), chunks(), lay, skipped)
 
@@ -485,7 +535,7 @@ def _json_text(value: object) -> str:
     return _cell_text(value)
 
 
-def _open_jsonl(path: Path, contract: Contract, chunk_rows: int, layout: str | None) -> RawFile:
+def _open_jsonl(path: Path, contract: Contract, chunk_rows: int, layout: str | None, context: dict) -> RawFile:
     text, encoding = decode(path.read_bytes())
     records, invalid = [], []
     for n, line in enumerate(text.splitlines(), 1):
@@ -517,7 +567,7 @@ def _open_jsonl(path: Path, contract: Contract, chunk_rows: int, layout: str | N
     mapping, unknown = match.layout.map_headers(header)
     frame = pd.DataFrame.from_records(records, columns=header)
     return RawFile(path, contract, encoding, mapping, tuple(unknown),
-                   _frame_chunks(frame, mapping, contract, chunk_rows, match.layout, invalid), match.layout)
+                   _frame_chunks(frame, mapping, contract, chunk_rows, match.layout, invalid, context=context), match.layout)
 
 
 def header_rows(path: Path, sheet: str | None = None) -> list[list[str]]:
@@ -539,7 +589,7 @@ def header_rows(path: Path, sheet: str | None = None) -> list[list[str]]:
 
 
 def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_rows: int | None = None,
-              layout: str | None = None) -> RawFile:
+              layout: str | None = None, sender: str | None = None) -> RawFile:
     """Open one landed file for ``contract``; raise FileRejected when the file as a whole is unusable.
 
     The header is checked here; rows come from ``RawFile.chunks()``, which may still raise
@@ -555,12 +605,13 @@ def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_ro
     if size == 0:
         raise FileRejected("file is empty")
     suffix = path.suffix.lower()
+    context = {"file": path.name, "sender": sender}
     if suffix in XLSX_SUFFIXES:
-        return _open_xlsx(path, contract, sheet, chunk_rows, layout)
+        return _open_xlsx(path, contract, sheet, chunk_rows, layout, context)
     if sheet is not None:
         raise FileRejected(f"a sheet name was given but '{suffix}' files have no sheets")
     if suffix in JSONL_SUFFIXES:
-        return _open_jsonl(path, contract, chunk_rows, layout)
+        return _open_jsonl(path, contract, chunk_rows, layout, context)
     if suffix in CSV_SUFFIXES:
-        return _open_csv(path, contract, chunk_rows, layout)
+        return _open_csv(path, contract, chunk_rows, layout, context)
     raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx or .jsonl)")

@@ -70,7 +70,7 @@ def build_suite(source: str) -> dict:
             _unique(list(c.INSPECTION.key)),
             _date_range("sampling_date"),
             _in_set("region_code", counties),
-            _in_set("sampling_stage", list(c.INSPECTION_STAGES)),
+            _in_set("sampling_stage", [*c.INSPECTION_STAGES, c.NOT_STATED]),
             _in_set("verdict", list(c.VERDICTS)),
             _e("expect_column_values_to_match_regex", column="manufacturer_uscc", regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
         ]
@@ -79,13 +79,15 @@ def build_suite(source: str) -> dict:
             _unique(list(c.FOOD.key)),
             _date_range("sampling_date"),
             _in_set("region_code", counties),
-            _in_set("sampling_stage", list(c.FOOD_STAGES)),
+            _in_set("sampling_stage", [*c.FOOD_STAGES, c.NOT_STATED]),
             _e("expect_column_values_to_be_between", column="result_value", min_value=0),
             _e("expect_column_values_to_be_between", column="lod", min_value=0),
             _e("expect_column_values_to_be_between", column="limit_value", min_value=0),
-            # a detection limit above the legal limit cannot show compliance
+            # a detection limit above the legal limit cannot show compliance; a limit of 0 (不得检出, 不得使用, a
+            # banned substance) is met only by not detecting it, whatever the method's detection limit
             _e("expect_column_pair_values_a_to_be_greater_than_b", column_A="limit_value", column_B="lod",
-               or_equal=True, ignore_row_if="either_value_is_missing"),
+               or_equal=True, ignore_row_if="either_value_is_missing", row_condition="limit_value>0",
+               condition_parser="pandas"),
         ]
     else:
         raise ValueError(f"unknown source {source!r}")

@@ -140,8 +140,9 @@ def test_food_announcement_items_limits_places_and_derived_ids(engine, tmp_path:
     # an old county name maps to today's; no announcement date: the date in the title, recorded
     assert (new.region_code, new.sampling_stage, new.sampling_date) == ("610305", "餐饮", date(2026, 11, 16))
     assert json.loads(json.loads(new.extra)["_derived"]) == {"sample_id": "由行内容生成", "sampling_date": "标题中的日期",
+                                                             "region_code": "被抽样单位地址",  # 所在省份 says only 陕西
                                                              "sampling_stage": "被抽样单位名称：凤翔县某某饭店",
-                                                             "sender_verdict": "由不合格项目║检验结果║标准值判断"}
+                                                             "sender_verdict": "由标题、列“不合格项目║检验结果║标准值”判断"}
     outside = got[("DC26410000000003", "PB")]  # a place outside Shaanxi: kept and marked
     assert (outside.region_code, outside.jurisdiction_code, outside.exceeds_limit) == ("410000", "000000", True)
     # the same rows re-published in another file: the derived ids are stable, so every row is a duplicate
@@ -235,7 +236,7 @@ def test_provincial_table_with_merged_cells_and_headers_across_lines(engine, tmp
         got = {r.product_name: r for r in conn.execute(select(InspectionResult))}
     kettle = got["电热水壶"]
     assert (kettle.failed_items, kettle.verdict, kettle.region_code, kettle.product_category, kettle.sampling_date) == \
-        ("耐潮湿;结构", "不合格", "610113", "P0201", date(2026, 11, 5))
+        ("耐潮湿；结构", "不合格", "610113", "P0201", date(2026, 11, 5))
     assert (got["电暖器"].verdict, got["电暖器"].failed, got["电暖器"].region_code) == ("合格", False, "610305")
     assert got["电吹风"].manufacturer_key == kettle.manufacturer_key != got["电暖器"].manufacturer_key
 
