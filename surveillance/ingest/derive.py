@@ -61,6 +61,7 @@ def decode(values: pd.Series, codes: dict[str, str], labels: dict[str, str]) -> 
 def _decode_one(raw: str, codes: dict[str, str], labels: dict[str, str]) -> tuple[str, str]:
     text = _nfkc(raw)
     key = text.replace(" ", "")
+    key = key.lower() if key.isascii() else key
     if not key:
         return "", ""
     if key in labels:
@@ -92,7 +93,9 @@ def code_table(layout: Layout, name: str) -> tuple[dict[str, str], dict[str, str
 # --- rules ---------------------------------------------------------------------------------------
 
 TITLE = "@title"  # in a rule's ``from``: the title rows above the header (an announcement's date sits there)
-CONTEXT = {"@title": ("title", "标题中的日期"), "@sheet": ("sheet", "工作表名中的日期"), "@file": ("file", "文件名中的日期")}
+CONTEXT = {"@title": ("title", "标题中的日期"), "@sheet": ("sheet", "工作表名中的日期"), "@file": ("file", "文件名中的日期"),
+           "@footer": ("footer", "表后落款日期")}
+_MONTH_ONLY = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)|(20\d{2})\s*年(?:第[一二三四1-4]季度|上半年|下半年|度)")
 _DATE_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})\s*[年\-/._]?\s*(\d{1,2})\s*[月\-/._]?\s*(\d{1,2})(?!\d)")
 _TIME_ONLY = re.compile(r"^\s*\d{1,2}\s*[:：时点]\s*(\d{1,2})?\s*(?:[:：分]\s*\d{1,2}\s*秒?)?\s*$|^\s*\d{1,2}\s*[时点]\s*$")
 
@@ -125,6 +128,12 @@ def _first_of(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, prob
         out[take] = values[take]
         if n:
             _note(derived, take, target, what)
+    if target.endswith("date") and (out == "").any():
+        said = " ".join(str(frame.attrs.get(a, "") or "") for a in ("title", "sheet", "file"))
+        coarse = _MONTH_ONLY.search(_nfkc(said))
+        if coarse:  # detection needs the week: a month or a quarter is not a date
+            for i in frame.index[out == ""]:
+                problems.append((i, target, f"no date: the file gives only '{coarse.group(0)}', and signals need the week"))
     return out
 
 
@@ -224,7 +233,7 @@ def _stage_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: st
     out = pd.Series("", index=frame.index, dtype=object)
     for name, stage in spec.get("if_filled", {}).items():  # e.g. an e-commerce platform named: 电商
         if name in frame.columns:
-            filled = frame[name].astype(str).str.strip() != ""
+            filled = ~frame[name].astype(str).map(_nfkc).isin(_NOTHING)
             out[filled] = stage
             _note(derived, filled, target, f"{layout.label(name)}已填写")
     for n, name in ((n, s) for n, s in enumerate(spec["from"]) if s in frame.columns):
@@ -232,11 +241,12 @@ def _stage_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: st
             text = _nfkc(frame.at[i, name])
             if not text:
                 continue
-            text = aliases.get(text, text)
+            text = aliases.get(text, aliases.get(text.lower(), text))
             stage = text if text in allowed else ""
             if not stage:
+                low = text.lower()
                 stage = next((aliases.get(s, s) for s, words in reference.stage_words()
-                              if aliases.get(s, s) in allowed and any(w in text for w in words)), "")
+                              if aliases.get(s, s) in allowed and any(w in low for w in words)), "")
             if not stage and n == 0:
                 stage = text  # the sender's own stage column, as written: validation names it
             if stage:
@@ -321,33 +331,40 @@ def _verdict(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, probl
 
 def _category(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
               derived: pd.Series) -> pd.Series:
-    """The category the file gives (as written: normalising looks it up), else the one the later ``from``
-    columns name (a food's or product's name: 大米 -> 谷物及其制品, by the reference table's names and
-    aliases, the longest contained), recorded; else ``keep`` the last column's text, or 未注明."""
+    """The category: of ``from`` (the category the file gives, then names: a food's or product's), the first that
+    the reference table knows by name or alias (大米 -> 谷物及其制品, the longest alias contained), recorded when it
+    is not the file's own category; else the category as the file gives it (normalising counts it as not in
+    reference), else with ``keep`` the last column's text, else 未注明."""
     table = reference.food_category_lookup() if spec.get("table") == "food" else reference.product_lookup()
     words = sorted((k for k in table if len(k) >= 2), key=len, reverse=True)
     names = [n for n in spec["from"] if n in frame.columns]
-    out = pd.Series("", index=frame.index, dtype=object)
-    if names and names[0] == spec["from"][0]:
-        out = frame[names[0]].astype(str).map(_nfkc)
-        names = names[1:]
+    given = spec["from"][0] if spec["from"][0] in frame.columns else None
     cache: dict[str, str] = {}
-    for name in names:
-        for i in frame.index[out == ""]:
-            text = _nfkc(frame.at[i, name])
-            if not text:
-                continue
-            if text not in cache:
-                cache[text] = table.get(text) or next((table[w] for w in words if w in text), "")
-            if cache[text]:
-                out[i] = cache[text]
-                derived[i] = {**(derived[i] or {}), target: f"{layout.label(name)}：{text}"}
-    rest = out == ""
-    if rest.any():
-        last = next((n for n in reversed(spec["from"]) if n in frame.columns), None)
-        fill = frame[last].astype(str).map(_nfkc) if spec.get("keep") and last else pd.Series(NOT_STATED, index=frame.index)
-        out[rest] = fill[rest].where(fill[rest] != "", NOT_STATED)
-        _note(derived, rest, target, f"{layout.label(last)}（不在参考表）" if spec.get("keep") and last else NOT_STATED)
+
+    def known(text: str) -> str:
+        # a Chinese compound names its kind last (电动自行车充电器 is a 充电器): the alias ending latest wins, then the longest
+        if text not in cache:
+            hits = [(text.rfind(w) + len(w), len(w), table[w]) for w in words if w in text]
+            cache[text] = table.get(text) or (max(hits)[2] if hits else "")
+        return cache[text]
+
+    out = pd.Series("", index=frame.index, dtype=object)
+    for i in frame.index:
+        texts = [(n, _nfkc(frame.at[i, n])) for n in names]
+        if given and texts[0][1]:  # the sender's own category stands, known or not (its limits are the sender's)
+            out[i] = texts[0][1]
+            continue
+        hit = next(((n, t, known(t)) for n, t in texts if t and known(t)), None)
+        if hit:
+            out[i] = hit[2]
+            if hit[0] != given:
+                derived[i] = {**(derived[i] or {}), target: f"{layout.label(hit[0])}：{hit[1]}"}
+            continue
+        own = _nfkc(frame.at[i, given]) if given else ""
+        last = texts[-1][1] if texts and spec.get("keep") else ""
+        out[i] = own or last or NOT_STATED
+        if not own:
+            derived[i] = {**(derived[i] or {}), target: f"{layout.label(texts[-1][0])}（不在参考表）" if last else NOT_STATED}
     return out
 
 
@@ -546,6 +563,7 @@ def apply_layout(layout: Layout, frame: pd.DataFrame, first: int = 1, title: str
     single = (cells.apply(lambda col: col.str.strip() != "")).sum(axis=1) == 1  # only such lines can be notes
     notes = pd.Series(False, index=frame.index)
     notes[single] = cells[single].apply(lambda r: is_note(list(r)), axis=1).astype(bool)
+    attrs["footer"] = " ".join(" ".join(c for c in row if c.strip()) for row in cells[notes].itertuples(index=False))
     frame = frame[~notes]
     folded = expanded = 0
     if layout.fold:

@@ -260,10 +260,16 @@ class NoLayout(Exception):
 _NOTE = re.compile(r"^\s*(注|备注|说明|附注|附件|数据来源|来源|\*|※|填表说明|\d{1,2}\s*[.、．)）]\s*[^\d\s.])")
 
 
+# a signature line under a notice's table: the issuing office, or the date it was issued
+_SIGNATURE = re.compile(r"^\s*(?:\S{2,30}(?:局|委员会|政府|办公室|中心|研究院|检验院|所)(?:\s*[（(]\S*[)）])?"
+                        r"|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})\s*$")
+
+
 def is_note(cells: list[str]) -> bool:
-    """A footnote or title line: one filled cell that reads like a note (注：…, 2.排名不分先后), not a record."""
+    """A footnote, title or signature line: one filled cell that reads like a note (注：…, 2.排名不分先后), the office
+    that issued the notice or its date — not a record."""
     filled = [c for c in cells if str(c).strip()]
-    return len(filled) == 1 and bool(_NOTE.match(str(filled[0])))
+    return len(filled) == 1 and bool(_NOTE.match(str(filled[0])) or _SIGNATURE.match(str(filled[0])))
 
 
 def two_row_header(top: list[str], sub: list[str]) -> list[str] | None:

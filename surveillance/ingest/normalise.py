@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from surveillance import reference
-from surveillance.ingest.contract import FOOD, INJURY, INSPECTION, Contract
+from surveillance.ingest.contract import FOOD, INJURY, INSPECTION, NOT_STATED, Contract
 
 Problem = tuple[int, str, str]
 
@@ -107,7 +107,7 @@ def _parse_age_values(series: pd.Series) -> pd.Series:
 
 
 _SEX = {"男": "男", "女": "女", "男性": "男", "女性": "女", "m": "男", "f": "女", "male": "男", "female": "女", "1": "男", "2": "女",
-        "未知": "未知", "": "未知", "不详": "未知"}
+        "未知": "未知", "": "未知", "不详": "未知", "u": "未知", "unknown": "未知", "9": "未知", "0": "未知"}
 
 
 def parse_sex(series: pd.Series) -> pd.Series:
@@ -244,7 +244,7 @@ def normalise_inspection(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]
     return frame, problems
 
 
-_ITEM_LIST = re.compile(r"\s*[;；、,，\n]+\s*")
+_ITEM_LIST = re.compile(r"\s*[;；、,，\n]+\s*|\s+/\s+")
 
 
 def failed_items_text(value: object) -> str | None:
@@ -279,6 +279,8 @@ _NUMBER = re.compile(
     r"\s*(?P<unit>[a-zA-Zμµ/%][\w/%μµ]*)?")
 _SUPERSCRIPT = str.maketrans({"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7",
                               "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+"})
+_PER_AREA = re.compile(r"(cm2|cm²|dm2|dm²|m2|m²|/件|/个|/片|/只|/张|/套|/副|/支|/双|/瓶)\b|(cm2|cm²|dm2|dm²)$", re.IGNORECASE)
+_AREA_UNIT = re.compile(r"((?:c|d)?m)2\b")
 _NO_LIMIT = {"", "/", "-", "—", "——", "--", "无", "n/a", "na", "不适用", "未规定", "\\"}
 _MUST_NOT = re.compile(r"(不得检出|不得使用|不得添加|不应检出|不得含有|禁止使用|阴性|^0/\d+\s*[gm][l]?$)")
 _UNIT_FACTORS = {  # to mg/kg (mass fractions; a litre taken as a kilogram, as the standards' tables do)
@@ -412,6 +414,9 @@ def normalise_food(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         if lim.unparseable:
             problems.append((i, "limit_value", f"unparseable limit '{limit_raw[i].strip()}'"))
         sent_unit = unit_raw[i] or res.unit or lim.unit
+        per_area = bool(_PER_AREA.search(sent_unit))
+        if per_area:  # a swab per 50 cm², a count per piece: not a mass fraction, never compared with one
+            ref_unit, known, sent_unit = None, False, _AREA_UNIT.sub(lambda m: m.group(1) + "²", sent_unit)
         unit = ref_unit or sent_unit or ""  # an item our tables lack, reported without a unit: as the lab wrote it
 
         def convert(amount: float | None, given: str, i=i, ref_unit=ref_unit, qualitative=qualitative) -> float | None:
@@ -443,7 +448,7 @@ def normalise_food(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
             problems.append((i, "result_value", f"unparseable result '{result_raw[i]}'"))
         limit = convert(lim.value, lim.unit or sent_unit) if not lim.must_not else 0.0
         category = frame.at[i, "food_category"]
-        if limit is None and (analyte, category) in limits.index:
+        if limit is None and not per_area and (analyte, category) in limits.index:
             limit = float(limits.loc[(analyte, category)]["limit_value"])
         if limit is None and known and analytes.at[analyte, "prohibited"] == "1":
             limit = 0.0  # a substance that must not be used: any amount detected exceeds
@@ -462,7 +467,9 @@ def normalise_food(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         exceeds.append(over)
         verdicts.append(said)
         conflicts.append(said is not None and (said == "不合格") != over)
-    frame["result_raw"] = result_raw.replace("", None)
+    # a row giving the lab's verdict but no result (an announcement naming the failed item only) keeps the verdict
+    no_result = (result_raw == "") & pd.Series([v is not None for v in verdicts], index=raw.index)
+    frame["result_raw"] = result_raw.where(~no_result, NOT_STATED).replace("", None)
     frame["result_value"] = pd.Series(values, index=raw.index, dtype="float64")
     frame["censored"] = censored
     frame["unit"] = units

@@ -444,6 +444,50 @@ def _check_unpacked_size(path: Path) -> None:
                            f"(at most {XLSX_MAX_EXPANDED_BYTES >> 20} MB, {XLSX_MAX_RATIO}x): refused unopened")
 
 
+_SAMPLE_KEYS = {"抽样编号", "样品编号"}
+
+
+def _key_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
+    """(index, header) of a sheet's first row with three or more filled cells."""
+    for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        if sum(1 for c in row if str(c).strip()) >= 3:
+            return i, [str(c) for c in row]
+    return None
+
+
+def joined_sheets(sheets: list[tuple[str, list[list[str]]]]) -> list[tuple[str, list[list[str]]]]:
+    """An upload template's samples sheet and items sheet (抽样单编号 on both, 检验项目 on one) read as one table:
+    each item row with its sample's columns. Other sheets pass unchanged; an item whose sample is not on the
+    samples sheet keeps blank sample columns (its row is then quarantined for what it lacks, never dropped)."""
+    from surveillance.ingest.layouts import canonical
+
+    def key_column(header: list[str]) -> int | None:
+        return next((n for n, h in enumerate(header) if canonical(header_key(h)) in _SAMPLE_KEYS), None)
+
+    heads = {n: _key_header(rows) for n, (_, rows) in enumerate(sheets)}
+    items = [n for n, h in heads.items() if h and key_column(h[1]) is not None
+             and any(canonical(header_key(c)) == "检验项目" for c in h[1])]
+    samples = [n for n, h in heads.items() if h and n not in items and key_column(h[1]) is not None]
+    if len(items) != 1 or len(samples) != 1:
+        return sheets
+    (i, (ih, iheader)), (j, (jh, jheader)) = (items[0], heads[items[0]]), (samples[0], heads[samples[0]])
+    ik, jk = key_column(iheader), key_column(jheader)
+    by_key: dict[str, list[str]] = {}
+    for row in sheets[j][1][jh + 1 :]:
+        if jk < len(row) and str(row[jk]).strip():
+            by_key.setdefault(str(row[jk]).strip(), row)
+    extra = [n for n in range(len(jheader)) if n != jk and jheader[n].strip()]
+    header = iheader + [jheader[n] for n in extra]
+    body = []
+    for row in sheets[i][1][ih + 1 :]:
+        row = list(row) + [""] * (len(iheader) - len(row))
+        sample = by_key.get(str(row[ik]).strip() if ik < len(row) else "", [])
+        body.append(row[: len(iheader)] + [sample[n] if n < len(sample) else "" for n in extra])
+    name = f"{sheets[j][0]}+{sheets[i][0]}"
+    rest = [sh for n, sh in enumerate(sheets) if n not in (i, j)]
+    return [(name, sheets[i][1][:ih] + [header] + body), *rest]
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
     """The named sheet, else the first with content."""
     return _read_sheets(path, sheet)[0][1]
@@ -493,7 +537,7 @@ def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: in
     """Every sheet that fits a layout (announcements put 不合格 and 合格 lists on two sheets of one workbook);
     the sheets that fit none are named in the result, and a workbook none of whose sheets fits is rejected."""
     matched, skipped, errors = [], [], []
-    for title, rows in _read_sheets(path, sheet):
+    for title, rows in joined_sheets(_read_sheets(path, sheet)):
         try:
             matched.append((title, rows, _match(rows, contract, layout)))
         except FileRejected as exc:

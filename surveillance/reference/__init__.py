@@ -184,7 +184,8 @@ def injury_code_table(field: str) -> tuple[dict[str, str], dict[str, str]]:
     labels: dict[str, str] = {}
     for row in rows.itertuples(index=False):
         for name in [row.label, *(row.aliases.split("|") if row.aliases else [])]:
-            labels.setdefault(unicodedata.normalize("NFKC", name).replace(" ", ""), row.label)
+            key = unicodedata.normalize("NFKC", name).replace(" ", "")
+            labels.setdefault(key.lower() if key.isascii() else key, row.label)  # English labels in any case
     return codes, labels
 
 
@@ -229,7 +230,38 @@ def region_from_text(text: str) -> str | None:
     pattern, codes = _address_pattern()
     found = [codes[m.group(0)] for m in pattern.finditer(value)]
     county = next((c for c in found if not c.endswith("00")), None)
-    return county or next(iter(found), None)
+    return county or next(iter(found), None) or _outside_at_start(value)
+
+
+@cache
+def _outside_names() -> list[tuple[str, str]]:
+    """Places a text may begin with: cities and counties outside Shaanxi (their province), and Shaanxi's cities and
+    counties by short name (西安, 凤翔: a company registered there is named so)."""
+    frame = _read("places_outside.csv")
+    pairs = list(zip(frame["name"], frame["province_code"], strict=True))
+    for row in regions().itertuples(index=False):
+        short = row.name.removesuffix("市").removesuffix("县").removesuffix("区")
+        if row.level != "province" and len(short) >= 2 and short != row.name:
+            pairs.append((short, row.code))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+_NOT_A_PLACE_AFTER = set("路街道巷弄里号大东西南北中")
+_COMPANY_FORMS = ("有限公司", "有限责任公司", "股份有限公司", "公司", "厂", "集团", "合作社")
+
+
+def _outside_at_start(value: str) -> str | None:
+    """The province of a city or county outside Shaanxi that a text begins with (佛山市顺德区…, 慈溪市…, a company
+    named 湖州永兴…有限公司): ``places_outside.csv``, names unique across provinces. A city's short name counts only at
+    the start of a company's name, and not before a street word (中山路 is a street, not 中山市)."""
+    for name, code in _outside_names():
+        if value.startswith(name):
+            short = not name.endswith(("市", "县", "区", "旗", "州", "盟"))
+            # a company is named 行政区划 + 字号 + 行业 + 组织形式: its first words are its registration place
+            if short and (value[len(name):len(name) + 1] in _NOT_A_PLACE_AFTER or not value.endswith(_COMPANY_FORMS)):
+                continue
+            return code
+    return None
 
 
 @cache

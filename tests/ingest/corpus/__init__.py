@@ -47,6 +47,7 @@ class Case:
     sender: str | None = None  # the folder it lands in (landing/SOURCE/DAY/SENDER/), when the case needs one
     encoding: str = "utf-8-sig"  # for .csv files
     notes: str = ""  # what the layout does that is hard to read
+    notes_expected_if_dated: list[dict] = field(default_factory=list)  # what undated rows would say (kept for reference)
 
     def write(self, folder: Path) -> Path:
         """The file, in ``folder`` (or ``folder/SENDER/``)."""
