@@ -428,6 +428,21 @@ def cmd_layouts(args: argparse.Namespace) -> int:
     if args.layouts_command in (None, "list"):
         print("\n".join(listing()))
         return 0
+    if args.layouts_command == "draft":
+        from surveillance.ingest.layout_draft import draft
+        from surveillance.ingest.readers import FileRejected
+
+        try:
+            text = draft(Path(args.path), args.source, args.sheet)
+        except (FileRejected, OSError, ValueError) as exc:
+            print(f"error: {args.path}: {exc}", file=sys.stderr)
+            return 2
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"wrote {args.output}: answer its QUESTIONs, then put it in the folder SURVEILLANCE_LAYOUTS names")
+        else:
+            print(text, end="")
+        return 0
     failed = 0
     for path in args.paths:
         report = check(Path(path), args.source, args.layout, args.sheet)
@@ -492,6 +507,14 @@ def build_parser() -> argparse.ArgumentParser:
     lc.add_argument("--source", choices=SOURCES, help="only this source's layouts (default: any)")
     lc.add_argument("--layout", help="check against this layout only")
     lc.add_argument("--sheet", help="XLSX: this sheet instead of the first")
+    ld = lays.add_parser("draft", help="write a sender profile (TOML) for a file the ingest cannot read yet",
+                         description="The profile holds the mapping inferred for each column (with its score and sample "
+                                     "values), the nearest shipped layout whose rules it extends, and the questions left "
+                                     "open. Answer them, then put the file in the folder SURVEILLANCE_LAYOUTS names.")
+    ld.add_argument("path", metavar="FILE")
+    ld.add_argument("--source", required=True, choices=SOURCES)
+    ld.add_argument("--sheet", help="XLSX: this sheet instead of the first")
+    ld.add_argument("-o", "--output", help="write the profile here (default: print it)")
     lay.set_defaults(func=cmd_layouts)
 
     for name, func, text in (("detect", cmd_detect, "run the detectors for a day"),

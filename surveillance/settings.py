@@ -31,6 +31,7 @@ class Settings:
     quiet_periods: int = 2  # weeks without a signal before its episode is resolved (SURVEILLANCE_QUIET_PERIODS)
     hospitals_file: Path = PROJECT_ROOT / "config" / "sentinel_hospitals.csv"  # SURVEILLANCE_HOSPITALS
     base_url: str = ""  # the web console's address as agencies reach it (SURVEILLANCE_BASE_URL); digests link to it
+    layouts_dir: Path | None = None  # the operators' own sender profiles (SURVEILLANCE_LAYOUTS), beside the shipped ones
 
     @property
     def landing(self) -> Path:
@@ -89,7 +90,13 @@ def load_settings() -> Settings:
     quiet = int(os.environ.get("SURVEILLANCE_QUIET_PERIODS", "2"))
     base_url = os.environ.get("SURVEILLANCE_BASE_URL", "").strip().rstrip("/")
     return Settings(home=home, db_url=db_url, contacts_file=contacts, pii_salt=salt, mail_from=mail_from,
-                    quiet_periods=quiet, hospitals_file=hospitals_path(), base_url=base_url)
+                    quiet_periods=quiet, hospitals_file=hospitals_path(), base_url=base_url, layouts_dir=layouts_path())
+
+
+def layouts_path() -> Path | None:
+    """A folder of the operators' own sender profiles (``surveillance layouts draft`` writes one to start from)."""
+    value = os.environ.get("SURVEILLANCE_LAYOUTS", "").strip()
+    return Path(value) if value else None
 
 
 def hospitals_path() -> Path:

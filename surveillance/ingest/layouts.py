@@ -55,6 +55,7 @@ class Layout:
     provenance: str = ""
     url: str = ""
     native: bool = False
+    own: dict[str, int] = field(default_factory=dict)  # field -> how many of its names are the profile's own (the rest shared)
 
     @property
     def contract(self) -> Contract:
@@ -74,16 +75,18 @@ class Layout:
         return _meanings(self)
 
     def read_header(self, column: object) -> tuple[str, int, int] | None:
-        """(field, score, rank) of a raw header: score 3 an exact alias, 2 the alias without its unit suffix,
-        1 the same meaning in other words (``canonical``); rank orders the field's aliases (0 first)."""
+        """(field, score, rank) of a raw header: score 4 one of the profile's own names for the field, 3 the same
+        without its unit suffix, 2 a name the field goes by in other senders' files (``field_headers.csv``), 1 the
+        same meaning in other words (``canonical``); rank orders the field's names (0 first)."""
         exact, loose = self.aliases()
         key = header_key(column)
         if not key:
             return None
-        for table, score in ((exact, 3), (loose, 2)):
-            name = table.get(key if score == 3 else strip_unit(key))
+        for table, score in ((exact, 4), (loose, 3)):
+            name = table.get(key if score == 4 else strip_unit(key))
             if name:
-                return name, score, _rank(self, name, key)
+                rank = _rank(self, name, key)
+                return name, score if rank <= self.own.get(name, rank) else 2, rank
         hit = self.meanings().get(canonical(key))
         if hit:
             return hit[0], 1, hit[1]
@@ -200,12 +203,23 @@ def native_layout(contract: Contract) -> Layout:
                   provenance="The project's own data contract (surveillance/ingest/contract.py).")
 
 
-def _profile(path: Path) -> Layout:
+def _profile(path: Path, shipped: dict[str, dict] | None = None) -> Layout:
     from surveillance import reference
 
-    spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"sender profile {path}: {exc}") from None
+    if spec.get("extends"):  # an operator's profile: a shipped layout's rules, with this file's headers first
+        base = (shipped or {}).get(spec["extends"])
+        if base is None:
+            raise ValueError(f"sender profile {path}: extends unknown layout {spec['extends']!r}")
+        fields = {k: [*spec.get("fields", {}).get(k, []), *v] for k, v in base["fields"].items()}
+        fields.update({k: v for k, v in spec.get("fields", {}).items() if k not in fields})
+        spec = {**base, **{k: v for k, v in spec.items() if k != "extends"}, "fields": fields}
     shared = reference.field_headers(spec["source"])
     # the profile's own headers first (they win a tie), then what the field goes by in other senders' files
+    own = {k: len(v) for k, v in spec["fields"].items()}
     fields = {k: tuple(dict.fromkeys((*v, *shared.get(k, ())))) for k, v in spec["fields"].items()}
     unknown = set(spec["required"]) - set(fields)
     if unknown:
@@ -213,14 +227,27 @@ def _profile(path: Path) -> Layout:
     return Layout(name=spec["name"], source=spec["source"], title=spec["title"], fields=fields,
                   required=tuple(spec["required"]), codes={k: {str(c): str(v) for c, v in t.items()} for k, t in spec.get("codes", {}).items()},
                   derive=spec.get("derive", {}), defaults=spec.get("defaults", {}), fold=spec.get("fold"),
-                  explode=spec.get("explode"), provenance=spec.get("provenance", ""), url=spec.get("url", ""))
+                  explode=spec.get("explode"), provenance=spec.get("provenance", ""), url=spec.get("url", ""), own=own)
+
+
+def all_layouts() -> tuple[Layout, ...]:
+    """The native layouts, every profile in ``profiles/`` (by file name), then the operators' own
+    (``SURVEILLANCE_LAYOUTS``: a folder of profiles, each may ``extends`` a shipped one)."""
+    from surveillance.settings import layouts_path
+
+    return _layouts(layouts_path())
 
 
 @cache
-def all_layouts() -> tuple[Layout, ...]:
-    """The native layouts, then every profile in ``profiles/`` (by file name)."""
+def _layouts(extra: Path | None) -> tuple[Layout, ...]:
     natives = tuple(native_layout(c) for c in CONTRACTS.values())
-    return natives + tuple(_profile(p) for p in sorted(PROFILES.glob("*.toml")))
+    shipped_paths = sorted(PROFILES.glob("*.toml"))
+    specs = {}
+    for p in shipped_paths:
+        spec = tomllib.loads(p.read_text(encoding="utf-8"))
+        specs[spec["name"]] = spec
+    own = sorted(extra.glob("*.toml")) if extra is not None and extra.is_dir() else []
+    return natives + tuple(_profile(p) for p in shipped_paths) + tuple(_profile(p, specs) for p in own)
 
 
 def layouts_for(source: str) -> list[Layout]:
@@ -246,6 +273,17 @@ class Match:
     @property
     def missing(self) -> list[str]:
         return self.layout.missing(self.mapping)
+
+
+# Headers of results, limits and verdicts: a column like these that no field read could hold a failure, and a
+# file is never loaded past one (read by meaning: canonical() first)
+_RESULT_LIKE = re.compile(r"结果|结论|判定|限量|标准值|允许限|检出|不合格|不符合|超标|实测|含量|result|verdict|limit|conclusion|"
+                          r"nonconform|qualified", re.IGNORECASE)
+
+
+def result_like(columns: list[str]) -> list[str]:
+    """The headers among ``columns`` that read like results, limits or verdicts."""
+    return [c for c in columns if str(c).strip() and _RESULT_LIKE.search(canonical(header_key(c)) + header_key(c))]
 
 
 class Unreadable(Exception):

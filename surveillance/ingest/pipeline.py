@@ -60,6 +60,7 @@ class IngestResult:
     rows_expanded: int = 0  # of rows_read: records added by splitting a line that names several items
     not_in_reference: dict[str, int] = field(default_factory=dict)  # column -> loaded rows with a value our tables lack
     skipped: list[str] = field(default_factory=list)  # parts of the file not read, and why (a sheet fitting no layout)
+    unread_columns: list[str] = field(default_factory=list)  # columns no layout field read (kept as extra)
     revised_days: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage: read, normalise, validate, load
 
@@ -83,6 +84,8 @@ class IngestResult:
             note += f" ({', '.join(shaped)})"
         if self.skipped:
             note += "; " + "; ".join(self.skipped)
+        if self.unread_columns:
+            note += "; columns not read (kept as extra): " + "、".join(one_line(c, 40) for c in self.unread_columns[:12])
         if self.not_in_reference:
             note += "; not in reference: " + ", ".join(f"{c} {n}" for c, n in sorted(self.not_in_reference.items()))
         return (f"accepted {one_line(self.file)}: read {self.rows_read} = loaded {self.rows_loaded}"
@@ -347,6 +350,7 @@ def _ingest_new(engine: Engine, path: Path, source: str, salt: str, today: date,
         result.encoding = raw.encoding
         result.layout = raw.layout.name if raw.layout else None
         result.skipped = list(raw.skipped)
+        result.unread_columns = [str(c) for c in raw.extra_columns if str(c).strip() and not str(c).startswith("column_")]
         _load_file(raw, contract, path, digest, salt, day, sheet, validator, writer, result, progress)
     except Exception as exc:
         # anything the file's content can provoke rejects this file alone, in one line, and the run goes on;
@@ -359,7 +363,7 @@ def _ingest_new(engine: Engine, path: Path, source: str, salt: str, today: date,
         result.error = one_line(exc)
         result.rows_read = result.rows_loaded = result.rows_quarantined = result.rows_duplicate = result.rows_updated = 0
         result.rows_expanded = result.lines_folded = result.lines_notes = 0
-        result.revised_days, result.not_in_reference = [], {}
+        result.revised_days, result.not_in_reference, result.unread_columns = [], {}, []
         result.batch_id = _record_rejection(engine, path, source, digest, result.error, day)
         return result
     finally:
@@ -397,7 +401,8 @@ def _load_file(raw, contract: Contract, path: Path, digest: str, salt: str, day:
 
     batch_id = writer.begin(dict(source=contract.source, file_name=path.name, file_path=str(path), content_hash=digest,
                                  status="accepted", encoding=raw.encoding, ingested_at=now, run_day=day, sheet=sheet,
-                                 layout=result.layout, sender=result.sender))
+                                 layout=result.layout, sender=result.sender,
+                                 unread_columns=json.dumps(result.unread_columns, ensure_ascii=False) if result.unread_columns else None))
     hospital = result.sender if result.sender and result.sender in _hospital_codes(contract.source) else None
     try:
         for n, chunk in enumerate(raw.chunks(), 1):

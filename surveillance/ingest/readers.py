@@ -21,7 +21,8 @@ import pandas as pd
 from surveillance.ingest.contract import Contract
 from surveillance.ingest.derive import apply_layout
 from surveillance.ingest.hospitals import RegistryError
-from surveillance.ingest.layouts import Layout, Match, NoLayout, Unreadable, header_key, recognise, strip_unit
+from surveillance.ingest.layouts import Layout, Match, NoLayout, Unreadable, header_key, recognise, result_like, strip_unit
+from surveillance.safe_text import one_line
 
 TEXT_ENCODINGS_ACCEPTED = {"utf_8", "gb18030", "gbk", "gb2312", "big5", "utf_16", "utf_16_le", "utf_16_be"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -177,6 +178,13 @@ def _match(rows: list[list[str]], contract: Contract, layout: str | None) -> Mat
     except (NoLayout, KeyError) as exc:
         raise FileRejected(str(exc).strip("'\"")) from None
     _check_repeated_fields(list(match.header) or rows[match.row], match.layout)
+    if contract.source != "injury" and not match.layout.native:
+        unread = result_like(match.unknown)
+        if unread:
+            raise FileRejected(f"column{'s' if len(unread) > 1 else ''} {'、'.join(repr(one_line(c)) for c in unread)} "
+                               f"read{'' if len(unread) > 1 else 's'} like results, limits or verdicts but no field of layout "
+                               f"{match.layout.name} reads {'them' if len(unread) > 1 else 'it'}: refused rather than loaded "
+                               "without it (a profile can name it: surveillance layouts draft)")
     return match
 
 
@@ -192,7 +200,9 @@ def _check_repeated_fields(header: list[str], layout: Layout) -> None:
     repeated = {}
     for name, claims in given.items():
         best = max(claims, key=lambda c: (c[0], -c[1]))
-        tied = [c[2] for c in claims if (c[0], c[1]) == best[:2]]
+        # two of the field's own names (report_id and 报告卡编号) is the sender's question; read by meaning, the
+        # field's preferred name wins
+        tied = [c[2] for c in claims if c[0] == best[0] and (best[0] == 4 or c[1] == best[1])]
         if len(tied) > 1:
             repeated[name] = tied
     if repeated:

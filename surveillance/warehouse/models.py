@@ -50,6 +50,7 @@ class IngestBatch(Base):
     sheet: Mapped[str | None] = mapped_column(String(200), nullable=True)
     layout: Mapped[str | None] = mapped_column(String(60), nullable=True)  # the sender layout it was read with
     sender: Mapped[str | None] = mapped_column(String(120), nullable=True)  # who sent it: only they correct its records
+    unread_columns: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list: columns no layout field read
 
 
 class QuarantinedRow(Base):
