@@ -189,21 +189,35 @@ def _sender_hospital(frame: pd.DataFrame, spec: dict, layout: Layout, target: st
 
 def _region_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
                       derived: pd.Series) -> pd.Series:
-    """The division named by the first of ``from`` that names one (addresses, '省 市 县', names, codes)."""
+    """The division named by the first of ``from`` that names one (addresses, '省 市 县', names, codes); a city
+    (a company named 铜川…) gives way to a county of that city that a later one names (企业所在地 铜川市耀州区)."""
     out = pd.Series("", index=frame.index, dtype=object)
+    city_of = reference.jurisdiction_of()
     n = -1
     for names in spec["from"]:
         parts = [c for c in ([names] if isinstance(names, str) else names) if c in frame.columns]
         if not parts:
             continue
         n += 1
-        todo = out == ""
+        coarse = out.str.endswith("00") & out.str.startswith("61") & (out != "")  # a Shaanxi city, no county yet
+        todo = (out == "") | coarse
+        if not todo.any():
+            break
         text = frame.loc[todo, parts[0]].astype(str)
         for c in parts[1:]:  # 省 / 市 / 县 in their own columns read as one place
             text = text + frame.loc[todo, c].astype(str)
-        out[todo] = text.map(lambda v: reference.region_from_text(v) or "")
-        if n:
-            _note(derived, todo & (out != ""), target, "、".join(layout.label(c) for c in parts))
+        found = text.map(lambda v: reference.region_from_text(v) or "")
+        for i, code in found.items():
+            if not code:
+                continue
+            if out[i] == "":
+                out[i] = code
+            elif not code.endswith("00") and city_of.get(code) == city_of.get(out[i], out[i]):
+                out[i] = code  # the county of the city already named
+            else:
+                continue
+            if n:
+                derived[i] = {**(derived[i] or {}), target: "、".join(layout.label(c) for c in parts)}
     return out
 
 
