@@ -39,9 +39,15 @@ _NUMBERS = re.compile(
 
 
 def is_personal_header(column: object) -> bool:
-    """A column that names a person, a phone or an identity document (not a product's or a company's name)."""
+    """A column that names a person, a phone or an identity document (not a product's or a company's name), in
+    Chinese, English or pinyin (``xm``, ``sfzh``, ``lxdh``: read through the header vocabulary)."""
+    from surveillance.ingest.layouts import canonical, header_key
+
     key = re.sub(r"[\s_\-.:：()（）]", "", str(column)).lower()
-    return bool(key) and bool(_PERSON_HEADER.search(key)) and not _THING_HEADER.search(key)
+    if not key:
+        return False
+    meaning = canonical(header_key(column)) if key.isascii() else key
+    return any(bool(_PERSON_HEADER.search(k)) and not _THING_HEADER.search(k) for k in (key, meaning))
 
 
 def redact_value(text: str) -> str:
@@ -122,7 +128,15 @@ ADDRESS_PART_HEADER = re.compile(
     r"|^(province|city|county|district|town|township|street|village|community|houseno|housenumber|addressline\d?)$",
     re.IGNORECASE)
 # values that name a place below the county: a column of them is an address part, whatever its header
+_SNIFF_ROWS = 500  # values looked at per column: enough to tell an address column, cheap on a million rows
 _SUB_COUNTY = re.compile(r"(?:村|社区|居委会|村民组|小区|街道|\d+号|\d+室|\d+栋|\d+单元|组)$")
+
+
+def _meaning(column: object) -> str:
+    from surveillance.ingest.layouts import canonical, header_key
+
+    key = header_key(column)
+    return canonical(key) if key.isascii() else ""
 
 
 def address_columns(columns: list[str], frame: pd.DataFrame | None = None) -> list[str]:
@@ -131,10 +145,11 @@ def address_columns(columns: list[str], frame: pd.DataFrame | None = None) -> li
     found = []
     for c in columns:
         key = re.sub(r"[\s()（）]", lambda m: "" if m.group(0).isspace() else "(" if m.group(0) in "(（" else ")", str(c))
-        if c == "address" or ADDRESS_HEADER.search(key) or ADDRESS_PART_HEADER.match(key):
+        meaning = _meaning(c)
+        if c == "address" or ADDRESS_HEADER.search(key) or ADDRESS_PART_HEADER.match(key) or ADDRESS_HEADER.search(meaning):
             found.append(c)
         elif frame is not None and c in frame.columns:
-            values = frame[c].astype(str).str.strip()
+            values = pd.Series(frame[c].head(_SNIFF_ROWS).astype(str).str.strip().unique())
             values = values[values != ""]
             if len(values) and values.str.contains(_SUB_COUNTY).mean() > 0.5 and not values.str.fullmatch(r"[\d\s\-]+").any():
                 found.append(c)
@@ -159,7 +174,8 @@ def scrub(raw: pd.DataFrame, salt: str, coded: tuple[str, ...] = (), personal: b
     (``personal``), every address column is reduced to the county it names and dropped."""
     present = [c for c in PERSONAL_COLUMNS if c in raw.columns]
     by_header = [c for c in raw.columns if c not in present and c not in contract_columns and is_personal_header(c)]
-    addresses = [c for c in address_columns(list(raw.columns), raw) if c not in contract_columns] if personal else []
+    others = [c for c in raw.columns if c not in contract_columns]
+    addresses = address_columns(others, raw) if personal else []
     out = raw.drop(columns=list(dict.fromkeys(present + by_header + addresses)))
     if addresses:
         out[PATIENT_REGION] = _patient_region(raw, addresses)

@@ -68,8 +68,10 @@ def test_a_pass_list_says_so_and_a_row_naming_a_failure_in_it_is_quarantined(eng
 def test_banned_substances_with_a_detection_limit_are_kept_as_exceedances(engine, tmp_path: Path) -> None:
     header = ["抽样单编号", "样品名称", "食品大类", "检验项目", "检验结果", "结果单位", "结果判定", "最大允许限", "方法检出限",
               "被抽样单位名称", "抽检场所所在地", "抽样日期"]
-    rows = [["S1", "鸡肉", "食用农产品", "氯霉素", "0.52", "μg/kg", "不合格项", "不得检出", "0.1", "某某鲜禽店", "陕西省 西安市 未央区", "2026-11-10"],
-            ["S2", "面包", "糕点", "糖精钠(以糖精计)", "0.08", "g/kg", "不合格项", "不得使用", "0.005", "某某购物广场", "陕西省 宝鸡市 渭滨区", "2026-11-10"]]
+    rows = [["S1", "鸡肉", "食用农产品", "氯霉素", "0.52", "μg/kg", "不合格项", "不得检出", "0.1", "某某鲜禽店",
+             "陕西省 西安市 未央区", "2026-11-10"],
+            ["S2", "面包", "糕点", "糖精钠(以糖精计)", "0.08", "g/kg", "不合格项", "不得使用", "0.005", "某某购物广场",
+             "陕西省 宝鸡市 渭滨区", "2026-11-10"]]
     result = ingest_file(engine, write_csv_quoted(tmp_path / "export.csv", header, rows), "food", "salt", TODAY)
     assert (result.status, result.rows_loaded, result.rows_quarantined) == ("accepted", 2, 0), result.error
     for row in _food(engine).values():
@@ -81,8 +83,10 @@ def test_one_failed_item_per_row_under_merged_sample_cells_folds_into_its_sample
     header = ["序号", "标称生产企业名称", "被抽样单位名称", "被抽样单位地址", "食品名称", "分类", "不合格项目", "检验结果", "标准值", "公告日期"]
     rows = [["1", "某油脂公司", "某某粮油店", "宝鸡市渭滨区经二路3号", "花生油", "食用油", "黄曲霉毒素B1", "35μg/kg", "≤20μg/kg", "2026-11-10"],
             ["", "", "", "", "", "", "苯并[a]芘", "15μg/kg", "≤10μg/kg", ""],
-            ["2", "某面粉厂", "某某超市", "宝鸡市金台区东风路5号", "小麦粉", "粮食加工品", "脱氧雪腐镰刀菌烯醇", "1500μg/kg", "≤1000μg/kg", "2026-11-10"]]
-    path = write_xlsx(tmp_path / "不合格产品信息.xlsx", [["食品安全监督抽检不合格产品信息"]], header, rows, merges=["A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:F4", "J3:J4"])
+            ["2", "某面粉厂", "某某超市", "宝鸡市金台区东风路5号", "小麦粉", "粮食加工品", "脱氧雪腐镰刀菌烯醇", "1500μg/kg",
+             "≤1000μg/kg", "2026-11-10"]]
+    merged = [f"{c}3:{c}4" for c in "ABCDEFJ"]  # the sample's cells span its two failed items
+    path = write_xlsx(tmp_path / "不合格产品信息.xlsx", [["食品安全监督抽检不合格产品信息"]], header, rows, merges=merged)
     result = ingest_file(engine, path, "food", "salt", TODAY)
     assert (result.status, result.rows_read, result.rows_loaded, result.lines_folded) == ("accepted", 3, 3, 1), result.error
     oil = [r for (food, _), r in _food(engine).items() if food == "花生油"]
