@@ -447,7 +447,7 @@ def cmd_layouts(args: argparse.Namespace) -> int:
     for path in args.paths:
         report = check(Path(path), args.source, args.layout, args.sheet)
         print("\n".join(report.lines()))
-        failed += bool(report.error or report.missing)
+        failed += bool(report.error or report.missing or report.refused)
     return 2 if failed else 0
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from surveillance.ingest.contract import CONTRACTS
-from surveillance.ingest.layouts import Layout, NoLayout, all_layouts, recognise
+from surveillance.ingest.layouts import Layout, NoLayout, all_layouts, recognise, result_like
 from surveillance.ingest.readers import FileRejected, header_rows
 
 
@@ -21,7 +21,9 @@ class LayoutReport:
     given: dict[str, str] = field(default_factory=dict)  # contract field -> the file's header
     derived: dict[str, str] = field(default_factory=dict)  # contract field -> how
     missing: list[str] = field(default_factory=list)  # required contract fields neither given nor derived
-    kept_as_extra: list[str] = field(default_factory=list)  # the file's headers outside the contract
+    kept_as_extra: list[str] = field(default_factory=list)  # the file's headers outside the contract the layout reads
+    not_understood: list[str] = field(default_factory=list)  # headers no field of the layout reads (named per batch)
+    refused: str | None = None  # why the ingest would refuse the file although a layout fits
     error: str | None = None
 
     def lines(self) -> list[str]:
@@ -33,6 +35,10 @@ class LayoutReport:
         out += [f"  missing  {f}" for f in self.missing]
         if self.kept_as_extra:
             out.append("  kept as extra: " + "、".join(self.kept_as_extra))
+        if self.not_understood:
+            out.append("  not understood (kept as extra): " + "、".join(self.not_understood))
+        if self.refused:
+            out.append(f"  REFUSED: {self.refused}")
         return out
 
 
@@ -82,7 +88,12 @@ def check(path: Path, source: str | None = None, layout: str | None = None, shee
             report.derived.update({lay.explode[k]: f"split from {lay.label(lay.explode['field'])}" for k in ("item", "result", "limit")})
         report.derived.update({f: f"default '{v}' when absent" for f, v in lay.defaults.items() if f not in report.derived})
         report.missing = [f for f in contract.required if f not in report.given and f not in report.derived]
-        report.kept_as_extra = [_flat(h) for h, f in match.mapping.items() if f not in own] + [_flat(u) for u in match.unknown if u.strip()]
+        report.kept_as_extra = [_flat(h) for h, f in match.mapping.items() if f not in own]
+        report.not_understood = [_flat(u) for u in match.unknown if u.strip()]
+        unread = result_like(match.unknown) if src != "injury" and not lay.native else []
+        if unread:
+            report.refused = (f"{'、'.join(_flat(c) for c in unread)} read like results, limits or verdicts and no field "
+                              "reads them (surveillance layouts draft)")
         return report
     report.error = errors[0] if len(errors) == 1 else "; ".join(errors)
     return report

@@ -348,12 +348,39 @@ def _best_row(rows: list[list[str]], layout: Layout) -> Match | None:
                 candidates.append((joined, 2))
         for header, depth in candidates:
             mapping, unknown = layout.map_headers([c for c in header if c.strip()])
+            mapping, unknown = sniffed(mapping, unknown, header, rows[i + depth : i + depth + 20])
             match = Match(layout, i, mapping, unknown, tuple(header), depth)
             if best is None or _score(match) > _score(best):
                 best = match
         if best is not None and best.row == i and not best.missing:
             return best
     return best
+
+
+_VERDICT_FIELDS = {"verdict_text", "verdict_given", "sender_verdict"}
+_DATE_FIELDS = {"sampling_date_given", "announcement_date", "card_date", "injury_date", "visit_date_given", "sampling_date",
+                "visit_date"}
+_DATE_VALUE = re.compile(r"(19|20)\d{2}\s*[-/.年]?\s*\d{1,2}|^\d{5}(\.0+)?$")
+
+
+def sniffed(mapping: dict[str, str], unknown: list[str], header: list[str], body: list[list[str]]) -> tuple[dict, list]:
+    """A match the column's values contradict is no match: a 'verdict' column of measurements (28.6km/h), a 'date'
+    column without dates. The column is then not understood (and, reading like a result, refuses the file)."""
+    from surveillance import reference
+
+    position = {str(h): n for n, h in enumerate(header)}
+    out = dict(mapping)
+    for col, name in mapping.items():
+        if name not in _VERDICT_FIELDS | _DATE_FIELDS or col not in position:
+            continue
+        values = [str(r[position[col]]).strip() for r in body if position[col] < len(r)]
+        values = [v for v in values if v and v not in ("/", "-", "—")]
+        if len(values) < 2:
+            continue
+        fits = sum(1 for v in values if (reference.verdict_of(v) if name in _VERDICT_FIELDS else _DATE_VALUE.search(v)))
+        if fits * 2 < len(values):
+            del out[col]
+    return out, [c for c in (*unknown, *(c for c in mapping if c not in out))]
 
 
 def _score(match: Match) -> tuple[int, int]:

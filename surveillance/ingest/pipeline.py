@@ -24,7 +24,8 @@ from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from surveillance.ingest import pii
-from surveillance.ingest.contract import CONTRACTS, Contract
+from surveillance.ingest.contract import CONTRACTS, NOT_STATED, Contract
+from surveillance.ingest.derive import DERIVED
 from surveillance.ingest.hashing import row_hashes
 from surveillance.ingest.load import LoadCounts, key_text
 from surveillance.ingest.normalise import normalise, per_unique
@@ -59,6 +60,8 @@ class IngestResult:
     lines_notes: int = 0  # footnote and title lines below or inside the table (not rows)
     rows_expanded: int = 0  # of rows_read: records added by splitting a line that names several items
     not_in_reference: dict[str, int] = field(default_factory=dict)  # column -> loaded rows with a value our tables lack
+    derived: dict[str, int] = field(default_factory=dict)  # field -> loaded rows whose value a layout rule derived
+    not_stated: dict[str, int] = field(default_factory=dict)  # field -> loaded rows that load it as 未注明
     skipped: list[str] = field(default_factory=list)  # parts of the file not read, and why (a sheet fitting no layout)
     unread_columns: list[str] = field(default_factory=list)  # columns no layout field read (kept as extra)
     revised_days: list[str] = field(default_factory=list)
@@ -88,6 +91,10 @@ class IngestResult:
             note += "; columns not read (kept as extra): " + "、".join(one_line(c, 40) for c in self.unread_columns[:12])
         if self.not_in_reference:
             note += "; not in reference: " + ", ".join(f"{c} {n}" for c, n in sorted(self.not_in_reference.items()))
+        if self.derived:
+            note += "; derived: " + ", ".join(f"{c} {n}" for c, n in sorted(self.derived.items()))
+        if self.not_stated:
+            note += "; 未注明: " + ", ".join(f"{c} {n}" for c, n in sorted(self.not_stated.items()))
         return (f"accepted {one_line(self.file)}: read {self.rows_read} = loaded {self.rows_loaded}"
                 f" + quarantined {self.rows_quarantined} + duplicate {self.rows_duplicate}{note}")
 
@@ -126,6 +133,8 @@ class ChunkOutcome:
     quarantine: list[dict]
     duplicates: int
     not_in_reference: dict[str, int] = field(default_factory=dict)
+    derived: dict[str, int] = field(default_factory=dict)
+    not_stated: dict[str, int] = field(default_factory=dict)
 
 
 class StageClock:
@@ -196,7 +205,24 @@ def split_chunk(contract: Contract, chunk: RawChunk, salt: str, validator: RowVa
     quarantine += [_invalid_line(line, contract) for line in chunk.invalid]
     good = frame[~exact_dup & ~frame.index.isin(bad)]
     clock.lap("normalise")
-    return ChunkOutcome(good, quarantine, int(exact_dup.sum()), not_in_reference(contract, good))
+    derived, not_stated = derivations(raw.loc[good.index] if DERIVED in raw.columns else None)
+    return ChunkOutcome(good, quarantine, int(exact_dup.sum()), not_in_reference(contract, good), derived, not_stated)
+
+
+def derivations(raw: pd.DataFrame | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Per field, the loaded rows whose value a layout rule derived, and those loaded as 未注明."""
+    if raw is None or DERIVED not in raw.columns:
+        return {}, {}
+    derived: Counter = Counter()
+    unstated: Counter = Counter()
+    for text, n in raw[DERIVED].value_counts().items():
+        if not text:
+            continue
+        for name, how in json.loads(text).items():
+            derived[name] += n
+            if NOT_STATED in str(how):
+                unstated[name] += n
+    return dict(derived), dict(unstated)
 
 
 def _foreign_cards(frame: pd.DataFrame, hospital: str | None) -> list[tuple[int, str, str]]:
@@ -364,6 +390,7 @@ def _ingest_new(engine: Engine, path: Path, source: str, salt: str, today: date,
         result.rows_read = result.rows_loaded = result.rows_quarantined = result.rows_duplicate = result.rows_updated = 0
         result.rows_expanded = result.lines_folded = result.lines_notes = 0
         result.revised_days, result.not_in_reference, result.unread_columns = [], {}, []
+        result.derived, result.not_stated = {}, {}
         result.batch_id = _record_rejection(engine, path, source, digest, result.error, day)
         return result
     finally:
@@ -413,8 +440,10 @@ def _load_file(raw, contract: Contract, path: Path, digest: str, salt: str, day:
             result.rows_expanded += chunk.expanded
             result.lines_folded += chunk.folded
             result.lines_notes += chunk.notes
-            for col, k in outcome.not_in_reference.items():
-                result.not_in_reference[col] = result.not_in_reference.get(col, 0) + k
+            for total, part in ((result.not_in_reference, outcome.not_in_reference), (result.derived, outcome.derived),
+                                (result.not_stated, outcome.not_stated)):
+                for col, k in part.items():
+                    total[col] = total.get(col, 0) + k
             collect()
             writer.submit(batch_id, ChunkWrite(contract.source, outcome.good, outcome.quarantine))
         collect()

@@ -60,6 +60,7 @@ def test_a_pass_list_says_so_and_a_row_naming_a_failure_in_it_is_quarantined(eng
     rows = [["1", "某某超市", "西安市碑林区南大街1号", "挂面", "粮食加工品", "2026-11-10"]]
     result = ingest_file(engine, write_csv_quoted(tmp_path / "合格产品信息.csv", header, rows), "food", "salt", TODAY)
     assert (result.status, result.rows_loaded) == ("accepted", 1)
+    assert result.derived["sender_verdict"] == 1 and "derived: " in result.line(), result.line()
     (row,) = _food(engine).values()
     assert (row.analyte, row.sender_verdict, json.loads(json.loads(row.extra)["_derived"])["sender_verdict"]) == \
         ("ALL", "合格", "由文件名判断")
@@ -104,6 +105,16 @@ def test_a_two_row_header_gives_the_county_and_retail_names_give_the_stage(engin
     got = {food: r for (food, _), r in _food(engine).items()}
     assert (got["豇豆"].region_code, got["豇豆"].sampling_stage) == ("610118", "流通")
     assert (got["鲈鱼"].region_code, got["鲈鱼"].sampling_stage) == ("610725", "流通")
+
+
+def test_a_verdict_column_holding_measurements_is_not_read_as_verdicts(engine, tmp_path: Path) -> None:
+    """Values are sniffed: a 结论 column of measured values is no verdict column, and unread it refuses the file."""
+    header = ["序号", "企业名称", "所在地", "产品名称", "结论", "承检机构"]
+    rows = [["1", "某电器有限公司", "西安市雁塔区", "电热水壶", "28.6km/h", "某检验院"],
+            ["2", "某车业有限公司", "西安市未央区", "电动自行车", "2.46A", "某检验院"]]
+    path = write_xlsx(tmp_path / "抽查结果（2026年11月10日）.xlsx", [["监督抽查结果"]], header, rows)
+    result = ingest_file(engine, path, "inspection", "salt", TODAY)
+    assert result.status == "rejected" and "'结论'" in result.error, result.error
 
 
 def test_a_swab_per_area_keeps_its_unit_and_the_maker_is_never_the_seller(engine, tmp_path: Path) -> None:
