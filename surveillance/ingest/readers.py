@@ -27,6 +27,7 @@ from surveillance.safe_text import one_line
 TEXT_ENCODINGS_ACCEPTED = {"utf_8", "gb18030", "gbk", "gb2312", "big5", "utf_16", "utf_16_le", "utf_16_be"}
 CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+XLS_SUFFIXES = {".xls"}  # the older binary workbooks many bureaus still publish
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CHUNK_ROWS = 120_000  # rows handed to normalising, GX and the writer at a time
 BLOCK_BYTES = 1 << 23  # bytes pyarrow parses at a time (several blocks make a chunk)
@@ -401,10 +402,63 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _read_xls_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
+    """An .xls workbook's sheets as text (xlrd: values as Excel stored them; dates as ISO date-times)."""
+    import xlrd
+
+    if path.stat().st_size > XLSX_MAX_EXPANDED_BYTES:
+        raise FileRejected(f"workbook is larger than {XLSX_MAX_EXPANDED_BYTES >> 20} MB: send large exports as CSV")
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:  # xlrd raises many types for files that are not .xls
+        raise FileRejected(f"not a readable XLS workbook ({type(exc).__name__})") from None
+    try:
+        names = book.sheet_names()
+        if sheet is not None and sheet not in names:
+            raise FileRejected(f"workbook has no sheet named '{sheet}' (sheets: {', '.join(names)})")
+        sheets, total = [], 0
+        for name in [sheet] if sheet is not None else names:
+            ws = book.sheet_by_name(name)
+            if ws.ncols > MAX_COLUMNS:
+                raise FileRejected(f"sheet '{name}' has {ws.ncols:,} columns; at most {MAX_COLUMNS:,} are read")
+            total += ws.nrows
+            if total > XLSX_MAX_ROWS:
+                raise FileRejected(f"workbook has more than {XLSX_MAX_ROWS:,} rows, the most read from a workbook "
+                                   "(it is read whole): send large exports as CSV")
+            rows = []
+            for r in range(ws.nrows):
+                row = []
+                for cell in ws.row(r):
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        try:
+                            row.append(xlrd.xldate_as_datetime(cell.value, book.datemode).isoformat(sep=" "))
+                        except (ValueError, OverflowError):
+                            row.append(_cell_text(cell.value))
+                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        row.append("")
+                    else:
+                        row.append(_cell_text(cell.value))
+                rows.append(row)
+            sheets.append((name, rows))
+    except FileRejected:
+        raise
+    except Exception as exc:
+        raise FileRejected(f"not a readable XLS workbook ({type(exc).__name__})") from None
+    finally:
+        book.release_resources()
+    filled = [(title, rows) for title, rows in sheets if any(any(c.strip() for c in row) for row in rows)]
+    if not filled:
+        raise FileRejected(f"sheet '{sheets[0][0]}' is empty" if len(sheets) == 1 else "every sheet is empty")
+    return filled
+
+
 def _read_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
     """Every sheet with content (or the named one) as text. Formulas stay their text (data_only=False):
-    never evaluated, never lost."""
+    never evaluated, never lost. An .xls workbook is read with xlrd."""
     from openpyxl import load_workbook
+
+    if path.suffix.lower() in XLS_SUFFIXES:
+        return _read_xls_sheets(path, sheet)
 
     _check_unpacked_size(path)
     try:
@@ -572,7 +626,7 @@ def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: in
     mapping, unknown = match.layout.map_headers(_unique_headers(list(match.header)))
     names = "+".join(dict.fromkeys(m.layout.name for _, _, m in matched))
     lay = match.layout if len(names.split("+")) == 1 else replace(match.layout, name=names)
-    return RawFile(path, contract, "xlsx", mapping, tuple(unknown), chunks(), lay, skipped)
+    return RawFile(path, contract, path.suffix.lower().lstrip("."), mapping, tuple(unknown), chunks(), lay, skipped)
 
 
 def _depth(value: object, level: int = 1) -> int:
@@ -628,7 +682,7 @@ def header_rows(path: Path, sheet: str | None = None) -> list[list[str]]:
     """The rows a layout is recognised from: the first rows of a CSV or sheet, a JSON Lines file's keys."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
+    if suffix in XLSX_SUFFIXES | XLS_SUFFIXES:
         return _read_xlsx(path, sheet)[:_HEADER_SEARCH_ROWS]
     if suffix in JSONL_SUFFIXES:
         text, _ = decode(path.read_bytes())
@@ -639,7 +693,7 @@ def header_rows(path: Path, sheet: str | None = None) -> list[list[str]]:
         with path.open("rb") as fh:
             sample = fh.read(_SAMPLE_BYTES)
         return _sample_rows(sample, detect_encoding(sample))
-    raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx or .jsonl)")
+    raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx, .xls or .jsonl)")
 
 
 def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_rows: int | None = None,
@@ -660,7 +714,7 @@ def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_ro
         raise FileRejected("file is empty")
     suffix = path.suffix.lower()
     context = {"file": path.name, "sender": sender}
-    if suffix in XLSX_SUFFIXES:
+    if suffix in XLSX_SUFFIXES | XLS_SUFFIXES:
         return _open_xlsx(path, contract, sheet, chunk_rows, layout, context)
     if sheet is not None:
         raise FileRejected(f"a sheet name was given but '{suffix}' files have no sheets")
@@ -668,4 +722,4 @@ def open_file(path: Path, contract: Contract, sheet: str | None = None, chunk_ro
         return _open_jsonl(path, contract, chunk_rows, layout, context)
     if suffix in CSV_SUFFIXES:
         return _open_csv(path, contract, chunk_rows, layout, context)
-    raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx or .jsonl)")
+    raise FileRejected(f"unsupported file type '{suffix}' (expected .csv, .xlsx, .xls or .jsonl)")

@@ -56,3 +56,16 @@ def test_no_name_id_number_phone_or_village_of_a_real_card_layout_is_stored(case
                              for r in conn.execute(text(f"select * from {t}"))], ensure_ascii=False)
     leaked = sorted(v for v in personal if v in stored)
     assert not leaked, f"personal values stored: {leaked}"
+
+
+WORKBOOKS = [c for c in CASES if c.file_name.endswith(".xlsx")]
+
+
+@pytest.mark.parametrize("case", WORKBOOKS, ids=[c.name for c in WORKBOOKS])
+def test_the_same_workbook_as_an_old_xls_reads_the_same(case, engine, tmp_path: Path) -> None:
+    """Many bureaus still publish .xls: the same sheets, merged cells and all, read the same way."""
+    from dataclasses import replace
+
+    outcome = read_case(replace(case, file_name=case.file_name.removesuffix(".xlsx") + ".xls"), tmp_path / "landing",
+                        engine, TODAY)
+    assert outcome.ok, outcome.explain()

@@ -56,6 +56,8 @@ class Case:
         path = folder / self.file_name
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             _write_xlsx(path, self.sheets)
+        elif path.suffix.lower() == ".xls":
+            _write_xls(path, self.sheets)
         else:
             buf = io.StringIO()
             csv.writer(buf, lineterminator="\r\n").writerows([["" if v is None else str(v) for v in r] for r in self.sheets[0].rows])
@@ -75,6 +77,33 @@ def _write_xlsx(path: Path, sheets: list[Sheet]) -> None:
         for m in sheet.merges:
             ws.merge_cells(m)
     wb.save(path)
+
+
+def _write_xls(path: Path, sheets: list[Sheet]) -> None:
+    """The same workbook in the older binary format many bureaus still publish (xlwt)."""
+    import re
+
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    for sheet in sheets:
+        ws = wb.add_sheet(sheet.name[:31])
+        merged: dict[tuple[int, int], tuple[int, int]] = {}
+        covered: set[tuple[int, int]] = set()
+        for m in sheet.merges:
+            (c1, r1), (c2, r2) = [(ord(a) - 65, int(b) - 1) for a, b in re.findall(r"([A-Z])(\d+)", m)]
+            merged[(r1, c1)] = (r2, c2)
+            covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {(r1, c1)}
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if (r, c) in covered or value in ("", None):
+                    continue
+                if (r, c) in merged:
+                    r2, c2 = merged[(r, c)]
+                    ws.write_merge(r, r2, c, c2, value)
+                else:
+                    ws.write(r, c, value)
+    wb.save(str(path))
 
 
 def all_cases() -> list[Case]:
