@@ -275,6 +275,7 @@ def _stage_from_text(frame: pd.DataFrame, spec: dict, layout: Layout, target: st
 
 
 _NOTHING = {"", "/", "-", "—", "——", "无", "\\", "--", "／"}  # an empty cell, as tables write it
+_NONE_SAID = _NOTHING - {""}  # a cell that says 'none' (no failed item), which a blank cell does not
 
 
 def list_meaning(frame: pd.DataFrame, items_field: str | None) -> tuple[str | None, str]:
@@ -285,8 +286,12 @@ def list_meaning(frame: pd.DataFrame, items_field: str | None) -> tuple[str | No
         meaning = reference.list_meaning(str(frame.attrs.get(attr, "") or ""))
         if meaning:
             evidence[what] = meaning
-    if items_field and items_field in frame.columns and (~frame[items_field].astype(str).map(_nfkc).isin(_NOTHING)).any():
-        evidence[f"列“{frame.attrs.get('headers', {}).get(items_field, items_field)}”"] = "不合格"
+    if items_field and items_field in frame.columns:
+        cells = frame[items_field].astype(str).map(_nfkc)
+        # a column naming failed items on every row that fills it is a 不合格 list's; one that also says 'none'
+        # (/, 无) on some rows is a list of every sample, which says nothing about the list as a whole
+        if (~cells.isin(_NOTHING)).any() and not cells.isin(_NONE_SAID).any():
+            evidence[f"列“{frame.attrs.get('headers', {}).get(items_field, items_field)}”"] = "不合格"
     # the sheet's own word (its title rows, its name, its columns) is more specific than the file's name: a
     # workbook named for its 不合格 list may carry the 合格 list on a second sheet; within a level they must agree
     sheet_level = {k: v for k, v in evidence.items() if k != "文件名"}
@@ -326,10 +331,10 @@ def _verdict(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, probl
             _note(derived, todo, target, f"由{said_by}判断")
         return out
     field_ = filled["field"]
-    named = ~frame[field_].astype(str).map(_nfkc).isin(_NOTHING) if field_ in frame.columns \
-        else pd.Series(False, index=frame.index)
+    cells = frame[field_].astype(str).map(_nfkc) if field_ in frame.columns else pd.Series("", index=frame.index)
+    named, none_said = ~cells.isin(_NOTHING), cells.isin(_NONE_SAID)
     meaning, said_by = list_meaning(frame, field_)
-    if meaning is None and (todo & ~named).any():
+    if meaning is None and field_ not in frame.columns:
         raise Unreadable(_UNSAID)
     out[todo & named] = "不合格"
     if meaning == "合格":
@@ -339,7 +344,12 @@ def _verdict(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, probl
     elif meaning == "不合格":
         for i in frame.index[todo & ~named]:
             problems.append((i, field_, f"a row of a 不合格 list (as its {said_by} say) without a failed item that could be read"))
-    _note(derived, todo, target, f"由{said_by or layout.label(field_)}判断")
+    else:  # a list of every sample: '/' under 不合格项目 says none failed; a blank says nothing
+        out[todo & none_said] = "合格"
+        for i in frame.index[todo & ~named & ~none_said]:
+            problems.append((i, field_, f"neither a verdict nor {layout.label(field_)} (not even '/'): nothing says "
+                                        "whether the sample passed"))
+    _note(derived, todo & (out != ""), target, f"由{said_by or layout.label(field_)}判断")
     return out
 
 
@@ -523,15 +533,24 @@ def _explode(frame: pd.DataFrame, spec: dict, problems: list[Problem]) -> tuple[
     roles = ("item",) if tested else item_roles(frame.attrs.get("headers", {}).get(src, ""))
     rows, added = [], 0
     verdict_field = spec.get("verdict_field", "")
+    cells = frame[src].astype(str).map(_nfkc)
+    every_sample = not tested and bool(cells.isin(_NONE_SAID).any())  # some rows say '/': a list of every sample
     for _i, row in frame.iterrows():
         items = split_announcement_items(row[src], roles) if _nfkc(row[src]) not in _NOTHING else []
         said = reference.verdict_of(row.get(verdict_field, "")) or meaning  # a verdict column speaks for its row
         if tested:
             said = reference.verdict_of(row.get(spec.get("item_verdict_field", ""), "")) or said
+        if not items and said is None and not tested and _nfkc(row[src]) in _NONE_SAID:
+            said = "合格"  # a list of every sample: '/' under 不合格项目 says none failed
         if not items:
             rec = {**row.to_dict(), **none, _ROW_PROBLEM: ""}
-            if said is None:
+            if said is None and not every_sample:
                 raise Unreadable(_UNSAID)
+            if said is None:  # a blank in a list of every sample: nothing says whether this one passed
+                rec[spec["item"]] = rec[spec["result"]] = ""
+                rec[_ROW_PROBLEM] = "neither a verdict nor a failed item (not even '/'): nothing says whether the sample passed"
+                rows.append(rec)
+                continue
             if said == "不合格":
                 rec[spec["item"]] = rec[spec["result"]] = ""
                 rec[_ROW_PROBLEM] = f"a row of a 不合格 list (as its {said_by} say) without a failed item that could be read"

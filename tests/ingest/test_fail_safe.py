@@ -156,3 +156,27 @@ def test_village_and_street_columns_of_a_patient_are_never_stored(engine, tmp_pa
     for personal in ("王小红", "北院门", "大麦市", "88号"):
         assert personal not in stored
     assert str(visit) == "2026-11-20"  # the visit's own date, not the injury's, and not a clock time
+
+
+@pytest.mark.parametrize("source", ["food", "inspection"])
+def test_a_list_of_every_sample_reads_slash_as_none_failed_and_a_blank_as_nothing_said(engine, tmp_path: Path,
+                                                                                       source) -> None:
+    if source == "food":
+        header = ["序号", "被抽样单位名称", "被抽样单位地址", "食品名称", "分类", "不合格项目║检验结果║标准值", "抽样日期"]
+        rows = [["1", "某某超市", "西安市碑林区南大街1号", "大米", "粮食加工品", "镉(以Cd计)║0.5mg/kg║≤0.2mg/kg", "2026-11-10"],
+                ["2", "某某超市", "西安市碑林区南大街1号", "挂面", "粮食加工品", "/", "2026-11-10"],
+                ["3", "某某超市", "西安市碑林区南大街1号", "面粉", "粮食加工品", "", "2026-11-10"]]
+    else:
+        header = ["序号", "企业名称", "所在地", "产品名称", "不合格项目", "承检机构", "抽样日期"]
+        rows = [["1", "甲电器有限公司", "西安市雁塔区", "电热水壶", "发热", "某检验院", "2026-11-10"],
+                ["2", "乙电器有限公司", "西安市雁塔区", "电暖器", "/", "某检验院", "2026-11-10"],
+                ["3", "丙电器有限公司", "西安市雁塔区", "电吹风", "", "某检验院", "2026-11-10"]]
+    path = write_xlsx(tmp_path / "监督抽检结果.xlsx", [["2026年监督抽检结果"]], header, rows)
+    result = ingest_file(engine, path, source, "salt", TODAY)
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == ("accepted", 2, 1), result.error
+    with engine.connect() as conn:
+        reasons = [json.loads(r)[0]["message"] for (r,) in conn.execute(text("select reasons from quarantined_rows"))]
+        table = "food_results" if source == "food" else "inspection_results"
+        verdict = "sender_verdict" if source == "food" else "verdict"
+        verdicts = sorted(v for (v,) in conn.execute(text(f"select {verdict} from {table}")))
+    assert verdicts == ["不合格", "合格"] and "nothing says whether the sample passed" in reasons[0]
