@@ -462,7 +462,7 @@ def _fold(frame: pd.DataFrame, spec: dict, problems: list[Problem]) -> tuple[pd.
     return frame.drop(index=drop), len(drop)
 
 
-_ITEM_SEP = re.compile(r"\s*(?:║|‖|\|\||\||¦)\s*")
+_ITEM_SEP = re.compile(r"\s*(?:║|‖|\|\||\||¦|︱|丨|┃)\s*")  # ｜ is | after NFKC; ︱ (U+FE31) becomes — and stays apart
 _ITEMS = re.compile(r"[；;\n]+")
 ITEM_ROLES = ("item", "result", "limit")  # a combined cell's parts when its header does not name them
 
@@ -473,7 +473,7 @@ def item_roles(header: str) -> tuple[str, ...]:
     the file (a part of a result not understood is never dropped)."""
     from surveillance.ingest.layouts import canonical, header_key
 
-    parts = [p for p in _ITEM_SEP.split(_nfkc(header)) if p]
+    parts = [_nfkc(p) for p in _ITEM_SEP.split(str(header)) if _nfkc(p)]
     if len(parts) < 2:
         return ITEM_ROLES
     roles = []

@@ -90,8 +90,9 @@ class Layout:
         hit = self.meanings().get(canonical(key))
         if hit:
             return hit[0], 1, hit[1]
-        if self.explode and _COMBINED.search(key):  # 不合格项目||检验结果||计量单位||标准值: the items, whatever parts follow
-            first = canonical(_COMBINED.split(key)[0])
+        raw = str(column)
+        if self.explode and _COMBINED.search(raw):  # 不合格项目||检验结果||计量单位||标准值: the items, whatever parts follow
+            first = canonical(header_key(_COMBINED.split(raw)[0]))
             if "项目" in first:
                 return self.explode["field"], 1, 0
         if "/" in key:  # 标称生产企业/进货来源名称: the first of two names for one column, with the shared suffix
@@ -145,7 +146,7 @@ def _meanings(layout: Layout) -> dict[str, tuple[str, int]]:
     return table
 
 
-_COMBINED = re.compile(r"║|‖|\|\||\||¦")
+_COMBINED = re.compile(r"║|‖|\|\||\||¦|︱|丨|┃")
 _ASCII_SEPARATORS = re.compile(r"[\s_\-.:/#()]+")
 _NOISE_END = ("名称", "信息", "情况")
 

@@ -402,6 +402,14 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _filled(sheets: list[tuple[str, list[list[str]]]]) -> list[tuple[str, list[list[str]]]]:
+    """The sheets with content; a workbook with none is rejected."""
+    filled = [(title, rows) for title, rows in sheets if any(any(c.strip() for c in row) for row in rows)]
+    if not filled:
+        raise FileRejected(f"sheet '{sheets[0][0]}' is empty" if len(sheets) == 1 else "every sheet is empty")
+    return filled
+
+
 def _read_xls_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
     """An .xls workbook's sheets as text (xlrd: values as Excel stored them; dates as ISO date-times)."""
     import xlrd
@@ -446,10 +454,7 @@ def _read_xls_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list
         raise FileRejected(f"not a readable XLS workbook ({type(exc).__name__})") from None
     finally:
         book.release_resources()
-    filled = [(title, rows) for title, rows in sheets if any(any(c.strip() for c in row) for row in rows)]
-    if not filled:
-        raise FileRejected(f"sheet '{sheets[0][0]}' is empty" if len(sheets) == 1 else "every sheet is empty")
-    return filled
+    return _filled(sheets)
 
 
 def _read_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
@@ -486,10 +491,7 @@ def _read_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str
         raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__})") from None
     finally:
         wb.close()
-    filled = [(title, rows) for title, rows in sheets if any(any(c.strip() for c in row) for row in rows)]
-    if not filled:
-        raise FileRejected(f"sheet '{sheets[0][0]}' is empty" if len(sheets) == 1 else "every sheet is empty")
-    return filled
+    return _filled(sheets)
 
 
 def _check_unpacked_size(path: Path) -> None:

@@ -27,8 +27,11 @@ def _food(engine) -> dict:
         return {(r.food_name, r.analyte): r for r in conn.execute(select(FoodResult))}
 
 
-def test_a_failed_list_with_an_items_column_in_four_parts_stores_the_failures(engine, tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "抽检信息.xlsx", [["鄠邑区市场监督管理局食品安全监督抽检不合格产品信息"]], COUNTY, COUNTY_ROWS)
+@pytest.mark.parametrize("separator", ["||", "︱", "丨"])
+def test_a_failed_list_with_an_items_column_in_four_parts_stores_the_failures(engine, tmp_path: Path, separator) -> None:
+    header = [h.replace("||", separator) for h in COUNTY]
+    rows = [[v.replace("||", separator) for v in row] for row in COUNTY_ROWS]
+    path = write_xlsx(tmp_path / "抽检信息.xlsx", [["鄠邑区市场监督管理局食品安全监督抽检不合格产品信息"]], header, rows)
     result = ingest_file(engine, path, "food", "salt", TODAY)
     assert (result.status, result.rows_loaded) == ("accepted", 2), result.error
     got = _food(engine)
