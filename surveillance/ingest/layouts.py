@@ -408,8 +408,11 @@ def recognise(rows: list[list[str]], source: str, forced: str | None = None) -> 
                 raise NoLayout(f"this is a {other.source} file, not a {source} file (it fits layout {other.name})")
     if not found:
         raise NoLayout("no header row found")
-    near = max(found, key=lambda m: (len(m.layout.required) - len(m.missing), len(m.mapping)))
+    # nearest: the layout with the largest share of its identifying fields found, then the most fields read
+    near = max(found, key=lambda m: ((len(m.layout.required) - len(m.missing)) / max(len(m.layout.required), 1),
+                                     len(m.mapping), not m.layout.native))
     missing = "、".join(f"{near.layout.label(f)} ({f})" for f in near.missing)
     unknown = "、".join(u for u in near.unknown if u.strip())[:300] or "none"
-    raise NoLayout(f"missing required columns: {missing}; nearest layout: {near.layout.name} ({near.layout.title}); "
+    raise NoLayout(f"missing required columns: {missing}; nearest layout: {near.layout.name} ({near.layout.title}) "
+                   f"(to read the file, start from: surveillance layouts draft FILE --source {source}); "
                    f"columns not understood: {unknown}")

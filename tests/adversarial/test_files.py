@@ -155,9 +155,11 @@ def test_an_xlsx_of_300000_rows_stops_at_the_limit_with_bounded_memory(tmp_path:
 
     path = tmp_path / "huge.xlsx"
     _xlsx_with_sheet(path, _sheet([FOOD_HEADER[:3], *([f"S{i}", "2026-11-20", "610302"] for i in range(300_000))]))
-    code = ("import resource,sys; from surveillance.ingest import readers; from surveillance.ingest.contract import CONTRACTS\n"
+    # VmHWM is this process's own peak: ru_maxrss would also count the pytest process it was forked from (Linux
+    # keeps the pre-exec high-water mark), which grows with every test run before this one
+    code = ("import re,sys; from surveillance.ingest import readers; from surveillance.ingest.contract import CONTRACTS\n"
             "try:\n    readers.open_file(sys.argv[1], CONTRACTS['food'])\nexcept readers.FileRejected as e:\n    print(e)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+            "print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=600)
     message, peak_mb = out.stdout.strip().splitlines()
     assert f"more than {readers.XLSX_MAX_ROWS:,} rows" in message and "CSV" in message

@@ -25,7 +25,8 @@ def test_a_dump_with_coded_columns_is_refused_until_an_operator_names_them(engin
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = DUMP.write(tmp_path / "in")
     refused = ingest_file(engine, path, "food", "salt", TODAY)
-    assert refused.status == "rejected"
+    assert refused.status == "rejected" and "nearest layout: food-" in refused.error  # a sender's layout, not ours
+    assert "surveillance layouts draft" in refused.error
 
     text = draft(path, "food")
     assert 'sample_id_given = ["sample_code"]' in text and 'sampling_date_given = ["cyrq"]' in text  # pinyin/English read

@@ -249,6 +249,7 @@ def test_a_file_matching_no_layout_names_what_is_missing_in_chinese(tmp_path: Pa
     assert "\n" not in message
     assert "missing required columns: 伤害发生原因 (injury_cause)、年龄 (age_value)" in message
     assert "nearest layout: injury-card" in message and "columns not understood: 某某自定义列" in message
+    assert "start from: surveillance layouts draft FILE --source injury" in message
 
 
 def test_layout_can_be_forced_and_is_recognised_from_the_header(registry, tmp_path: Path) -> None:

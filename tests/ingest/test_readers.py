@@ -83,7 +83,9 @@ def test_wrong_source_is_named(tmp_path: Path) -> None:
 
 def test_missing_required_columns_rejected(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", ["报告卡编号", "医院编码"], [["R1", "H1"]])
-    with pytest.raises(FileRejected, match=r"missing required columns: 行政区划代码 \(region_code\)、就诊日期 \(visit_date\)"):
+    # the nearest layout is the one with the largest share of its identifying fields present: the national card here
+    with pytest.raises(FileRejected, match=r"missing required columns: 伤害发生原因 \(injury_cause\)、伤害性质 \(injury_nature\)"
+                                           r"、性别 \(sex\)、年龄 \(age_value\); nearest layout: injury-card"):
         _rows(path)
 
 
