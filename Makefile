@@ -38,8 +38,10 @@ run: install
 	@mkdir -p $(AIRFLOW_HOME)/runs
 	airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (tail -20 $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 	surveillance demo-data --end $(DEMO_END)
+	@# the history arrives the night before the first demo night: old results are history, not news
 	@for s in injury inspection food; do \
-		surveillance ingest --source $$s $(SURVEILLANCE_HOME)/landing/$$s/history/*.csv || exit 1; done
+		surveillance ingest --source $$s --day $$(date -d "$(DEMO_END) -$(NIGHTS) days" +%F) \
+			$(SURVEILLANCE_HOME)/landing/$$s/history/*.csv || exit 1; done
 	@for n in $$(seq $$(( $(NIGHTS) - 1 )) -1 0); do \
 		day=$$(date -d "$(DEMO_END) -$$n days" +%F); run=$$(date -d "$$day +1 day" +%F); \
 		log=$(AIRFLOW_HOME)/runs/nightly-$$day.log; \

@@ -79,6 +79,9 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
     summary = detect(load_settings(), args.day)
     print(json.dumps(summary, ensure_ascii=False))
+    for key, figures in summary["alarms"].items():
+        print(f"{key}: {figures['alarms']} alarm(s) tonight; {figures['expected_false']} false alarm(s) expected by "
+              "its tests", file=sys.stderr)
     for line in summary["output_check"]["errors"]:
         print(line, file=sys.stderr)
     return 0

@@ -54,10 +54,11 @@ def engine(settings: Settings):
     return get_engine(settings.db_url)
 
 
-def add_batch(conn: Connection, source: str, day: date, batch_id: int = 1) -> int:
-    """An accepted ingest batch that rows loaded straight into the warehouse by a test can belong to."""
-    conn.execute(insert(IngestBatch), dict(id=batch_id, source=source, file_name="t", file_path="t", content_hash="t",
-                                           status="accepted", ingested_at=day))
+def add_batch(conn: Connection, source: str, day: date, batch_id: int = 1, run_day: date | None = None) -> int:
+    """An accepted ingest batch that rows loaded straight into the warehouse by a test can belong to
+    (``run_day``: the night it arrived; without it, its results arrive on ``day``, its ingest date)."""
+    conn.execute(insert(IngestBatch), dict(id=batch_id, source=source, file_name="t", file_path="t", content_hash=f"t{batch_id}",
+                                           status="accepted", ingested_at=day, run_day=run_day))
     return batch_id
 
 

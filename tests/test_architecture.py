@@ -25,7 +25,7 @@ LAYERS = [
 ]
 SIBLINGS_APART = ({"surveillance.ingest"}, {"surveillance.signals"})  # same rank, neither imports the other
 SIGNALS = [  # within surveillance.signals
-    ({"signal", "periods", "levels", "methods"}, 0),
+    ({"signal", "periods", "levels", "bands", "methods"}, 0),
     ({"detectors"}, 1),
     ({"registry"}, 2),
     ({"detect", "episodes", "validate_output", "detect_series"}, 3),

@@ -33,7 +33,7 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.4g}"
 
 
-STATUS_ORDER = {"escalated": 0, "new": 1, "new-cases": 2, "ongoing": 3}
+STATUS_ORDER = {"escalated": 0, "new": 1, "stronger": 2, "new-cases": 3, "ongoing": 4}
 
 
 def ordered(signals: list[dict]) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from surveillance import reference
+from surveillance.signals.signal import stages_of
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ def _matches(rule_value: str, value: str | None) -> bool:
     return rule_value == "*" or rule_value == (value or "")
 
 
+def _stage_matches(rule_value: str, value: str | None) -> bool:
+    """A rule's stage matches a signal about samples of that stage, among others (a rate names all its stages)."""
+    return rule_value == "*" or rule_value in stages_of(value)
+
+
 def route(domain: str, category_group: str | None, sampling_stage: str | None,
           jurisdiction_code: str | None) -> list[Route]:
     """Agencies responsible for a signal, each once, with the rule(s) that chose them."""
@@ -34,7 +40,7 @@ def route(domain: str, category_group: str | None, sampling_stage: str | None,
     reasons: dict[str, list[str]] = {}
     for rule in reference.routing_rules().itertuples(index=False):
         if rule.domain != domain or not _matches(rule.category_group, category_group) \
-                or not _matches(rule.sampling_stage, sampling_stage):
+                or not _stage_matches(rule.sampling_stage, sampling_stage):
             continue
         targets = [by_kind_city[(rule.agency_kind, "")]]
         city = by_kind_city.get((rule.agency_kind, jurisdiction_code or ""))
@@ -56,9 +62,10 @@ def explain(domain: str, category_group: str | None, sampling_stage: str | None,
     for rule in reference.routing_rules().itertuples(index=False):
         if rule.domain != domain:
             continue
-        misses = [f"{field} {value or '-'} ≠ {want}" for field, want, value in
-                  (("category_group", rule.category_group, category_group), ("sampling_stage", rule.sampling_stage, sampling_stage))
-                  if not _matches(want, value)]
+        misses = [f"{field} {value or '-'} ≠ {want}" for field, want, value, match in
+                  (("category_group", rule.category_group, category_group, _matches),
+                   ("sampling_stage", rule.sampling_stage, sampling_stage, _stage_matches))
+                  if not match(want, value)]
         targets = []
         if not misses:
             targets.append(by_kind_city[(rule.agency_kind, "")])

@@ -13,9 +13,9 @@ from surveillance.signals.detectors.injury import window
 from surveillance.signals.detectors.injury_counts import daily_counts
 from surveillance.signals.detectors.product_proposals import propose_pending
 from surveillance.signals.detectors.tuning import NIGHT
-from surveillance.signals.episodes import QUIET_PERIODS, place, resolve_quiet
+from surveillance.signals.episodes import QUIET_PERIODS, SENDABLE, place, resolve_quiet
 from surveillance.signals.periods import last_complete_week
-from surveillance.signals.registry import detector, detectors, level_of
+from surveillance.signals.registry import METHODS, detector, detectors, level_of
 from surveillance.signals.validate_output import check_and_record
 from surveillance.warehouse.models import RevisedDay, Signal
 
@@ -79,11 +79,24 @@ def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", 
         summary["revisions"] = recompute_revised(engine, day)
     with engine.begin() as conn:
         summary["episodes_resolved"] = resolve_quiet(conn, day, quiet_periods, domains)
-        statuses = conn.execute(select(Signal.status).where(Signal.detected_on == day)).scalars().all()
-    summary["by_status"] = dict(Counter(statuses))
+        tonight = conn.execute(select(Signal.method, Signal.status).where(Signal.detected_on == day)).all()
+    summary["by_status"] = dict(Counter(status for _, status in tonight))
+    summary["alarms"] = alarms_beside_expected(figures, declared, Counter(m for m, status in tonight if status in SENDABLE))
     summary["output_check"] = check_and_record(engine, day, detections, declared)
     log.info("detect %s: %s", day, summary)
     return summary
+
+
+def alarms_beside_expected(figures: dict[str, dict], declared: dict[str, tuple[str, ...]], sent: Counter) -> dict:
+    """Per statistical detector: tonight's alarms (signals sent: new, escalated, stronger, new cases) beside
+    the false alarms its tests are expected to raise, so that an analyst sees a detector running hot."""
+    out = {}
+    for key, methods in declared.items():
+        if not any(METHODS[m].statistical for m in methods if m in METHODS):
+            continue
+        out[key] = {"alarms": sum(sent[m] for m in methods),
+                    "expected_false": round(figures.get(key, {}).get("expected_false_alarms", 0.0), 2)}
+    return out
 
 
 def expected_false_alarms_tonight(figures: dict[str, dict]) -> float:

@@ -14,7 +14,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from surveillance.signals import levels
+from surveillance.signals import bands, levels
 from surveillance.signals.signal import Detection
 
 DOMAINS = {"injury": "产品伤害", "inspection": "监督抽查", "food": "食品安全"}
@@ -25,7 +25,9 @@ class Method:
     """One kind of signal. ``statistical``: a test that can raise a false alarm (an exceedance or a
     repeat failure is a fact in the records, not a test). ``family``: methods watching the same thing
     share one episode (a series moving from EARS to Farrington as its history grows stays one).
-    ``level``: the warning-level rule (signals/levels.py). ``label``: the Chinese name agencies read."""
+    ``level``: the warning-level rule (signals/levels.py). ``label``: the Chinese name agencies read.
+    ``band``: for a pattern re-found every period, the band its statistic must rise to before a later
+    period's signal is sent again (signals/bands.py); None: every new period or sample is news."""
 
     name: str
     label: str
@@ -33,6 +35,7 @@ class Method:
     level: Callable[[dict], int] | None = None
     family: str | None = None
     series: str | None = None  # a runner of signals/methods/series.py, for detect-series and the evaluation
+    band: Callable[[dict], int] | None = None
 
     @property
     def episode_family(self) -> str:
@@ -77,19 +80,19 @@ DETECTORS: tuple[Detector, ...] = (
         Method("ears-c2", "EARS C2 周病例数异常", True, levels.injury_level, "counts", "run_ears:C2"),
     )),
     Detector("injury", "disproportionality", "injury_patterns:detect_patterns", (
-        Method("disproportionality", "伤害类型比例失衡（PRR/ROR/IC）", True, levels.injury_level),)),
+        Method("disproportionality", "伤害类型比例失衡（PRR/ROR/IC）", True, levels.injury_level, band=bands.doubling),)),
     Detector("inspection", "repeat-failure", "inspection:detect_repeat_failures", (
         Method("repeat-failure", "企业多次抽检不合格", False, levels.repeat_failure_level),)),
     Detector("inspection", "failure-rate", "inspection:detect_failure_rates", (
-        Method("failure-rate", "抽检不合格率异常（漏斗图）", True, levels.failure_rate_level),)),
+        Method("failure-rate", "抽检不合格率异常（漏斗图）", True, levels.failure_rate_level, band=bands.doubling),)),
     Detector("inspection", "new-failed-item", "inspection:detect_new_failed_items", (
         Method("new-failed-item", "首次出现的不合格项目", False, levels.new_failed_item_level),)),
     Detector("food", "exceedance", "food:detect_exceedances", (
         Method("exceedance", "检测结果超过限量", False, levels.exceedance_level),)),
     Detector("food", "exceedance-rate", "food:detect_exceedance_rates", (
-        Method("exceedance-rate", "超标率异常（漏斗图）", True, levels.exceedance_rate_level),)),
+        Method("exceedance-rate", "超标率异常（漏斗图）", True, levels.exceedance_rate_level, band=bands.doubling),)),
     Detector("food", "trend-mk", "food:detect_trends", (
-        Method("trend-mk", "含量上升趋势（Mann-Kendall）", True, levels.trend_level),)),
+        Method("trend-mk", "含量上升趋势（Mann-Kendall）", True, levels.trend_level, band=bands.tau_steps),)),
     Detector("food", "unusual-profile", "food:detect_unusual_profiles", (
         Method("unusual-profile", "多项指标组合异常（孤立森林）", True, levels.profile_level),)),
 )
@@ -147,6 +150,12 @@ def level_of(signal: dict) -> int:
     if method is None or method.level is None:
         raise KeyError(f"no level rule for method {signal['method']!r}: register it in signals/registry.py")
     return method.level(signal)
+
+
+def band_of(signal: dict) -> int | None:
+    """The band of a pattern signal's statistic (signals/bands.py); None for a method without one."""
+    method = METHODS.get(signal["method"])
+    return None if method is None or method.band is None else method.band(signal)
 
 
 def episode_family(method: str) -> str:

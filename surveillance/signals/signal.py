@@ -11,6 +11,20 @@ FIELDS = ("signal_key", "domain", "method", "series", "category_code", "category
           "evidence")
 
 
+STAGE_SEPARATOR = "、"  # a signal about samples of several stages (a rate) names them all: 流通、生产
+
+
+def joined_stages(stages) -> str | None:
+    """The stages of the samples behind a signal, each once, in a stable order, as one value; None if none stated."""
+    kept = sorted({str(s) for s in stages if s is not None and str(s) == str(s) and str(s).strip()})
+    return STAGE_SEPARATOR.join(kept) or None
+
+
+def stages_of(value: str | None) -> set[str]:
+    """The stages a signal's ``sampling_stage`` names (one, or several joined by ``STAGE_SEPARATOR``)."""
+    return {s for s in (value or "").split(STAGE_SEPARATOR) if s}
+
+
 def signal_key(domain: str, method: str, subject: str, period: date | str | None = None) -> str:
     """domain|method|subject[|period]: the subject is what the finding is about (a series, a sample),
     the period the week or month it was found for, when one finding per period is wanted."""

@@ -228,7 +228,7 @@ class Signal(Base):
     series: Mapped[str] = mapped_column(String(200))
     category_code: Mapped[str | None] = mapped_column(String(80), nullable=True)
     category_group: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    sampling_stage: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    sampling_stage: Mapped[str | None] = mapped_column(String(60), nullable=True)  # one stage, or a rate's stages joined by 、
     jurisdiction_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date, index=True)
@@ -243,7 +243,7 @@ class Signal(Base):
     detected_on: Mapped[date] = mapped_column(Date, index=True)
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", name="fk_signals_episode"), nullable=True,
                                                    index=True)
-    status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # new | escalated | new-cases | ongoing
+    status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # new | escalated | stronger | new-cases | ongoing
 
 
 class Episode(Base):

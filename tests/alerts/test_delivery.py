@@ -36,7 +36,7 @@ def land_repeat_failures(engine, tmp_path: Path) -> None:
     csv.writer(buf).writerows([header, *rows])
     path = tmp_path / "inspection.csv"
     path.write_text(buf.getvalue(), encoding="utf-8")
-    result = ingest_file(engine, path, "inspection", "salt", TODAY)
+    result = ingest_file(engine, path, "inspection", "salt", TODAY, day=DAY)  # arrives the night of DAY
     assert result.rows_loaded == 2, result
 
 

@@ -65,7 +65,7 @@ def _land_exceedance(engine, tmp_path: Path, sample: str, day: str) -> None:
     rows = [[sample, day, "610302", "熟肉制品", "卤肉", "学校食堂", "沙门氏菌", "检出", "", "", "", ""],
             [sample + "B", day, "610302", "谷物及其制品", "大米", "流通", "镉", "0.9", "mg/kg", "0.003", "0.2", ""]]
     path = write_csv(tmp_path / f"{sample}.csv", FOOD_HEADER, rows)
-    assert ingest_file(engine, path, "food", "salt", TODAY).rows_loaded == 2
+    assert ingest_file(engine, path, "food", "salt", TODAY, day=date.fromisoformat(day)).rows_loaded == 2  # arrives that night
 
 
 def test_one_email_per_agency_rerun_sends_nothing_and_queued_digest_is_delivered_later(

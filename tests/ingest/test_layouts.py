@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -215,8 +215,8 @@ def test_samr_national_inspection_list(engine, tmp_path: Path) -> None:
     assert first.product_category == "P0301" and first.manufacturer_uscc is None
     assert first.manufacturer_key.startswith("N:") and first.manufacturer_key == second.manufacturer_key
     assert second.sampling_stage == "电商" and third.counterfeit is True and third.jurisdiction_code == "000000"
-    with engine.connect() as conn:  # two failures of one maker without a credit code: a repeat failure
-        signals = detect_repeat_failures(conn, date(2026, 11, 12)).signals
+    with engine.connect() as conn:  # two failures of one maker without a credit code: a repeat failure, news the night the list arrived
+        signals = detect_repeat_failures(conn, TODAY - timedelta(days=1)).signals
     assert [s["series"] for s in signals] == [first.manufacturer_key]
     assert "无统一社会信用代码" in signals[0]["title"]
 
@@ -300,7 +300,7 @@ def test_a_counterfeit_is_never_held_against_the_named_maker(engine, tmp_path: P
     result = ingest_file(engine, write_xlsx(tmp_path / "x.xlsx", title, NATIONAL_HEADER, rows), "inspection", "salt", TODAY)
     _accounted(result)
     with engine.connect() as conn:
-        assert detect_repeat_failures(conn, date(2026, 11, 12)).signals == []  # one real failure, one 假冒: no repeat
+        assert detect_repeat_failures(conn, TODAY - timedelta(days=1)).signals == []  # one real failure, one 假冒: no repeat
 
 
 def test_a_workbook_with_the_failed_and_the_passed_list_on_two_sheets(engine, tmp_path: Path) -> None:

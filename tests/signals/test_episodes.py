@@ -118,3 +118,40 @@ def test_late_reports_adding_cases_to_a_sent_signal_send_it_again(engine) -> Non
     assert statuses(engine)[0].status == "new-cases"
     assert route_day(engine, later) > 0  # sent again with its new count
     assert route_day(engine, later) == 0  # once
+
+
+def pattern_signal(week: date, prr: float, method: str = "disproportionality") -> dict:
+    """A disproportionate pair re-found every week over its sliding 13 weeks (a new key each week)."""
+    return dict(signal_key=f"injury|{method}|P0401|kind:烧烫伤|{week.isoformat()}", domain="injury", method=method,
+                series="P0401|kind:烧烫伤", category_code="P0401", category_group="G04", sampling_stage=None,
+                jurisdiction_code=None, period_start=week - timedelta(weeks=12), period_end=week + timedelta(days=6),
+                observed=6.0, expected=2.0, threshold=4.0, score=prr, title="锂离子电池相关伤害出现异常伤害性质“烧烫伤”",
+                evidence=dict(deaths=0, severe=0, children=0))
+
+
+@pytest.mark.parametrize(("band_rise", "expected"), [(None, "new-cases"), (False, "ongoing"), (True, "stronger")])
+def test_a_pattern_of_a_new_period_is_news_only_when_its_band_rises(band_rise, expected) -> None:
+    assert transition("ongoing", 3, False, 3, band_rise=band_rise).signal_status == expected
+    assert transition("ongoing", 3, False, 2, band_rise=False).signal_status == "escalated"  # a level rise always is
+
+
+def test_an_unchanged_pattern_is_told_once_and_again_when_it_doubles(engine) -> None:
+    """Week after week the same disproportion (PRR about 3): sent the first week only; PRR 6.5 (a band
+    above, signals/bands.py) is sent again as stronger. Each week's key is new, as the detector makes it."""
+    weeks = [date(2026, 11, 2) + timedelta(weeks=k) for k in range(4)]
+    sent = []
+    for week, prr in zip(weeks, (3.0, 3.6, 2.5, 6.5), strict=True):
+        night = week + timedelta(days=8)
+        store_signals(engine, night, [pattern_signal(week, prr)])
+        sent.append(route_day(engine, night) > 0)
+    assert [s.status for s in statuses(engine)] == ["new", "ongoing", "ongoing", "stronger"]
+    assert sent == [True, False, False, True]
+    assert len({s.episode_id for s in statuses(engine)}) == 1
+
+
+def test_weekly_counts_of_new_weeks_stay_news(engine) -> None:
+    """Injury counts have no band: each new week's cases are news (new cases), as before."""
+    w1, w2 = date(2026, 11, 2), date(2026, 11, 9)
+    store_signals(engine, w1 + timedelta(days=8), [injury_signal(w1, 5)])
+    store_signals(engine, w2 + timedelta(days=8), [injury_signal(w2, 5)])
+    assert [s.status for s in statuses(engine)] == ["new", "new-cases"]

@@ -11,12 +11,13 @@ import pandas as pd
 from sqlalchemy import Connection, or_, select
 
 from surveillance import reference
+from surveillance.signals.detectors.arrivals import arrival, is_news, oldest_news_sampling, with_batch
 from surveillance.signals.detectors.tuning import FOOD, RATES
 from surveillance.signals.methods.funnel import out_of_line
 from surveillance.signals.methods.profiles import unusual_against_history
 from surveillance.signals.methods.trend import censored_median, mann_kendall
 from surveillance.signals.periods import month_start, rate_window
-from surveillance.signals.signal import Detection, make_signal
+from surveillance.signals.signal import Detection, joined_stages, make_signal
 from surveillance.warehouse.models import FoodResult
 
 
@@ -41,15 +42,18 @@ def _analytes(codes: pd.Series) -> pd.DataFrame:
 
 
 def detect_exceedances(conn: Connection, day: date) -> Detection:
-    """Every result over its limit (or judged 不合格 by its lab) sampled in the lookback days, most hazardous first."""
+    """Every result over its limit (or judged 不合格 by its lab) that arrived in the lookback nights, whenever it
+    was sampled (signals/detectors/arrivals.py), most hazardous first."""
     cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.food_category,
             FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte, FoodResult.result_value,
             FoodResult.unit, FoodResult.limit_value, FoodResult.limit_standard, FoodResult.sender_verdict,
             FoodResult.exceeds_limit]
     # a result over its limit, or one the lab itself judged 不合格 (a disagreement is never hidden)
-    stmt = select(*cols).where(or_(FoodResult.exceeds_limit.is_(True), FoodResult.sender_verdict == "不合格"),
-                               FoodResult.sampling_date.between(day - timedelta(days=FOOD.lookback_days - 1), day))
-    rows = pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
+    stmt = with_batch(select(*cols), FoodResult).where(
+        or_(FoodResult.exceeds_limit.is_(True), FoodResult.sender_verdict == "不合格"),
+        FoodResult.sampling_date.between(oldest_news_sampling(day, FOOD.lookback_days), day))
+    rows = arrival(pd.DataFrame(conn.execute(stmt).all(), columns=[*(c.key for c in cols), "run_day", "ingested_at"]))
+    rows = rows[is_news(rows, day, FOOD.lookback_days)]
     cats = _categories(rows["food_category"])
     analytes = _analytes(rows["analyte"])
     names = reference.jurisdiction_names()
@@ -77,9 +81,9 @@ def detect_exceedances(conn: Connection, day: date) -> Detection:
             observed=float(r.result_value) if has_value else 0.0,
             threshold=float(r.limit_value) if has_limit else None,
             score=float(min(ratio, 1e6)),
-            title=f"{names.get(r.jurisdiction_code, '')}{r.sampling_stage}环节{r.food_name}（样品{r.sample_id}）"
-                  f"{a['name']}超标：{value}，依据{r.limit_standard}",
-            evidence=dict(sample_id=r.sample_id, analyte=r.analyte, kind=a["kind"],
+            title=f"{names.get(r.jurisdiction_code, '')}{r.sampling_stage}环节{r.food_name}（样品{r.sample_id}，"
+                  f"{r.sampling_date:%Y-%m-%d}抽样，{r.arrived_on:%Y-%m-%d}结果到达）{a['name']}超标：{value}，依据{r.limit_standard}",
+            evidence=dict(sample_id=r.sample_id, analyte=r.analyte, kind=a["kind"], arrived_on=r.arrived_on.isoformat(),
                           hazard_class=int(a["hazard_class"]), ready_to_eat=rte, infant=infant,
                           hazard_rank=hazard_rank(a["kind"], a["hazard_class"], rte, infant, r.sampling_stage),
                           ratio_to_limit=float(min(ratio, 1e6)), sender_verdict=r.sender_verdict,
@@ -149,11 +153,12 @@ def _month_median(month: pd.DataFrame) -> pd.Series:
 
 
 def _samples(conn: Connection, start: date, end: date) -> pd.DataFrame:
+    """Results sampled from ``start`` to ``end``, each with the night it arrived (``arrived_on``)."""
     cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.food_category,
             FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte, FoodResult.result_value,
             FoodResult.censored, FoodResult.lod, FoodResult.limit_value, FoodResult.exceeds_limit]
-    stmt = select(*cols).where(FoodResult.sampling_date.between(start, end))
-    return pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
+    stmt = with_batch(select(*cols), FoodResult).where(FoodResult.sampling_date.between(start, end))
+    return arrival(pd.DataFrame(conn.execute(stmt).all(), columns=[*(c.key for c in cols), "run_day", "ingested_at"]))
 
 
 def detect_exceedance_rates(conn: Connection, day: date, alpha: float = RATES.alpha) -> Detection:
@@ -180,6 +185,7 @@ def detect_exceedance_rates(conn: Connection, day: date, alpha: float = RATES.al
         signals.append(make_signal(
             "food", "exceedance-rate", f"{cat}|{city}", key_period=week_start, category_code=cat,
             category_group=cats.at[cat, "group_code"], jurisdiction_code=city,
+            sampling_stage=joined_stages(over.drop_duplicates("sample_id")["sampling_stage"]),  # the stages' agencies receive it
             period_start=start, period_end=week_end,
             observed=float(c.failures), expected=float(expected), threshold=float(c.upper_limit * c.n),
             score=float(c.failures / max(expected, 1e-9)),
@@ -190,24 +196,27 @@ def detect_exceedance_rates(conn: Connection, day: date, alpha: float = RATES.al
                           p_province=float(c.p_province), history_rate=float(c.history_rate),
                           p_history=float(c.p_history), alpha=alpha, exceeding_samples=sorted(over["sample_id"].unique()),
                           analytes=by_analyte.to_dict(),
+                          stages=over.drop_duplicates("sample_id")["sampling_stage"].value_counts().to_dict(),
                           hazard_class=int(analytes.loc[over["analyte"].unique(), "hazard_class"].min()) if len(over) else 3),
         ))
     return Detection(signals, stats)
 
 
 def detect_unusual_profiles(conn: Connection, day: date) -> Detection:
-    """Samples of the last 30 days, none of whose results exceeds its limit, whose combination of results
-    is more isolated (IsolationForest fitted on the category's two years before) than all but 0.1% of
-    those years' samples, and higher overall than 99% of them."""
-    start = day - timedelta(days=FOOD.lookback_days - 1)
+    """Samples whose results arrived in the last 30 nights (whenever sampled), none of whose results exceeds
+    its limit, whose combination of results is more isolated (IsolationForest fitted on the category's two
+    years before) than all but 0.1% of those years' samples, and higher overall than 99% of them."""
+    start = oldest_news_sampling(day, FOOD.lookback_days)
     quantile = FOOD.profile_quantile
     rows = _samples(conn, start - timedelta(days=365 * FOOD.history_years), day)
     rows = rows[rows["result_value"].notna()]
     if rows.empty:
         return Detection()
     exceeding = set(rows.loc[rows["exceeds_limit"], "sample_id"])
-    recent = rows[(rows["sampling_date"] >= start) & ~rows["sample_id"].isin(exceeding)]
-    scored = unusual_against_history(rows[rows["sampling_date"] < start], recent, quantile=quantile)
+    news = is_news(rows, day, FOOD.lookback_days)
+    recent = rows[news & ~rows["sample_id"].isin(exceeding)]
+    history = rows[~news & (rows["sampling_date"] < day - timedelta(days=FOOD.lookback_days - 1))]
+    scored = unusual_against_history(history, recent, quantile=quantile)
     stats = dict(samples_scored=len(scored), quantile=quantile, expected_false_alarms=round(quantile * len(scored), 2))
     cats, names = _categories(rows["food_category"]), reference.jurisdiction_names()
     analytes = _analytes(rows["analyte"])
@@ -223,9 +232,11 @@ def detect_unusual_profiles(conn: Connection, day: date) -> Detection:
             sampling_stage=first["sampling_stage"], jurisdiction_code=first["jurisdiction_code"],
             period_start=first["sampling_date"], period_end=first["sampling_date"],
             observed=float(-u.score), threshold=float(-u.threshold), score=float(u.threshold - u.score),
-            title=f"{names.get(first['jurisdiction_code'], '')}{first['food_name']}（样品{u.sample_id}）多项指标组合异常"
+            title=f"{names.get(first['jurisdiction_code'], '')}{first['food_name']}（样品{u.sample_id}，"
+                  f"{first['sampling_date']:%Y-%m-%d}抽样，{first['arrived_on']:%Y-%m-%d}结果到达）多项指标组合异常"
                   f"（均未超标）：{listed}",
-            evidence=dict(sample_id=u.sample_id, anomaly_score=float(u.score), threshold=float(u.threshold),
+            evidence=dict(sample_id=u.sample_id, arrived_on=first["arrived_on"].isoformat(),
+                          anomaly_score=float(u.score), threshold=float(u.threshold),
                           high_analytes=int(u.high_analytes),
                           level_sum=float(u.level), level_threshold=float(u.level_threshold),
                           ratios_to_limit={k: float(v) for k, v in ratios.items()},

@@ -11,10 +11,11 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from surveillance import reference
+from surveillance.signals.detectors.arrivals import ARRIVED, arrival, is_news, with_batch
 from surveillance.signals.detectors.tuning import INSPECTION, RATES
 from surveillance.signals.methods.funnel import out_of_line
 from surveillance.signals.periods import rate_window
-from surveillance.signals.signal import Detection, make_signal
+from surveillance.signals.signal import Detection, joined_stages, make_signal
 from surveillance.warehouse.models import InspectionResult
 
 # the list separators senders put between failed items; '/' is not one: it joins the parts of one item
@@ -28,42 +29,52 @@ def _group(products: pd.DataFrame, cat: str) -> str | None:
 
 
 def _samples(conn: Connection, start: date, end: date, failed_only: bool = False) -> pd.DataFrame:
+    """Samples taken from ``start`` to ``end``, each with the night its result arrived (``arrived_on``)."""
     cols = [InspectionResult.manufacturer_uscc, InspectionResult.manufacturer_key, InspectionResult.manufacturer_name,
             InspectionResult.sample_id, InspectionResult.sampling_date, InspectionResult.product_category,
             InspectionResult.product_name, InspectionResult.sampling_stage, InspectionResult.jurisdiction_code,
             InspectionResult.failed, InspectionResult.failed_items, InspectionResult.counterfeit]
-    stmt = select(*cols).where(InspectionResult.sampling_date.between(start, end))
+    stmt = with_batch(select(*cols), InspectionResult).where(InspectionResult.sampling_date.between(start, end))
     if failed_only:
         stmt = stmt.where(InspectionResult.failed.is_(True))
-    return pd.DataFrame(conn.execute(stmt).all(), columns=[c.key for c in cols])
+    return arrival(pd.DataFrame(conn.execute(stmt).all(), columns=[*(c.key for c in cols), "run_day", "ingested_at"]))
+
+
+def _dates(row: pd.Series) -> str:
+    """When a sample was taken and when its result arrived: agencies need both."""
+    return f"{row['sampling_date']:%Y-%m-%d}抽样，{row[ARRIVED]:%Y-%m-%d}结果到达"
 
 
 def detect_repeat_failures(conn: Connection, day: date) -> Detection:
     """Manufacturers (by USCC, else by normalised name and address) with two or more failed samples in
-    12 months, the latest in the last week. A sample marked 假冒 is not held against the named maker."""
+    12 months, one of them news tonight: its result arrived in the last week (signals/detectors/arrivals.py),
+    whenever it was sampled. A sample marked 假冒 is not held against the named maker."""
     fails = _samples(conn, day - timedelta(days=INSPECTION.repeat_window_days - 1), day, failed_only=True)
     fails = fails[~fails["counterfeit"].fillna(False).astype(bool) & fails["manufacturer_key"].notna()]
     if fails.empty:
         return Detection()
+    fails = fails.assign(news=is_news(fails, day, INSPECTION.recent_days))
     products = reference.product_categories().set_index("code")
     signals = []
-    for key, group in fails.sort_values("sampling_date").groupby("manufacturer_key"):
-        uscc = group["manufacturer_uscc"].dropna().iloc[-1] if group["manufacturer_uscc"].notna().any() else None
-        latest = group.iloc[-1]
-        if (len(group) < INSPECTION.repeat_min_failures
-                or latest["sampling_date"] < day - timedelta(days=INSPECTION.recent_days - 1)):
+    for key, group in fails.sort_values(["sampling_date", ARRIVED]).groupby("manufacturer_key"):
+        fresh = group[group["news"]]
+        if len(group) < INSPECTION.repeat_min_failures or fresh.empty:
             continue
+        uscc = group["manufacturer_uscc"].dropna().iloc[-1] if group["manufacturer_uscc"].notna().any() else None
+        latest = fresh.iloc[-1]
         cat = latest["product_category"]
         signals.append(make_signal(
             "inspection", "repeat-failure", key, key_period=latest["sampling_date"], category_code=cat,
             category_group=_group(products, cat),
             sampling_stage=latest["sampling_stage"], jurisdiction_code=latest["jurisdiction_code"],
-            period_start=group["sampling_date"].min(), period_end=latest["sampling_date"],
+            period_start=group["sampling_date"].min(), period_end=group["sampling_date"].max(),
             observed=float(len(group)), threshold=float(INSPECTION.repeat_min_failures), score=float(len(group)),
             title=f"{latest['manufacturer_name']}（{uscc or '无统一社会信用代码，按企业名称和地址归并'}）近12个月{len(group)}批次抽检不合格，"
-                  f"最近一次：{latest['product_name']}，不合格项目：{latest['failed_items'] or '未注明'}",
+                  f"新到结果：{latest['product_name']}（{_dates(latest)}），不合格项目：{latest['failed_items'] or '未注明'}",
             evidence=dict(samples=group["sample_id"].tolist(),
                           dates=[d.isoformat() for d in group["sampling_date"]],
+                          arrived=[d.isoformat() for d in group[ARRIVED]],
+                          news=fresh["sample_id"].tolist(),
                           stages=group["sampling_stage"].tolist(), failed_items=group["failed_items"].tolist()),
         ))
     return Detection(signals)
@@ -92,6 +103,7 @@ def detect_failure_rates(conn: Connection, day: date, alpha: float = RATES.alpha
         signals.append(make_signal(
             "inspection", "failure-rate", f"{cat}|{city}", key_period=week_start, category_code=cat,
             category_group=_group(products, cat), jurisdiction_code=city,
+            sampling_stage=joined_stages(failed["sampling_stage"]),  # the stages' agencies receive it
             period_start=start, period_end=week_end,
             observed=float(c.failures), expected=float(expected), threshold=float(c.upper_limit * c.n),
             score=float(c.failures / max(expected, 1e-9)),
@@ -101,6 +113,7 @@ def detect_failure_rates(conn: Connection, day: date, alpha: float = RATES.alpha
                           province_rate=float(c.province_rate), p_province=float(c.p_province),
                           history_rate=float(c.history_rate), p_history=float(c.p_history), alpha=alpha,
                           failed_samples=failed["sample_id"].tolist(),
+                          stages=failed["sampling_stage"].value_counts().to_dict(),
                           manufacturers=failed["manufacturer_uscc"].tolist(), failed_items=failed["failed_items"].tolist()),
         ))
     return Detection(signals, stats)
@@ -126,17 +139,18 @@ def split_items(items: pd.Series) -> pd.Series:
 
 
 def detect_new_failed_items(conn: Connection, day: date) -> Detection:
-    """A test item failed in the last week by a category that never failed it in three years, among
-    categories with at least ``INSPECTION.min_category_failures`` past failures (so their usual items are known)."""
-    start = day - timedelta(days=INSPECTION.recent_days - 1)
-    fails = _samples(conn, start - timedelta(days=365 * INSPECTION.history_years), day, failed_only=True)
+    """A test item failed by a sample whose result arrived in the last week (whenever it was sampled), in a
+    category that never failed it in the three years before, among categories with at least
+    ``INSPECTION.min_category_failures`` past failures (so their usual items are known)."""
+    fails = _samples(conn, day - timedelta(days=365 * INSPECTION.history_years + INSPECTION.recent_days - 1), day,
+                     failed_only=True)
     if fails.empty:
         return Detection()
+    news = is_news(fails, day, INSPECTION.recent_days)
     items = split_items(fails["failed_items"])
-    exploded = fails.loc[items.index].assign(item=items.to_numpy())
-    recent = exploded[exploded["sampling_date"] >= start]
-    past = exploded[exploded["sampling_date"] < start]
-    past_failures = fails[fails["sampling_date"] < start].groupby("product_category").size()
+    exploded = fails.loc[items.index].assign(item=items.to_numpy(), news=news.loc[items.index].to_numpy())
+    recent, past = exploded[exploded["news"]], exploded[~exploded["news"]]
+    past_failures = fails[~news].groupby("product_category").size()
     known = set(zip(past["product_category"], past["item"], strict=True))
     products = reference.product_categories().set_index("code")
     names = reference.jurisdiction_names()
@@ -145,7 +159,7 @@ def detect_new_failed_items(conn: Connection, day: date) -> Detection:
         if (cat, item) in known or past_failures.get(cat, 0) < INSPECTION.min_category_failures:
             continue
         usual = past[past["product_category"] == cat]["item"].value_counts()
-        latest = group.sort_values("sampling_date").iloc[-1]
+        latest = group.sort_values(["sampling_date", ARRIVED]).iloc[-1]
         pname = products.at[cat, "name"] if cat in products.index else cat
         signals.append(make_signal(
             "inspection", "new-failed-item", f"{cat}|{item}", category_code=cat,
@@ -154,10 +168,11 @@ def detect_new_failed_items(conn: Connection, day: date) -> Detection:
             period_start=group["sampling_date"].min(), period_end=group["sampling_date"].max(),
             observed=float(len(group)), expected=0.0, score=float(len(group)),
             title=f"{pname}首次出现“{item}”项目不合格：{len(group)}批次（最近一次{names.get(latest['jurisdiction_code'], '')}"
-                  f"{latest['manufacturer_name']}），近{INSPECTION.history_years}年该类产品不合格项目为"
+                  f"{latest['manufacturer_name']}，{_dates(latest)}），近{INSPECTION.history_years}年该类产品不合格项目为"
                   f"{'、'.join(usual.index[:5])}",
             evidence=dict(samples=group["sample_id"].tolist(), manufacturers=group["manufacturer_uscc"].tolist(),
                           dates=[d.isoformat() for d in group["sampling_date"]],
+                          arrived=[d.isoformat() for d in group[ARRIVED]],
                           past_failures=int(past_failures.get(cat, 0)), usual_items=usual.head(10).to_dict()),
         ))
     return Detection(signals)

@@ -22,6 +22,14 @@ class Night:
 
 
 @dataclass(frozen=True)
+class News:
+    """What counts as news: results judged by the night they arrive (signals/detectors/arrivals.py)."""
+
+    late_days: int = _doc(60, "a result arriving up to this many days after its sampling is news the night it "
+                              "arrives; one arriving later is history (old files loaded at once raise nothing)")
+
+
+@dataclass(frozen=True)
 class InjuryCounts:
     """Weekly case counts by product category x city (signals/detectors/injury.py)."""
 
@@ -45,7 +53,8 @@ class Inspection:
 
     repeat_window_days: int = _doc(365, "a manufacturer's failures are counted over this many days")
     repeat_min_failures: int = _doc(2, "failed samples in the window that make a repeat failure")
-    recent_days: int = _doc(7, "a repeat failure or a new failed item is news when its latest failure is this recent")
+    recent_days: int = _doc(7, "a repeat failure or a new failed item is news for this many nights after its "
+                               "failed result arrives (signals/detectors/arrivals.py)")
     history_years: int = _doc(3, "a cell's own history, and the past a failed item must be new against")
     min_category_failures: int = _doc(8, "past failures a category needs before an item can count as new")
 
@@ -62,7 +71,8 @@ class Rates:
 class Food:
     """Food-safety detectors (signals/detectors/food.py)."""
 
-    lookback_days: int = _doc(30, "exceedances and profiles sampled this recently (late files included) are signalled")
+    lookback_days: int = _doc(30, "an exceedance or an unusual profile is news for this many nights after its "
+                                  "result arrives (signals/detectors/arrivals.py)")
     trend_months: int = _doc(12, "complete months of medians in the Mann-Kendall test")
     trend_p: float = _doc(0.01, "two-sided p-value below which a rising trend is a signal")
     min_samples_per_month: int = _doc(5, "a month with fewer samples is left out of the trend")
@@ -70,9 +80,9 @@ class Food:
     profile_quantile: float = _doc(0.001, "a profile more isolated than all but this share of the history's samples")
 
 
-NIGHT, INJURY_COUNTS, INJURY_PATTERNS = Night(), InjuryCounts(), InjuryPatterns()
+NIGHT, NEWS, INJURY_COUNTS, INJURY_PATTERNS = Night(), News(), InjuryCounts(), InjuryPatterns()
 INSPECTION, RATES, FOOD = Inspection(), Rates(), Food()
-ALL = {"night": NIGHT, "injury_counts": INJURY_COUNTS, "injury_patterns": INJURY_PATTERNS,
+ALL = {"night": NIGHT, "news": NEWS, "injury_counts": INJURY_COUNTS, "injury_patterns": INJURY_PATTERNS,
        "inspection": INSPECTION, "rates": RATES, "food": FOOD}
 
 

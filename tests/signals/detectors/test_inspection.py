@@ -5,7 +5,12 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import insert
 
-from surveillance.signals.detectors.inspection import detect_failure_rates, detect_new_failed_items, split_items
+from surveillance.signals.detectors.inspection import (
+    detect_failure_rates,
+    detect_new_failed_items,
+    detect_repeat_failures,
+    split_items,
+)
 from surveillance.signals.detectors.tuning import INSPECTION
 from surveillance.warehouse.models import InspectionResult
 from tests.conftest import add_batch
@@ -14,13 +19,19 @@ DAY = date(2026, 11, 26)
 
 
 def _load(engine, samples: list[dict]) -> None:
+    """Each sample's result arrives in a batch of the night ``arrived`` (default: the day it was sampled)."""
+    nights = sorted({s.get("arrived", s["date"]) for s in samples})
+    batch = {night: n for n, night in enumerate(nights, 1)}
     rows = [dict(sample_id=f"S{i}", region_code=s.get("region", "610102"), jurisdiction_code=s.get("city", "610100"),
                  product_category=s.get("category", "P0101"), product_name="儿童玩具", manufacturer_name="厂",
-                 manufacturer_uscc=f"91610000MA{i:08d}", sampling_stage="流通", inspection_agency="所",
+                 manufacturer_uscc=s.get("uscc", f"91610000MA{i:08d}"), manufacturer_key=s.get("uscc"),
+                 sampling_stage=s.get("stage", "流通"), inspection_agency="所",
                  verdict="不合格" if s["failed"] else "合格", failed=s["failed"], failed_items=s.get("items", ""),
-                 sampling_date=s["date"], row_hash="x", batch_id=1) for i, s in enumerate(samples)]
+                 sampling_date=s["date"], row_hash="x", batch_id=batch[s.get("arrived", s["date"])])
+            for i, s in enumerate(samples)]
     with engine.begin() as conn:
-        add_batch(conn, "inspection", DAY)
+        for night, n in batch.items():
+            add_batch(conn, "inspection", night, n, run_day=night)
         conn.execute(insert(InspectionResult), rows)
 
 
@@ -62,4 +73,55 @@ def test_a_city_failing_above_the_province_and_its_own_history(engine) -> None:
     found, stats = detection.signals, detection.figures
     assert [s["series"] for s in found] == ["P0101|610300"]
     assert found[0]["observed"] == 12 and found[0]["evidence"]["p_province"] < 0.001
+    assert found[0]["sampling_stage"] == "流通" and found[0]["evidence"]["stages"] == {"流通": 12}
     assert stats["cells_tested"] == 4 and stats["expected_false_alarms"] == 0.0
+
+
+MAKER = "91610000MA0000TEST"
+
+
+def test_a_repeat_failure_is_news_the_night_its_late_result_arrives(engine) -> None:
+    """The lab reports 12 days after sampling: the failure is news when it lands, with both dates, once."""
+    _load(engine, [dict(failed=True, uscc=MAKER, items="标识", date=DAY - timedelta(days=200)),
+                   dict(failed=True, uscc=MAKER, items="小零件", date=DAY - timedelta(days=13), arrived=DAY - timedelta(days=1))])
+    with engine.connect() as conn:
+        before = detect_repeat_failures(conn, DAY - timedelta(days=2)).signals
+        found = detect_repeat_failures(conn, DAY).signals
+        later = detect_repeat_failures(conn, DAY + timedelta(days=7)).signals
+    assert before == [] and later == []  # not yet arrived; a week after it arrived
+    assert [s["series"] for s in found] == [MAKER]
+    assert found[0]["observed"] == 2 and found[0]["evidence"]["news"] == ["S1"]
+    sampled, arrived = DAY - timedelta(days=13), DAY - timedelta(days=1)
+    assert f"{sampled:%Y-%m-%d}抽样" in found[0]["title"] and f"{arrived:%Y-%m-%d}结果到达" in found[0]["title"]
+    assert found[0]["evidence"]["arrived"] == [(DAY - timedelta(days=200)).isoformat(), arrived.isoformat()]
+
+
+def test_old_results_loaded_at_once_are_history_not_news(engine) -> None:
+    """A first load of last year's files (results arriving long after sampling) raises no repeat failure."""
+    _load(engine, [dict(failed=True, uscc=MAKER, items="标识", date=DAY - timedelta(days=d), arrived=DAY)
+                   for d in (300, 200, 100)])
+    with engine.connect() as conn:
+        assert detect_repeat_failures(conn, DAY).signals == []
+
+
+def test_a_new_failed_item_is_news_when_it_arrives_late(engine) -> None:
+    past = [dict(failed=True, items="小零件", date=DAY - timedelta(days=30 + 20 * i)) for i in range(INSPECTION.min_category_failures)]
+    late = dict(failed=True, items="邻苯二甲酸酯", date=DAY - timedelta(days=20), arrived=DAY)
+    _load(engine, [*past, late])
+    with engine.connect() as conn:
+        found = detect_new_failed_items(conn, DAY).signals
+        assert detect_new_failed_items(conn, DAY - timedelta(days=1)).signals == []  # not yet arrived
+    assert [s["series"] for s in found] == ["P0101|邻苯二甲酸酯"]
+    assert found[0]["evidence"]["arrived"] == [DAY.isoformat()] and f"{DAY:%Y-%m-%d}结果到达" in found[0]["title"]
+
+
+def test_a_failure_rate_carries_the_stages_of_its_failed_samples() -> None:
+    """So that each stage's agencies receive it (routing matches a rule's stage among them)."""
+    from surveillance.alerts.routing import FALLBACK_AGENCY, route
+    from surveillance.signals.signal import joined_stages
+
+    stage = joined_stages(["流通", "生产", "流通", None])
+    assert stage == "流通、生产"
+    agencies = {r.agency_id for r in route("inspection", "G03", stage, "610300")}
+    assert {"SX-GS", "610300-GS", "SX-ZJ", "610300-ZJ"} <= agencies and FALLBACK_AGENCY not in agencies
+    assert {r.agency_id for r in route("inspection", "G03", None, "610300")} == {FALLBACK_AGENCY}
