@@ -73,7 +73,7 @@ def test_detect_and_alert_on_postgres(pg_url: str, tmp_path: Path, monkeypatch: 
     engine = get_engine(pg_url)
     header = ["样品编号", "采样日期", "行政区划代码", "食品类别", "食品名称", "采样环节", "检测项目", "检测结果", "单位"]
     path = write_csv(tmp_path / "f.csv", header, [["S1", "2026-11-20", "610102", "F01", "大米", "流通", "镉", "0.5", "mg/kg"]])
-    assert ingest_file(engine, path, "food", "salt", TODAY).rows_loaded == 1
+    assert ingest_file(engine, path, "food", "salt", TODAY, day=date(2026, 11, 20)).rows_loaded == 1  # arrives that night
     assert detect_day(engine, date(2026, 11, 20))["new"] == 1
     summary = alert_day(engine, load_settings(), date(2026, 11, 20), use_smtp=False)
     assert summary["digests_built"] == summary["sent"] > 0
