@@ -86,3 +86,28 @@ def test_a_failure_rate_signal_with_no_stage_goes_to_the_coordinating_office(eng
     with engine.connect() as conn:
         alerts = conn.execute(select(Alert.agency_id, Alert.reason)).all()
     assert [a.agency_id for a in alerts] == ["SX-ZLB"] and "兜底" in alerts[0].reason
+
+
+def test_a_failure_rate_signal_reaches_the_agencies_of_every_stage_of_its_failed_samples(engine) -> None:
+    """A city's e-bike failures found in 流通 and 电商: the market and quality agencies of the province and
+    the city receive it (their rules name those stages), the coordinating office does not."""
+    from datetime import date
+
+    from sqlalchemy import insert, select
+
+    from surveillance.alerts.run import route_day
+    from surveillance.signals.signal import joined_stages
+    from surveillance.warehouse.models import Alert, Signal
+
+    day = date(2026, 11, 20)
+    with engine.begin() as conn:
+        conn.execute(insert(Signal), dict(
+            signal_key="inspection|failure-rate|P0301|610300|2026-11-16", domain="inspection", method="failure-rate",
+            series="P0301|610300", category_code="P0301", category_group="G03", sampling_stage=joined_stages(["电商", "流通"]),
+            jurisdiction_code="610300", period_start=day, period_end=day, observed=9.0, expected=1.5, threshold=4.0,
+            score=6.0, level=3, title="宝鸡市电动自行车抽检不合格率异常", evidence="{}", first_detected_on=day, detected_on=day,
+            status="new"))
+    assert route_day(engine, day) > 0
+    with engine.connect() as conn:
+        agencies = set(conn.execute(select(Alert.agency_id)).scalars())
+    assert agencies == {"SX-GS", "610300-GS", "SX-ZJ", "610300-ZJ"}

@@ -31,6 +31,12 @@ def arrival(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["run_day", "ingested_at"]).assign(**{ARRIVED: arrived})
 
 
+def arrived_by(frame: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The rows whose result had arrived by the night of ``day``: what that night knew, so that a night run
+    again later (a backfill) decides as it did then."""
+    return frame[frame[ARRIVED] <= day] if len(frame) else frame
+
+
 def is_news(frame: pd.DataFrame, day: date, window_days: int) -> pd.Series:
     """Rows whose result arrived in the ``window_days`` nights ending with ``day`` no later than
     ``NEWS.late_days`` after sampling: a result that lands late is news the night it lands, while old

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, or_, select
 
 from surveillance import reference
-from surveillance.signals.detectors.arrivals import arrival, is_news, oldest_news_sampling, with_batch
+from surveillance.signals.detectors.arrivals import arrival, arrived_by, is_news, oldest_news_sampling, with_batch
 from surveillance.signals.detectors.tuning import FOOD, RATES
 from surveillance.signals.methods.funnel import out_of_line
 from surveillance.signals.methods.profiles import unusual_against_history
@@ -208,7 +208,7 @@ def detect_unusual_profiles(conn: Connection, day: date) -> Detection:
     years before) than all but 0.1% of those years' samples, and higher overall than 99% of them."""
     start = oldest_news_sampling(day, FOOD.lookback_days)
     quantile = FOOD.profile_quantile
-    rows = _samples(conn, start - timedelta(days=365 * FOOD.history_years), day)
+    rows = arrived_by(_samples(conn, start - timedelta(days=365 * FOOD.history_years), day), day)
     rows = rows[rows["result_value"].notna()]
     if rows.empty:
         return Detection()

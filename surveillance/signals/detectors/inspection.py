@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from surveillance import reference
-from surveillance.signals.detectors.arrivals import ARRIVED, arrival, is_news, with_batch
+from surveillance.signals.detectors.arrivals import ARRIVED, arrival, arrived_by, is_news, with_batch
 from surveillance.signals.detectors.tuning import INSPECTION, RATES
 from surveillance.signals.methods.funnel import out_of_line
 from surveillance.signals.periods import rate_window
@@ -47,9 +47,10 @@ def _dates(row: pd.Series) -> str:
 
 def detect_repeat_failures(conn: Connection, day: date) -> Detection:
     """Manufacturers (by USCC, else by normalised name and address) with two or more failed samples in
-    12 months, one of them news tonight: its result arrived in the last week (signals/detectors/arrivals.py),
+    12 months known tonight, one of them news: its result arrived in the last week (signals/detectors/arrivals.py),
     whenever it was sampled. A sample marked 假冒 is not held against the named maker."""
     fails = _samples(conn, day - timedelta(days=INSPECTION.repeat_window_days - 1), day, failed_only=True)
+    fails = arrived_by(fails, day)
     fails = fails[~fails["counterfeit"].fillna(False).astype(bool) & fails["manufacturer_key"].notna()]
     if fails.empty:
         return Detection()
@@ -142,8 +143,8 @@ def detect_new_failed_items(conn: Connection, day: date) -> Detection:
     """A test item failed by a sample whose result arrived in the last week (whenever it was sampled), in a
     category that never failed it in the three years before, among categories with at least
     ``INSPECTION.min_category_failures`` past failures (so their usual items are known)."""
-    fails = _samples(conn, day - timedelta(days=365 * INSPECTION.history_years + INSPECTION.recent_days - 1), day,
-                     failed_only=True)
+    fails = arrived_by(_samples(conn, day - timedelta(days=365 * INSPECTION.history_years + INSPECTION.recent_days - 1),
+                                day, failed_only=True), day)
     if fails.empty:
         return Detection()
     news = is_news(fails, day, INSPECTION.recent_days)

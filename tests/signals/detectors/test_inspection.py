@@ -125,3 +125,33 @@ def test_a_failure_rate_carries_the_stages_of_its_failed_samples() -> None:
     agencies = {r.agency_id for r in route("inspection", "G03", stage, "610300")}
     assert {"SX-GS", "610300-GS", "SX-ZJ", "610300-ZJ"} <= agencies and FALLBACK_AGENCY not in agencies
     assert {r.agency_id for r in route("inspection", "G03", None, "610300")} == {FALLBACK_AGENCY}
+
+
+def test_every_repeatedly_failing_maker_is_signalled_when_results_land_5_to_15_days_after_sampling(engine) -> None:
+    """The shape of an independent 35-night scenario: 17 makers each failing twice in a month, every
+    result landing 5–15 days after its sampling, beside 40 makers failing once. Judged by arrival, all 17
+    are news on the night their second failure lands, and no single failure is; by sampling date within
+    the last week, most were never news."""
+    import random
+
+    rng = random.Random(7)
+    first_night = DAY - timedelta(days=34)
+    samples = []
+    for m in range(17):
+        for k in range(2):
+            sampled = first_night + timedelta(days=m - 10 + 9 * k)
+            samples.append(dict(failed=True, uscc=f"91610000MA{m:06d}RF", items="标识", date=sampled,
+                                arrived=sampled + timedelta(days=rng.randint(5, 15))))
+    for m in range(40):
+        sampled = first_night + timedelta(days=rng.randint(0, 20))
+        samples.append(dict(failed=True, uscc=f"91610000MA{m:06d}ON", items="标识", date=sampled,
+                            arrived=sampled + timedelta(days=rng.randint(5, 15))))
+    _load(engine, samples)
+    found: dict[str, date] = {}
+    with engine.connect() as conn:
+        for night in (first_night + timedelta(days=d) for d in range(35)):
+            for s in detect_repeat_failures(conn, night).signals:
+                found.setdefault(s["series"], night)
+    assert sorted(found) == sorted(f"91610000MA{m:06d}RF" for m in range(17))
+    landed = {m: max(s["arrived"] for s in samples if s["uscc"] == m) for m in found}
+    assert found == landed  # each the night its second result landed, not before (a replay knows only what had arrived)
