@@ -300,7 +300,8 @@ def cmd_demo_check(args: argparse.Namespace) -> int:
         print(f"injected {e['event']} ({e['description']}, {e['series']}): {state}")
     fa = false_alarms(get_engine(settings.db_url), settings.demo_truth, settings.reports)
     print(f"false alarms (statistical signals no injected event explains): {fa['false_alarms']} over "
-          f"{fa['nights']} nights ({fa['per_night']} per night; expected {fa['expected_per_night']} per night)"
+          f"{fa['nights']} nights ({fa['per_night']} per night; expected {fa['expected_per_night']} per night; "
+          f"{fa['sent']} of them sent to agencies)"
           + (": " + ", ".join(f"{m} {n}" for m, n in fa["by_method"].items()) if fa["by_method"] else ""))
     return 1 if missed else 0
 

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from surveillance.signals.registry import detector, statistical_methods
-from surveillance.warehouse.models import Signal
+from surveillance.warehouse.models import Alert, Signal
 
 # the detector each injected event is for (its methods are the registry's)
 EXPECTED_DETECTOR = {
@@ -66,7 +66,10 @@ def false_alarms(engine: Engine, truth_path: Path, reports: Path) -> dict:
     summaries = [json.loads(p.read_text(encoding="utf-8")) for p in files]
     nights = len({p.parent for p in files})
     expected = sum(s.get("expected_false_alarms", 0.0) for s in summaries)
-    return {"nights": nights, "false_alarms": len(unexplained),
+    with engine.connect() as conn:  # the ones that reached an agency: a pattern told once is not re-sent
+        alerted = set(conn.execute(select(Alert.signal_id).distinct()).scalars())
+    sent = int(unexplained["id"].isin(alerted).sum()) if len(unexplained) else 0
+    return {"nights": nights, "false_alarms": len(unexplained), "sent": sent,
             "per_night": round(len(unexplained) / nights, 2) if nights else None,
             "expected": round(expected, 2), "expected_per_night": round(expected / nights, 2) if nights else None,
             "by_method": unexplained["method"].value_counts().to_dict(),

@@ -94,6 +94,7 @@ def test_false_alarm_figure_for_the_demo(demo, clean_demo, monkeypatch: pytest.M
         assert fa["expected"] == pytest.approx(sum(nightly), abs=0.05)
         assert all(s["method"] in STATISTICAL for s in fa["signals"])
         assert fa["false_alarms"] == sum(fa["by_method"].values())
+        assert 0 <= fa["sent"] <= fa["false_alarms"]
     # on the clean demo every statistical signal is a false alarm
     settings, engine, _, _ = clean_demo
     assert false_alarms(engine, settings.demo_truth, settings.reports)["false_alarms"] == \
@@ -105,3 +106,4 @@ def test_false_alarm_figure_for_the_demo(demo, clean_demo, monkeypatch: pytest.M
     out = capsys.readouterr().out
     assert out.count("FOUND as signal") == 8
     assert "false alarms (statistical signals no injected event explains)" in out and "per night" in out
+    assert "sent to agencies" in out
