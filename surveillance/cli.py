@@ -87,6 +87,28 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    from surveillance.signals.detectors.injury_scan import detect_injury_scan
+    from surveillance.signals.detectors.tuning import INJURY_SCAN
+    from surveillance.warehouse.db import get_engine
+
+    replicates = INJURY_SCAN.replicates if args.replicates is None else args.replicates
+    if replicates < 19:
+        print("error: --replicates must be at least 19 (a p-value of 0.05 needs 19 replicates)", file=sys.stderr)
+        return 2
+    print(f"scanning the injury lattice for {args.day} with {replicates} replicates ...", file=sys.stderr)
+    with get_engine(load_settings().db_url).connect() as conn:
+        detection = detect_injury_scan(conn, args.day, replicates=replicates)
+    if args.json:
+        print(json.dumps({"day": args.day.isoformat(), "figures": detection.figures, "clusters": detection.signals},
+                         ensure_ascii=False, default=str))
+        return 0
+    print(f"{len(detection.signals)} cluster(s); {detection.figures}")
+    for s in detection.signals:
+        print(f"  {s['series']}: {s['title']}")
+    return 0
+
+
 def cmd_alert(args: argparse.Namespace) -> int:
     from surveillance.nightly import alert
 
@@ -520,6 +542,16 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--sheet", help="XLSX: this sheet instead of the first")
     ld.add_argument("-o", "--output", help="write the profile here (default: print it)")
     lay.set_defaults(func=cmd_layouts)
+
+    sc = sub.add_parser("scan", help="scan injuries for clusters across products, places and weeks (not yet nightly)",
+                        description="The expectation-based Poisson scan over the product tree x county zones x the last "
+                                    "1-4 weeks (docs/detectors.md, 'Injury scan'). Prints the clusters it reports; "
+                                    "stores nothing and sends nothing.")
+    sc.add_argument("--day", type=_day, default=yesterday, help="the week evaluated is the last complete one on or "
+                                                                  "before this day (default: yesterday)")
+    sc.add_argument("--replicates", type=int, default=None, help="Monte Carlo replicates (default: injury_scan.replicates)")
+    sc.add_argument("--json", action="store_true", help="the clusters as JSON")
+    sc.set_defaults(func=cmd_scan)
 
     for name, func, text in (("detect", cmd_detect, "run the detectors for a day"),
                              ("alert", cmd_alert, "route signals and send the night's digests"),

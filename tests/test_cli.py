@@ -136,3 +136,11 @@ def test_the_command_line_starts_without_loading_the_numerical_stack() -> None:
             "print([m for m in ('numpy', 'scipy', 'pandas', 'sqlalchemy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_scan_refuses_too_few_replicates_and_says_when_the_history_is_too_short(settings, capsys) -> None:
+    assert main(["scan", "--day", "2026-11-26", "--replicates", "5"]) == 2
+    assert "at least 19" in capsys.readouterr().err
+    assert main(["scan", "--day", "2026-11-26", "--replicates", "19", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["clusters"] == [] and out["figures"]["tested"] == 0 and "history" in out["figures"]["note"]

@@ -54,7 +54,7 @@ def product_reports(conn: Connection, start: date, end: date, **equal: str) -> p
     r, p = InjuryReport, ProductProposal
     product = func.coalesce(r.product_code, p.product_code)
     cols = [r.jurisdiction_code, r.visit_date, r.severity, r.outcome, r.age, r.hospital_code, r.report_id,
-            r.injury_nature, r.body_part]
+            r.injury_nature, r.body_part, r.region_code]
     stmt = (select(product, (r.product_code.is_(None)).label("proposed"), *cols).outerjoin(p, _current_proposal())
             .where(r.visit_date.between(start, end), product.is_not(None)))
     for column, value in equal.items():

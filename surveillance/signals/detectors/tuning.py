@@ -40,6 +40,20 @@ class InjuryCounts:
 
 
 @dataclass(frozen=True)
+class InjuryScan:
+    """The scan over products x places x weeks (signals/detectors/injury_scan.py; not yet nightly)."""
+
+    weeks: int = _doc(4, "windows of the last 1 to this many complete weeks")
+    replicates: int = _doc(999, "Monte Carlo replicates of the lattice's maximum under the baseline")
+    alpha: float = _doc(0.05, "a cluster is reported when its p-value against the maximum is at most this")
+    max_neighbours: int = _doc(6, "a circular zone holds a county and at most this many places in all")
+    max_km: float = _doc(60.0, "a circular zone's radius at most")
+    share_prior: float = _doc(5.0, "cases' worth of the county's share of all the city's cases in its share of a product's")
+    prior_weeks: int = _doc(52, "weeks' worth of the product's province-wide rate in a sparse product x city series' rate")
+    expected_floor: float = _doc(0.001, "no cell expects fewer cases a week (a case where none was ever seen stays finite)")
+
+
+@dataclass(frozen=True)
 class InjuryPatterns:
     """Disproportionate nature of injury / body part by product (signals/detectors/injury_patterns.py)."""
 
@@ -81,8 +95,10 @@ class Food:
 
 
 NIGHT, NEWS, INJURY_COUNTS, INJURY_PATTERNS = Night(), News(), InjuryCounts(), InjuryPatterns()
+INJURY_SCAN = InjuryScan()
 INSPECTION, RATES, FOOD = Inspection(), Rates(), Food()
 ALL = {"night": NIGHT, "news": NEWS, "injury_counts": INJURY_COUNTS, "injury_patterns": INJURY_PATTERNS,
+       "injury_scan": INJURY_SCAN,
        "inspection": INSPECTION, "rates": RATES, "food": FOOD}
 
 
