@@ -8,8 +8,8 @@ import json
 import re
 from pathlib import Path
 
-from surveillance.ingest.layouts import Layout, Match, _best_row, _score, layouts_for, result_like
-from surveillance.ingest.readers import header_rows, joined_sheets
+from surveillance.ingest.layouts import Layout, Match, best_row, layouts_for, match_rank, result_like
+from surveillance.ingest.readers import header_rows, joined_sheets, read_sheets
 
 _SCORES = {4: "the layout's own name", 3: "its own name without the unit", 2: "a name other senders use",
            1: "same meaning in other words"}
@@ -21,19 +21,17 @@ def _toml(text: str) -> str:
 
 def nearest(rows: list[list[str]], source: str) -> Match:
     """The shipped layout of ``source`` that reads most of the file (required fields first, then fields)."""
-    found = [m for m in (_best_row(rows, lay) for lay in layouts_for(source) if not lay.native) if m is not None]
+    found = [m for m in (best_row(rows, lay) for lay in layouts_for(source) if not lay.native) if m is not None]
     if not found:
         raise ValueError("no header row found (no row with two or more filled cells in the first 30)")
-    return max(found, key=_score)
+    return max(found, key=match_rank)
 
 
 def draft(path: Path, source: str, sheet: str | None = None) -> str:
     """The profile (TOML text) for ``path`` read as ``source``."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") and sheet is None:
-        from surveillance.ingest.readers import _read_sheets
-
-        sheets = joined_sheets(_read_sheets(path, None))
+        sheets = joined_sheets(read_sheets(path, None))
         rows = sheets[0][1][:30]
     else:
         rows = header_rows(path, sheet)

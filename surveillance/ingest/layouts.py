@@ -333,7 +333,7 @@ def two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
     return out if joined >= 2 else None
 
 
-def _best_row(rows: list[list[str]], layout: Layout) -> Match | None:
+def best_row(rows: list[list[str]], layout: Layout) -> Match | None:
     """The first row under which every required field of ``layout`` has a header, else the row that
     comes closest (most required fields, then most fields). A two-row header is tried beside each row and
     taken when it reads more fields."""
@@ -351,7 +351,7 @@ def _best_row(rows: list[list[str]], layout: Layout) -> Match | None:
             mapping, unknown = layout.map_headers([c for c in header if c.strip()])
             mapping, unknown = sniffed(mapping, unknown, header, rows[i + depth : i + depth + 20])
             match = Match(layout, i, mapping, unknown, tuple(header), depth)
-            if best is None or _score(match) > _score(best):
+            if best is None or match_rank(match) > match_rank(best):
                 best = match
         if best is not None and best.row == i and not best.missing:
             return best
@@ -384,7 +384,8 @@ def sniffed(mapping: dict[str, str], unknown: list[str], header: list[str], body
     return out, [c for c in (*unknown, *(c for c in mapping if c not in out))]
 
 
-def _score(match: Match) -> tuple[int, int]:
+def match_rank(match: Match) -> tuple[int, int]:
+    """How well a header match reads its layout: required fields found, then fields found (higher is better)."""
     return len(match.layout.required) - len(match.missing), len(match.mapping)
 
 
@@ -396,14 +397,14 @@ def recognise(rows: list[list[str]], source: str, forced: str | None = None) -> 
     candidates = [get_layout(forced)] if forced else layouts_for(source)
     if forced and candidates[0].source != source:
         raise NoLayout(f"layout {forced} is for {candidates[0].source} files, not {source}")
-    found = [m for m in (_best_row(rows, lay) for lay in candidates) if m is not None]
+    found = [m for m in (best_row(rows, lay) for lay in candidates) if m is not None]
     fitting = [m for m in found if not m.missing]
     if fitting:
         # most fields understood wins; a profile beats the native layout on a tie (it knows more values)
         return max(fitting, key=lambda m: (len(m.mapping), not m.layout.native, -m.row, -m.depth))
     if not forced:
         for other in (lay for lay in all_layouts() if lay.source != source):
-            m = _best_row(rows, other)
+            m = best_row(rows, other)
             if m is not None and not m.missing and len(m.mapping) >= 3:
                 raise NoLayout(f"this is a {other.source} file, not a {source} file (it fits layout {other.name})")
     if not found:

@@ -457,7 +457,7 @@ def _read_xls_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list
     return _filled(sheets)
 
 
-def _read_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
+def read_sheets(path: Path, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
     """Every sheet with content (or the named one) as text. Formulas stay their text (data_only=False):
     never evaluated, never lost. An .xls workbook is read with xlrd."""
     from openpyxl import load_workbook
@@ -556,7 +556,7 @@ def joined_sheets(sheets: list[tuple[str, list[list[str]]]]) -> list[tuple[str, 
 
 def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
     """The named sheet, else the first with content."""
-    return _read_sheets(path, sheet)[0][1]
+    return read_sheets(path, sheet)[0][1]
 
 
 def _frame_chunks(frame: pd.DataFrame, mapping: dict[str, str], contract: Contract, chunk_rows: int, layout: Layout,
@@ -603,7 +603,7 @@ def _open_xlsx(path: Path, contract: Contract, sheet: str | None, chunk_rows: in
     """Every sheet that fits a layout (announcements put 不合格 and 合格 lists on two sheets of one workbook);
     the sheets that fit none are named in the result, and a workbook none of whose sheets fits is rejected."""
     matched, skipped, errors = [], [], []
-    for title, rows in joined_sheets(_read_sheets(path, sheet)):
+    for title, rows in joined_sheets(read_sheets(path, sheet)):
         try:
             matched.append((title, rows, _match(rows, contract, layout)))
         except FileRejected as exc:
