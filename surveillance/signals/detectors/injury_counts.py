@@ -25,7 +25,8 @@ def serious_case():
     return case((or_(r.outcome.in_(SERIOUS_OUTCOMES), r.severity == SEVERE_GRADE), 1), else_=0)
 
 
-def _current_proposal():
+def current_proposal():
+    """The join of a report with its classifier proposal for the report's current version."""
     r, p = InjuryReport, ProductProposal
     return and_(p.injury_report_id == r.id, p.row_hash == r.row_hash)
 
@@ -39,7 +40,7 @@ def daily_counts(conn: Connection, start: date, end: date) -> pd.DataFrame:
     coded = (select(r.product_code, r.jurisdiction_code, r.visit_date, *counted)
              .where(r.visit_date.between(start, end), r.product_code.is_not(None))
              .group_by(r.visit_date, r.product_code, r.jurisdiction_code))
-    proposed = (select(p.product_code, r.jurisdiction_code, r.visit_date, *counted).join(p, _current_proposal())
+    proposed = (select(p.product_code, r.jurisdiction_code, r.visit_date, *counted).join(p, current_proposal())
                 .where(r.visit_date.between(start, end), r.product_code.is_(None), p.product_code.is_not(None))
                 .group_by(p.product_code, r.jurisdiction_code, r.visit_date))
     columns = ["product_code", "jurisdiction_code", "visit_date", "n", "severe"]
@@ -55,7 +56,7 @@ def product_reports(conn: Connection, start: date, end: date, **equal: str) -> p
     product = func.coalesce(r.product_code, p.product_code)
     cols = [r.jurisdiction_code, r.visit_date, r.severity, r.outcome, r.age, r.hospital_code, r.report_id,
             r.injury_nature, r.body_part, r.region_code]
-    stmt = (select(product, (r.product_code.is_(None)).label("proposed"), *cols).outerjoin(p, _current_proposal())
+    stmt = (select(product, (r.product_code.is_(None)).label("proposed"), *cols).outerjoin(p, current_proposal())
             .where(r.visit_date.between(start, end), product.is_not(None)))
     for column, value in equal.items():
         stmt = stmt.where((product if column == "product_code" else getattr(r, column)) == value)

@@ -24,12 +24,18 @@ from sqlalchemy import Connection, func, select
 
 from surveillance import reference
 from surveillance.signals.detectors.injury import case_profile, farrington_control, is_severe, leave_out, window
-from surveillance.signals.detectors.injury_counts import daily_counts, excluded_weeks, product_reports, serious_case
+from surveillance.signals.detectors.injury_counts import (
+    current_proposal,
+    daily_counts,
+    excluded_weeks,
+    product_reports,
+    serious_case,
+)
 from surveillance.signals.detectors.tuning import INJURY_SCAN
 from surveillance.signals.methods.farrington import farrington_flexible, weeks_needed
 from surveillance.signals.methods.scan import Lattice, circular_zones, scan
 from surveillance.signals.signal import Detection, make_signal
-from surveillance.warehouse.models import InjuryReport
+from surveillance.warehouse.models import InjuryReport, ProductProposal
 
 STREAMS = ("all", "serious")
 
@@ -91,14 +97,22 @@ def _pooled_rate(history: np.ndarray, n_products: int, n_cities: int) -> np.ndar
 
 
 def _county_counts(conn: Connection, start: date, end: date) -> pd.DataFrame:
-    """Coded reports by product, region and week (Monday), all and serious, from ``start`` to ``end``."""
-    r = InjuryReport
-    stmt = (select(r.product_code, r.region_code, r.jurisdiction_code, r.visit_date, func.count(), func.sum(serious_case()))
-            .where(r.visit_date.between(start, end), r.product_code.is_not(None))
-            .group_by(r.product_code, r.region_code, r.jurisdiction_code, r.visit_date))
-    frame = pd.DataFrame(conn.execute(stmt).all(), columns=["product_code", "region_code", "jurisdiction_code",
-                                                            "visit_date", "all", "serious"])
-    return frame.astype({"all": "int64", "serious": "int64"})
+    """Reports by product, region and visit day, all and serious, from ``start`` to ``end``. A report's product
+    is its hospital's code, or else the category the classifier proposed, as the weekly counts take it
+    (``injury_counts.daily_counts``), so that counts and their Farrington expectations count the same reports."""
+    r, p = InjuryReport, ProductProposal
+    counted = (func.count(), func.sum(serious_case()))
+    coded = (select(r.product_code, r.region_code, r.jurisdiction_code, r.visit_date, *counted)
+             .where(r.visit_date.between(start, end), r.product_code.is_not(None))
+             .group_by(r.product_code, r.region_code, r.jurisdiction_code, r.visit_date))
+    proposed = (select(p.product_code, r.region_code, r.jurisdiction_code, r.visit_date, *counted)
+                .join(p, current_proposal())
+                .where(r.visit_date.between(start, end), r.product_code.is_(None), p.product_code.is_not(None))
+                .group_by(p.product_code, r.region_code, r.jurisdiction_code, r.visit_date))
+    columns = ["product_code", "region_code", "jurisdiction_code", "visit_date", "all", "serious"]
+    frame = pd.concat([pd.DataFrame(conn.execute(stmt).all(), columns=columns) for stmt in (coded, proposed)],
+                      ignore_index=True).astype({"all": "int64", "serious": "int64"})
+    return frame.groupby(columns[:4], as_index=False)[["all", "serious"]].sum()
 
 
 def _place_index(frame: pd.DataFrame, codes: list[str]) -> pd.Series:
@@ -191,7 +205,7 @@ def detect_injury_scan(conn: Connection, day: date, replicates: int = INJURY_SCA
         start = w.week_start - timedelta(weeks=cl["window"] - 1)
         what = "重伤（住院、转院或死亡）病例" if stream == "serious" else "伤害病例"
         series = f"{node_codes[node]}|{zone_names[cl['zone']]}" + ("|severe" if stream == "serious" else "")
-        mine = reports[~reports["proposed"] & (reports["visit_date"] >= start)
+        mine = reports[(reports["visit_date"] >= start)
                        & reports["product_code"].isin([leaves[i] for i in nodes[node]])]
         mine = mine[_place_index(mine, codes).isin(lattice.zones[cl["zone"]].indices)]
         if stream == "serious":
