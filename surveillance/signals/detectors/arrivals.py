@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Select
+from sqlalchemy import Connection, Select
 
 from surveillance.signals.detectors.tuning import NEWS
 from surveillance.warehouse.models import IngestBatch
@@ -19,6 +19,17 @@ ARRIVED = "arrived_on"
 def with_batch(stmt: Select, model) -> Select:
     """``stmt`` (a select from ``model``'s table) with the two columns the arrival is read from."""
     return stmt.add_columns(IngestBatch.run_day, IngestBatch.ingested_at).join(IngestBatch, IngestBatch.id == model.batch_id)
+
+
+def read_arrived(conn: Connection, stmt: Select, model, cols: list) -> pd.DataFrame:
+    """The rows of ``stmt`` (a select of ``cols`` from ``model``'s table), each with ``arrived_on``."""
+    rows = conn.execute(with_batch(stmt, model)).all()
+    return arrival(pd.DataFrame(rows, columns=[*(c.key for c in cols), "run_day", "ingested_at"]))
+
+
+def both_dates(sampled: date, arrived: date) -> str:
+    """When a sample was taken and when its result arrived, as agencies read it: they need both."""
+    return f"{sampled:%Y-%m-%d}抽样，{arrived:%Y-%m-%d}结果到达"
 
 
 def arrival(frame: pd.DataFrame) -> pd.DataFrame:

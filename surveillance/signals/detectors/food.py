@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, or_, select
 
 from surveillance import reference
-from surveillance.signals.detectors.arrivals import arrival, arrived_by, is_news, oldest_news_sampling, with_batch
+from surveillance.signals.detectors.arrivals import arrived_by, both_dates, is_news, oldest_news_sampling, read_arrived
 from surveillance.signals.detectors.tuning import FOOD, RATES
 from surveillance.signals.methods.funnel import out_of_line
 from surveillance.signals.methods.profiles import unusual_against_history
@@ -49,10 +49,9 @@ def detect_exceedances(conn: Connection, day: date) -> Detection:
             FoodResult.unit, FoodResult.limit_value, FoodResult.limit_standard, FoodResult.sender_verdict,
             FoodResult.exceeds_limit]
     # a result over its limit, or one the lab itself judged 不合格 (a disagreement is never hidden)
-    stmt = with_batch(select(*cols), FoodResult).where(
-        or_(FoodResult.exceeds_limit.is_(True), FoodResult.sender_verdict == "不合格"),
-        FoodResult.sampling_date.between(oldest_news_sampling(day, FOOD.lookback_days), day))
-    rows = arrival(pd.DataFrame(conn.execute(stmt).all(), columns=[*(c.key for c in cols), "run_day", "ingested_at"]))
+    stmt = select(*cols).where(or_(FoodResult.exceeds_limit.is_(True), FoodResult.sender_verdict == "不合格"),
+                               FoodResult.sampling_date.between(oldest_news_sampling(day, FOOD.lookback_days), day))
+    rows = read_arrived(conn, stmt, FoodResult, cols)
     rows = rows[is_news(rows, day, FOOD.lookback_days)]
     cats = _categories(rows["food_category"])
     analytes = _analytes(rows["analyte"])
@@ -82,7 +81,7 @@ def detect_exceedances(conn: Connection, day: date) -> Detection:
             threshold=float(r.limit_value) if has_limit else None,
             score=float(min(ratio, 1e6)),
             title=f"{names.get(r.jurisdiction_code, '')}{r.sampling_stage}环节{r.food_name}（样品{r.sample_id}，"
-                  f"{r.sampling_date:%Y-%m-%d}抽样，{r.arrived_on:%Y-%m-%d}结果到达）{a['name']}超标：{value}，依据{r.limit_standard}",
+                  f"{both_dates(r.sampling_date, r.arrived_on)}）{a['name']}超标：{value}，依据{r.limit_standard}",
             evidence=dict(sample_id=r.sample_id, analyte=r.analyte, kind=a["kind"], arrived_on=r.arrived_on.isoformat(),
                           hazard_class=int(a["hazard_class"]), ready_to_eat=rte, infant=infant,
                           hazard_rank=hazard_rank(a["kind"], a["hazard_class"], rte, infant, r.sampling_stage),
@@ -157,8 +156,7 @@ def _samples(conn: Connection, start: date, end: date) -> pd.DataFrame:
     cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.food_category,
             FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte, FoodResult.result_value,
             FoodResult.censored, FoodResult.lod, FoodResult.limit_value, FoodResult.exceeds_limit]
-    stmt = with_batch(select(*cols), FoodResult).where(FoodResult.sampling_date.between(start, end))
-    return arrival(pd.DataFrame(conn.execute(stmt).all(), columns=[*(c.key for c in cols), "run_day", "ingested_at"]))
+    return read_arrived(conn, select(*cols).where(FoodResult.sampling_date.between(start, end)), FoodResult, cols)
 
 
 def detect_exceedance_rates(conn: Connection, day: date, alpha: float = RATES.alpha) -> Detection:
@@ -233,7 +231,7 @@ def detect_unusual_profiles(conn: Connection, day: date) -> Detection:
             period_start=first["sampling_date"], period_end=first["sampling_date"],
             observed=float(-u.score), threshold=float(-u.threshold), score=float(u.threshold - u.score),
             title=f"{names.get(first['jurisdiction_code'], '')}{first['food_name']}（样品{u.sample_id}，"
-                  f"{first['sampling_date']:%Y-%m-%d}抽样，{first['arrived_on']:%Y-%m-%d}结果到达）多项指标组合异常"
+                  f"{both_dates(first['sampling_date'], first['arrived_on'])}）多项指标组合异常"
                   f"（均未超标）：{listed}",
             evidence=dict(sample_id=u.sample_id, arrived_on=first["arrived_on"].isoformat(),
                           anomaly_score=float(u.score), threshold=float(u.threshold),

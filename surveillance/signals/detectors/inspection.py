@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from surveillance import reference
-from surveillance.signals.detectors.arrivals import ARRIVED, arrival, arrived_by, is_news, with_batch
+from surveillance.signals.detectors.arrivals import ARRIVED, arrived_by, both_dates, is_news, read_arrived
 from surveillance.signals.detectors.tuning import INSPECTION, RATES
 from surveillance.signals.methods.funnel import out_of_line
 from surveillance.signals.periods import rate_window
@@ -34,15 +34,14 @@ def _samples(conn: Connection, start: date, end: date, failed_only: bool = False
             InspectionResult.sample_id, InspectionResult.sampling_date, InspectionResult.product_category,
             InspectionResult.product_name, InspectionResult.sampling_stage, InspectionResult.jurisdiction_code,
             InspectionResult.failed, InspectionResult.failed_items, InspectionResult.counterfeit]
-    stmt = with_batch(select(*cols), InspectionResult).where(InspectionResult.sampling_date.between(start, end))
+    stmt = select(*cols).where(InspectionResult.sampling_date.between(start, end))
     if failed_only:
         stmt = stmt.where(InspectionResult.failed.is_(True))
-    return arrival(pd.DataFrame(conn.execute(stmt).all(), columns=[*(c.key for c in cols), "run_day", "ingested_at"]))
+    return read_arrived(conn, stmt, InspectionResult, cols)
 
 
 def _dates(row: pd.Series) -> str:
-    """When a sample was taken and when its result arrived: agencies need both."""
-    return f"{row['sampling_date']:%Y-%m-%d}抽样，{row[ARRIVED]:%Y-%m-%d}结果到达"
+    return both_dates(row["sampling_date"], row[ARRIVED])
 
 
 def detect_repeat_failures(conn: Connection, day: date) -> Detection:
