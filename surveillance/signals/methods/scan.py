@@ -100,12 +100,14 @@ class ScanResult:
 
 
 def null_maxima(lattice: Lattice, expected: np.ndarray, replicates: int, rng: np.random.Generator,
-                budget: int = 20_000_000) -> np.ndarray:
+                budget: int = 20_000_000, expected_sums: np.ndarray | None = None) -> np.ndarray:
     """The lattice's maximum score in each of ``replicates`` Poisson draws from ``expected``; replicates
     are drawn in batches of about ``budget`` cluster values (memory), summed in single precision (counts
-    stay exact below 2**24)."""
+    stay exact below 2**24). ``expected_sums``: ``cluster_sums(lattice, expected)`` if already computed."""
     expected = np.asarray(expected, dtype=float)
-    sums_b = cluster_sums(lattice, expected).transpose(2, 1, 0)[..., None].astype(np.float32)  # zones x nodes x windows x 1
+    if expected_sums is None:
+        expected_sums = cluster_sums(lattice, expected)
+    sums_b = expected_sums.transpose(2, 1, 0)[..., None].astype(np.float32)  # zones x nodes x windows x 1
     sums_b[sums_b <= 0] = 1.0  # a cluster expecting nothing draws nothing under the null: its score stays 0
     batch = max(1, min(replicates, budget // max(lattice.size, 1)))
     maxima = np.empty(replicates)
@@ -135,7 +137,7 @@ def scan(lattice: Lattice, observed: np.ndarray, expected: np.ndarray, replicate
                          "cases a positive expectation (a floor), or the cluster's evidence would be infinite")
     c, b = cluster_sums(lattice, observed), cluster_sums(lattice, expected)
     scores = llr(c, b)
-    maxima = null_maxima(lattice, expected, replicates, np.random.default_rng(seed))
+    maxima = null_maxima(lattice, expected, replicates, np.random.default_rng(seed), expected_sums=b)
     result = ScanResult(c, b, scores, maxima, [])
     order = np.argsort(scores, axis=None, kind="stable")[::-1]
     kept: list[tuple[np.ndarray, np.ndarray]] = []
