@@ -54,7 +54,7 @@ class DemoSpec:
         return self.end - timedelta(days=self.daily_days - 1)
 
 
-def _hospitals(rng: np.random.Generator) -> pd.DataFrame:
+def sentinel_hospitals(rng: np.random.Generator) -> pd.DataFrame:
     regions = reference.regions()
     counties = regions[regions["level"] == "county"]
     rows = []
@@ -83,7 +83,7 @@ def _manufacturers(rng: np.random.Generator, n: int = 1500) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _season_weights(days: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+def season_weights(days: pd.DatetimeIndex) -> dict[str, np.ndarray]:
     doy = days.dayofyear.to_numpy()
     winter = 1 + 0.8 * np.cos(2 * np.pi * (doy - 15) / 365.25)
     summer = 1 + 0.9 * np.cos(2 * np.pi * (doy - 200) / 365.25)
@@ -122,12 +122,15 @@ PRODUCT_PROFILE = {
 NON_PRODUCT = [("跌倒/坠落", "骨折", "flat", 0.30), ("机动车车祸", "骨折", "flat", 0.25),
                ("动物伤", "锐器伤、咬伤、开放伤", "summer", 0.15), ("溺水", "内脏器官伤", "summer", 0.04),
                ("钝器伤", "挫伤、擦伤", "flat", 0.26)]
+SEVERE_SHARE = 0.08  # of ordinary visits graded 重度 (and then hospitalised, transferred or dead)
+HOSPITALISED_IF_NOT_SEVERE = 0.07  # of the other visits
+SERIOUS_SHARE = SEVERE_SHARE + (1 - SEVERE_SHARE) * HOSPITALISED_IF_NOT_SEVERE  # serious cases (injury_counts.serious_case)
 SURNAMES, GIVEN = "王李张刘陈杨赵黄周吴", "伟芳娜敏静磊洋勇艳杰军强"
 
 
 def _injuries(spec: DemoSpec, rng: np.random.Generator, hospitals: pd.DataFrame) -> pd.DataFrame:
     days = pd.date_range(spec.start, spec.end, freq="D")
-    season = _season_weights(days)
+    season = season_weights(days)
     dow = np.where(days.dayofweek >= 5, 1.15, 0.95)
     products = reference.product_categories().set_index("code")["name"]
     frames = []
@@ -198,10 +201,10 @@ def _injury_details(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     df.loc[df["product_code"] != "", "injury_intent"] = "非故意"
     df["body_part"] = rng.choice(BODY_PARTS[:6], n, p=[0.25, 0.3, 0.3, 0.08, 0.05, 0.02])
     df.loc[df["pattern"], "body_part"] = "躯干"
-    severe = rng.random(n) < np.where(df["cluster"] | df["pattern"], 0.35, 0.08)
+    severe = rng.random(n) < np.where(df["cluster"] | df["pattern"], 0.35, SEVERE_SHARE)
     df["severity"] = np.where(severe, "重度", rng.choice(["轻度", "中度"], n, p=[0.7, 0.3]))
     df["outcome"] = np.where(severe, rng.choice(["住院", "转院", "死亡"], n, p=[0.85, 0.13, 0.02]),
-                             rng.choice(["处理后离院", "住院"], n, p=[0.93, 0.07]))
+                             rng.choice(["处理后离院", "住院"], n, p=[1 - HOSPITALISED_IF_NOT_SEVERE, HOSPITALISED_IF_NOT_SEVERE]))
     # a fifth of product-related reports name the product but carry no code (for the classifier), the
     # cluster's reports included: counted only if the classifier proposes their category
     names = df["product_code"].map(products).fillna("")
@@ -430,7 +433,7 @@ def _pii(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 def generate(spec: DemoSpec, landing: Path, truth_path: Path) -> dict[str, int]:
     """Write the demo into ``landing`` and the injected events into ``truth_path``; returns file counts."""
     rng = np.random.default_rng(spec.seed)
-    hospitals = _hospitals(rng)
+    hospitals = sentinel_hospitals(rng)
     makers = _manufacturers(rng)
     inj = _injuries(spec, rng, hospitals)
     inj["age"] = _ages(inj["age_years"], rng)

@@ -125,6 +125,13 @@ def leave_out(counts: np.ndarray, index: list[tuple], weeks: list[tuple[str, dat
     return blanked
 
 
+def night_hits(observed: np.ndarray, pvalues: np.ndarray, alarm: np.ndarray, q: float = NIGHT.fdr_q) -> np.ndarray:
+    """The night's signals among its series: above the series' threshold, with at least
+    ``INJURY_COUNTS.min_count`` cases, and a Benjamini-Hochberg discovery at ``q`` among the series so testable."""
+    testable = observed >= INJURY_COUNTS.min_count
+    return alarm & testable & benjamini_hochberg(np.where(testable, pvalues, np.nan), q)
+
+
 def window(conn: Connection, day: date) -> Window:
     """The window evaluated for the last complete week on or before ``day``."""
     week_start, week_end = last_complete_week(day)
@@ -179,8 +186,7 @@ def detect_injury(conn: Connection, day: date, alpha: float = INJURY_COUNTS.alph
         expected, threshold, score, alarm = result.expected[:, 0], result.threshold[:, 0], result.score[:, 0], result.alarm[:, 0]
     testable = observed >= INJURY_COUNTS.min_count
     q = NIGHT.fdr_q
-    discoveries = benjamini_hochberg(np.where(testable, pvalues, np.nan), q)
-    hits = np.flatnonzero(alarm & testable & discoveries)
+    hits = np.flatnonzero(night_hits(observed, pvalues, alarm, q))
     stats.update(tested=int(testable.sum()), fdr_q=q, expected_false_alarms=expected_false_alarms(len(hits), q),
                  expected_false_alarms_without_fdr=round(float(alpha * testable.sum()), 2))
     products = reference.product_categories().set_index("code")

@@ -8,14 +8,17 @@ Noufaily's settings per product x city for each of the last four weeks, shared o
 by the county's share of the product's cases in the years before (shrunk towards the county's share of
 all the city's cases, ``INJURY_SCAN.share_prior`` cases' worth). A record that names only its city is a
 place of its own inside that city. The night's multiplicity is controlled once by the maximum over the
-whole lattice (Monte Carlo replicates, seeded by the day).
+whole lattice (Monte Carlo replicates, seeded by the day, overdispersed as the baselines are:
+``lattice_frailty``).
 
-Not yet a nightly detector: it becomes one only if it beats per-series Farrington with Benjamini-Hochberg
-on the lattice evaluation (issue #29, part 3).
+Not the nightly default: on the lattice evaluation (``surveillance evaluate --lattice``, docs/detectors.md)
+it does not beat per-series Farrington with Benjamini-Hochberg on every cluster shape at the default's own
+false-night rate, the rule for making it the default (issue #29).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -33,7 +36,7 @@ from surveillance.signals.detectors.injury_counts import (
 )
 from surveillance.signals.detectors.tuning import INJURY_SCAN
 from surveillance.signals.methods.farrington import farrington_flexible, weeks_needed
-from surveillance.signals.methods.scan import Lattice, circular_zones, scan
+from surveillance.signals.methods.scan import Frailty, Lattice, circular_zones, scan
 from surveillance.signals.signal import Detection, make_signal
 from surveillance.warehouse.models import InjuryReport, ProductProposal
 
@@ -123,6 +126,92 @@ def _place_index(frame: pd.DataFrame, codes: list[str]) -> pd.Series:
     return county.where(county.notna() & (frame["region_code"] != frame["jurisdiction_code"]), city)
 
 
+@dataclass(frozen=True)
+class ScanLayout:
+    """The lattice the injury scan runs on, with the names its signals need: product leaves (the two
+    streams stack them, all cases then serious cases), places, zones and tree nodes."""
+
+    leaves: list[str]
+    codes: list[str]  # places: counties, then one per city for records naming only the city
+    city_of: list[str]
+    cities: list[str]
+    zones: list[tuple[int, ...]]
+    zone_names: list[str]
+    nodes: list[list[int]]  # over one stream's leaves
+    node_codes: list[str]
+    node_groups: list[str | None]
+    lattice: Lattice  # nodes of both streams x zones x windows
+
+    @property
+    def place_city(self) -> np.ndarray:
+        """Each place's index into ``cities``."""
+        index = {c: i for i, c in enumerate(self.cities)}
+        return np.array([index.get(c, -1) for c in self.city_of])
+
+
+def scan_layout(weeks: int = INJURY_SCAN.weeks) -> ScanLayout:
+    """Shaanxi's lattice from the reference data."""
+    leaves = reference.product_categories()["code"].tolist()
+    codes, city_of, counties = places()
+    zones, zone_names = place_zones(codes, city_of, counties)
+    nodes, node_codes, node_groups = product_nodes()
+    both = [members for members in nodes] + [[len(leaves) + i for i in members] for members in nodes]
+    lattice = Lattice.of(both, 2 * len(leaves), zones, len(codes), windows=range(1, weeks + 1))
+    return ScanLayout(leaves, codes, city_of, reference.jurisdictions(), zones, zone_names, nodes, node_codes,
+                      node_groups, lattice)
+
+
+def city_expected(counts: np.ndarray, dates: list[date], years: int, weeks: int, n_products: int,
+                  n_cities: int) -> tuple[np.ndarray, np.ndarray]:
+    """Expected counts (products x cities x the last ``weeks``) from the weekly series ``counts``
+    (products*cities rows in product-major order, weeks by ``dates``), and each series' dispersion phi
+    (products x cities, 1 where no model converged): Farrington flexible with Noufaily's settings, fitted
+    whatever the recent counts (its baseline leaves the last 26 weeks out, so a cluster in the recent
+    weeks cannot change what was expected of them), floored by ``_pooled_rate``."""
+    control = replace(farrington_control(years), limit54=(0, 4))
+    fit = farrington_flexible(counts, control, last=weeks, dates=dates)
+    fitted = np.nan_to_num(fit.expected, nan=0.0).reshape(n_products, n_cities, weeks)
+    floor = _pooled_rate(counts[:, : counts.shape[1] - weeks], n_products, n_cities)[..., None]
+    phi = np.nan_to_num(fit.phi[:, -1], nan=1.0).reshape(n_products, n_cities)
+    return np.maximum(fitted, floor), np.maximum(phi, 1.0)
+
+
+def county_shares(by_product_place: np.ndarray, place_city: np.ndarray, n_cities: int) -> np.ndarray:
+    """Each place's share (products x places) of its city's cases of each product, from past counts
+    ``by_product_place``: the product's own share shrunk towards the place's share of all the city's cases
+    (``INJURY_SCAN.share_prior`` cases' worth); every place may have a case. Shares sum to 1 within a city."""
+    by_place = by_product_place.sum(axis=0)
+    shares = np.zeros_like(by_product_place, dtype=float)
+    for c in range(n_cities):
+        inside = place_city == c
+        all_share = (by_place[inside] + 0.5) / (by_place[inside] + 0.5).sum()
+        mine = by_product_place[:, inside]
+        shares[:, inside] = (mine + INJURY_SCAN.share_prior * all_share) / (mine.sum(axis=1, keepdims=True)
+                                                                             + INJURY_SCAN.share_prior)
+    return shares
+
+
+def lattice_frailty(phis: list[np.ndarray], by_cities: list[np.ndarray], place_city: np.ndarray) -> Frailty:
+    """The baseline's overdispersion for the scan's null draws (``scan.null_maxima``): per stream, every
+    product x city x week is a group of cells (the city's places) whose gamma frailty has the variance
+    (phi - 1) / m of its series (dispersion phi, expectation m), so that the city's weekly count is the
+    negative binomial Farrington's threshold takes it for. ``phis``: products x cities per stream;
+    ``by_cities``: products x cities x weeks per stream."""
+    groups, variances, offset = [], [], 0
+    for phi, by_city in zip(phis, by_cities, strict=True):
+        ids = np.arange(by_city.size).reshape(by_city.shape) + offset
+        groups.append(ids[:, place_city, :])
+        variances.append(((phi[..., None] - 1) / by_city).ravel())
+        offset += by_city.size
+    return Frailty(np.concatenate(groups), np.concatenate(variances))
+
+
+def lattice_expected(by_city: np.ndarray, shares: np.ndarray, place_city: np.ndarray) -> np.ndarray:
+    """Expected counts per leaf x place x week: ``by_city`` (products x cities x weeks) shared out by
+    ``shares`` (products x places), floored at ``INJURY_SCAN.expected_floor``."""
+    return np.maximum(shares[..., None] * by_city[:, place_city, :], INJURY_SCAN.expected_floor)
+
+
 def detect_injury_scan(conn: Connection, day: date, replicates: int = INJURY_SCAN.replicates) -> Detection:
     """Clusters in the four weeks ending with the last complete week on or before ``day``."""
     w = window(conn, day)
@@ -135,16 +224,17 @@ def detect_injury_scan(conn: Connection, day: date, replicates: int = INJURY_SCA
     while years > 1 and weeks_needed(first_recent, years, 3) + weeks > w.history_weeks:
         years -= 1
     first_monday = w.week_start - timedelta(weeks=weeks_needed(first_recent, years, 3) + weeks - 1)
-    products = reference.product_categories()
-    leaves = products["code"].tolist()
-    codes, city_of, counties = places()
-    cities = reference.jurisdictions()
+    lay = scan_layout(weeks)
+    leaves, codes, cities = lay.leaves, lay.codes, lay.cities
 
     # the weekly baseline per product x city, for each of the last weeks
     daily = daily_counts(conn, first_monday, w.week_end)
     n_weeks = (w.week_start - first_monday).days // 7 + 1
+    dates = [first_monday + timedelta(weeks=i) for i in range(n_weeks)]
     week_of = ((pd.to_datetime(daily["visit_date"]) - pd.Timestamp(first_monday)).dt.days // 7).astype(int)
-    expected_city = {}
+    history = _county_counts(conn, first_monday, first_recent - timedelta(days=1))
+    history = history.assign(place=_place_index(history, codes)).dropna(subset=["place"])
+    by_stream, phis, by_cities = [], [], []
     for stream, column in zip(STREAMS, ("n", "severe"), strict=True):
         table = daily.assign(week=week_of).groupby(["product_code", "jurisdiction_code", "week"])[column].sum()
         index = pd.MultiIndex.from_product([leaves, cities], names=["product_code", "jurisdiction_code"])
@@ -152,28 +242,13 @@ def detect_injury_scan(conn: Connection, day: date, replicates: int = INJURY_SCA
         counts = matrix.to_numpy(dtype=float)
         leave_out(counts, [(p, c, "all" if stream == "all" else "severe") for p, c in matrix.index],
                   excluded_weeks(conn, first_monday, w.week_start), first_monday)
-        dates = [first_monday + timedelta(weeks=i) for i in range(n_weeks)]
-        fit = farrington_flexible(counts, farrington_control(years), last=weeks, dates=dates)
-        fitted = np.nan_to_num(fit.expected, nan=0.0).reshape(len(leaves), len(cities), weeks)
-        expected_city[stream] = np.maximum(fitted, _pooled_rate(counts[:, : n_weeks - weeks], len(leaves), len(cities))[..., None])
-
-    # shares of the city's cases by county, from the years before the recent weeks
-    history = _county_counts(conn, first_monday, first_recent - timedelta(days=1))
-    history = history.assign(place=_place_index(history, codes)).dropna(subset=["place"])
-    expected = np.zeros((2 * len(leaves), len(codes), weeks))
-    city_index = {c: i for i, c in enumerate(cities)}
-    place_city = np.array([city_index.get(c, -1) for c in city_of])
-    for s, stream in enumerate(STREAMS):
-        by_product = history.groupby(["product_code", "place"])[stream].sum()
-        by_place = history.groupby("place")[stream].sum().reindex(range(len(codes)), fill_value=0).to_numpy(dtype=float)
-        for p, product in enumerate(leaves):
-            mine = by_product.get(product, pd.Series(dtype=float)).reindex(range(len(codes)), fill_value=0).to_numpy(dtype=float)
-            for c in range(len(cities)):
-                inside = place_city == c
-                all_share = (by_place[inside] + 0.5) / (by_place[inside] + 0.5).sum()  # every place may have a case
-                share = (mine[inside] + INJURY_SCAN.share_prior * all_share) / (mine[inside].sum() + INJURY_SCAN.share_prior)
-                expected[s * len(leaves) + p, inside, :] = share[:, None] * expected_city[stream][p, c][None, :]
-    expected = np.maximum(expected, INJURY_SCAN.expected_floor)
+        by_city, phi = city_expected(counts, dates, years, weeks, len(leaves), len(cities))
+        phis.append(phi)
+        by_cities.append(by_city)
+        past = history.groupby(["product_code", "place"])[stream].sum().unstack("place", fill_value=0)
+        past = past.reindex(index=leaves, columns=range(len(codes)), fill_value=0).to_numpy(dtype=float)
+        by_stream.append(lattice_expected(by_city, county_shares(past, lay.place_city, len(cities)), lay.place_city))
+    expected = np.concatenate(by_stream)
 
     recent = _county_counts(conn, first_recent, w.week_end)
     recent = recent.assign(place=_place_index(recent, codes),
@@ -184,12 +259,12 @@ def detect_injury_scan(conn: Connection, day: date, replicates: int = INJURY_SCA
         np.add.at(observed, (s * len(leaves) + recent["leaf"].to_numpy(dtype=int), recent["place"].to_numpy(dtype=int),
                              recent["week"].to_numpy(dtype=int)), recent[stream].to_numpy(dtype=float))
 
-    nodes, node_codes, node_groups = product_nodes()
-    both = [members for members in nodes] + [[len(leaves) + i for i in members] for members in nodes]
-    zones, zone_names = place_zones(codes, city_of, counties)
-    lattice = Lattice.of(both, 2 * len(leaves), zones, len(codes), windows=range(1, weeks + 1))
+    nodes, node_codes, node_groups, zone_names, city_of = lay.nodes, lay.node_codes, lay.node_groups, lay.zone_names, lay.city_of
+    lattice = lay.lattice
+    products = reference.product_categories()
     seed = int(w.week_start.strftime("%Y%m%d"))
-    result = scan(lattice, observed, expected, replicates=replicates, seed=seed, alpha=INJURY_SCAN.alpha)
+    result = scan(lattice, observed, expected, replicates=replicates, seed=seed, alpha=INJURY_SCAN.alpha,
+                  frailty=lattice_frailty(phis, by_cities, lay.place_city))
     names = reference.jurisdiction_names()
     pnames = dict(zip(products["code"], products["name"], strict=True)) | dict(
         zip(products["group_code"], products["group_name"], strict=True)) | {"all": "全部产品"}

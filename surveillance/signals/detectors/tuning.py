@@ -41,7 +41,7 @@ class InjuryCounts:
 
 @dataclass(frozen=True)
 class InjuryScan:
-    """The scan over products x places x weeks (signals/detectors/injury_scan.py; not yet nightly)."""
+    """The scan over products x places x weeks (signals/detectors/injury_scan.py; `surveillance scan`, not nightly)."""
 
     weeks: int = _doc(4, "windows of the last 1 to this many complete weeks")
     replicates: int = _doc(999, "Monte Carlo replicates of the lattice's maximum under the baseline")

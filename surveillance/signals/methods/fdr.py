@@ -28,3 +28,22 @@ def benjamini_hochberg(pvalues: np.ndarray, q: float = Q) -> np.ndarray:
 def expected_false_alarms(discoveries: int, q: float = Q) -> float:
     """Benjamini-Hochberg bounds the expected share of false alarms among the discoveries by q."""
     return round(q * discoveries, 2)
+
+
+def bh_adjusted(pvalues: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values: a p-value is a discovery at ``q`` exactly when its adjusted
+    value is at most ``q`` (``benjamini_hochberg``), so one night's signals at every q come from one pass.
+    NaN stays NaN (not tested)."""
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full(p.shape, np.nan)
+    tested = ~np.isnan(p)
+    m = int(tested.sum())
+    if m == 0:
+        return out
+    order = np.argsort(p[tested])
+    scaled = p[tested][order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
+    values = np.empty(m)
+    values[order] = np.minimum(adjusted, 1.0)
+    out[tested] = values
+    return out

@@ -99,21 +99,54 @@ class ScanResult:
         return float((1 + np.sum(self.null_maxima >= score - 1e-9)) / (1 + self.null_maxima.size))
 
 
+@dataclass(frozen=True)
+class Frailty:
+    """Overdispersion of the baseline as a gamma frailty (mean 1) shared by groups of cells: ``group`` gives
+    each cell's group (an int array the shape of the expectations), ``variance`` each group's frailty
+    variance (0: Poisson). Cells of a group with expectations summing to m then sum to a negative binomial
+    of mean m and variance m + variance x m**2: a series' dispersion phi, estimated where its counts are
+    summed, is the variance (phi - 1) / m (the negative binomial of Farrington's nbPlugin threshold)."""
+
+    group: np.ndarray
+    variance: np.ndarray
+
+    def __post_init__(self) -> None:
+        v = np.asarray(self.variance, dtype=float)
+        if not np.all(np.isfinite(v)) or np.any(v < 0):
+            raise ValueError("frailty variances must be finite and not negative")
+
+
 def null_maxima(lattice: Lattice, expected: np.ndarray, replicates: int, rng: np.random.Generator,
-                budget: int = 20_000_000, expected_sums: np.ndarray | None = None) -> np.ndarray:
-    """The lattice's maximum score in each of ``replicates`` Poisson draws from ``expected``; replicates
-    are drawn in batches of about ``budget`` cluster values (memory), summed in single precision (counts
-    stay exact below 2**24). ``expected_sums``: ``cluster_sums(lattice, expected)`` if already computed."""
+                budget: int = 20_000_000, expected_sums: np.ndarray | None = None,
+                frailty: Frailty | None = None) -> np.ndarray:
+    """The lattice's maximum score in each of ``replicates`` draws from the baseline: Poisson with mean
+    ``expected``, or, with a ``frailty``, Poisson with the mean times each group's gamma draw (a parametric
+    bootstrap of an overdispersed baseline, whose spread a Poisson null would take for clusters). Replicates
+    are drawn in batches of about ``budget`` cluster values (memory), summed in single precision (counts stay
+    exact below 2**24). ``expected_sums``: ``cluster_sums(lattice, expected)`` if already computed."""
     expected = np.asarray(expected, dtype=float)
     if expected_sums is None:
         expected_sums = cluster_sums(lattice, expected)
+    if frailty is not None:
+        group = np.asarray(frailty.group)
+        variance = np.asarray(frailty.variance, dtype=float)
+        if group.shape != expected.shape:
+            raise ValueError(f"frailty groups {group.shape} and expectations {expected.shape} differ in shape")
+        mixed = np.flatnonzero(variance > 0)
     sums_b = expected_sums.transpose(2, 1, 0)[..., None].astype(np.float32)  # zones x nodes x windows x 1
     sums_b[sums_b <= 0] = 1.0  # a cluster expecting nothing draws nothing under the null: its score stays 0
     batch = max(1, min(replicates, budget // max(lattice.size, 1)))
     maxima = np.empty(replicates)
     for start in range(0, replicates, batch):
         n = min(batch, replicates - start)
-        draws = rng.poisson(np.broadcast_to(expected[..., None], (*expected.shape, n))).astype(np.float32)
+        if frailty is None:
+            means = np.broadcast_to(expected[..., None], (*expected.shape, n))
+        else:
+            factor = np.ones((variance.size, n))
+            v = variance[mixed][:, None]
+            factor[mixed] = rng.gamma(1 / v, v, (mixed.size, n))
+            means = expected[..., None] * factor[group]
+        draws = rng.poisson(means).astype(np.float32)
         c = np.maximum(_sums(lattice, _windows(lattice, draws)), sums_b)  # not above expectation: LLR(b, b) = 0
         score = c * np.log(c / sums_b)
         score -= c
@@ -123,7 +156,7 @@ def null_maxima(lattice: Lattice, expected: np.ndarray, replicates: int, rng: np
 
 
 def scan(lattice: Lattice, observed: np.ndarray, expected: np.ndarray, replicates: int = 999, seed: int = 1,
-         alpha: float = 0.05, max_clusters: int = 20) -> ScanResult:
+         alpha: float = 0.05, max_clusters: int = 20, frailty: Frailty | None = None) -> ScanResult:
     """Scan ``observed`` against ``expected`` (both leaves x places x weeks); report the clusters whose
     p-value against the null maxima is at most ``alpha``, most significant first, each not overlapping
     a more significant one in both products and places (at most ``max_clusters``)."""
@@ -136,25 +169,34 @@ def scan(lattice: Lattice, observed: np.ndarray, expected: np.ndarray, replicate
         raise ValueError("cases observed where none were expected: the baseline must give every cell that can have "
                          "cases a positive expectation (a floor), or the cluster's evidence would be infinite")
     c, b = cluster_sums(lattice, observed), cluster_sums(lattice, expected)
-    scores = llr(c, b)
-    maxima = null_maxima(lattice, expected, replicates, np.random.default_rng(seed), expected_sums=b)
-    result = ScanResult(c, b, scores, maxima, [])
+    maxima = null_maxima(lattice, expected, replicates, np.random.default_rng(seed), expected_sums=b,
+                         frailty=frailty)
+    result = ScanResult(c, b, llr(c, b), maxima, [])
+    result.clusters = report_clusters(lattice, result, alpha, max_clusters)
+    return result
+
+
+def report_clusters(lattice: Lattice, result: ScanResult, alpha: float = 0.05, max_clusters: int = 20) -> list[dict]:
+    """The clusters of ``result`` whose p-value is at most ``alpha``, most significant first, each not
+    overlapping a more significant one in both products and places (at most ``max_clusters``)."""
+    c, b, scores = result.observed, result.expected, result.scores
     order = np.argsort(scores, axis=None, kind="stable")[::-1]
     kept: list[tuple[np.ndarray, np.ndarray]] = []
+    clusters: list[dict] = []
     for flat in order:
         score = scores.flat[flat]
         p = result.p_value(score)
-        if score <= 0 or p > alpha or len(result.clusters) >= max_clusters:
+        if score <= 0 or p > alpha or len(clusters) >= max_clusters:
             break  # scores descend, so p-values only grow from here
         w, n, z = np.unravel_index(flat, scores.shape)
         leaves, places = lattice.nodes[n].indices, lattice.zones[z].indices
         if any(np.intersect1d(leaves, kl).size and np.intersect1d(places, kp).size for kl, kp in kept):
             continue
         kept.append((leaves, places))
-        result.clusters.append(dict(window=lattice.windows[w], node=int(n), zone=int(z), observed=float(c[w, n, z]),
-                                    expected=float(b[w, n, z]), ratio=float(c[w, n, z] / b[w, n, z]),
-                                    llr=float(score), p_value=p))
-    return result
+        clusters.append(dict(window=lattice.windows[w], node=int(n), zone=int(z), observed=float(c[w, n, z]),
+                             expected=float(b[w, n, z]), ratio=float(c[w, n, z] / b[w, n, z]),
+                             llr=float(score), p_value=p))
+    return clusters
 
 
 def circular_zones(longitude: Sequence[float], latitude: Sequence[float], max_members: int = 6,

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from surveillance.signals.methods.scan import Lattice, circular_zones, cluster_sums, llr, scan
+from surveillance.signals.methods.scan import Frailty, Lattice, circular_zones, cluster_sums, llr, scan
 
 
 def test_the_likelihood_ratio_by_hand() -> None:
@@ -29,6 +29,26 @@ def test_a_single_cell_p_value_is_the_poisson_tail() -> None:
         exact = stats.poisson.sf(c - 1, b)
         se = math.sqrt(exact * (1 - exact) / 19_999)
         assert result.p_value(float(llr(np.array(c), np.array(b)))) == pytest.approx(exact, abs=4 * se + 1e-4)
+
+
+def test_a_p_value_under_a_shared_frailty_is_the_negative_binomial_tail() -> None:
+    """Two cells sharing one gamma frailty of variance v sum to a negative binomial of size 1 / v: the
+    cluster of both has that distribution's tail as its p-value, well above Poisson's. A cell of a group
+    without frailty (variance 0) stays Poisson."""
+    lattice = Lattice.of([[0]], 1, [[0, 1], [2]], 3, windows=(1,))
+    b, v = 4.0, 0.4
+    frailty = Frailty(group=np.array([[[0], [0], [1]]]), variance=np.array([v, 0.0]))
+    expected = np.array([[[b / 2], [b / 2], [1e-6]]])
+    size = 1 / v
+    for c in (9, 13):
+        observed = np.array([[[c // 2], [c - c // 2], [0]]], dtype=float)
+        result = scan(lattice, observed, expected, replicates=19_999, seed=c, alpha=1.0, frailty=frailty)
+        exact = stats.nbinom.sf(c - 1, size, size / (size + b))
+        se = math.sqrt(exact * (1 - exact) / 19_999)
+        assert result.p_value(float(llr(np.array(c), np.array(b)))) == pytest.approx(exact, abs=4 * se + 1e-4)
+        assert exact > 3 * stats.poisson.sf(c - 1, b)
+    with pytest.raises(ValueError, match="frailty"):
+        Frailty(group=np.zeros((1, 3, 1), dtype=int), variance=np.array([-1.0]))
 
 
 def test_cluster_sums_equal_a_plain_loop() -> None:
