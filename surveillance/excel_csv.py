@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
+from surveillance.safe_text import without_bidi
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> str:
-    """Text Excel will show, never evaluate: cells starting like a formula get a leading quote."""
-    text = "" if value is None else str(value)
+    """Text Excel will show, never evaluate and never reorder: cells starting like a formula get a leading
+    quote; direction controls are dropped."""
+    text = "" if value is None else without_bidi(str(value))
     text = text.replace("\r\n", " ").replace("\n", " ")
     return "'" + text if text.startswith(FORMULA_START) else text
 

@@ -11,6 +11,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 
 from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.digest import category_name, ordered, signal_url
+from surveillance.safe_text import without_bidi
 from surveillance.signals.episodes import STATUS_ZH
 from surveillance.signals.levels import LEVELS, label
 from surveillance.signals.registry import DOMAINS
@@ -19,8 +20,9 @@ MAX_CHARTS = 20  # charts in one email; the CSV lists every signal
 
 
 def header_safe(text: str) -> str:
-    """No data value may add a header: line breaks and control characters become spaces."""
-    return "".join(" " if (ord(c) < 32 or c == "\x7f") else c for c in text).strip()
+    """No data value may add a header: line breaks and control characters become spaces (direction controls
+    are dropped)."""
+    return "".join(" " if (ord(c) < 32 or c == "\x7f") else c for c in without_bidi(text)).strip()
 
 
 def subject_for(day: date, agency_name: str, signals: list[dict], catch_up: bool = False) -> str:
@@ -59,7 +61,7 @@ def text_body(day: date, agency_name: str, signals: list[dict], catch_up: bool =
         lines.append("")
     lines += overdue_lines(overdue or [])
     lines += ["详细清单见附件CSV（可用Excel打开）。", "", "本邮件由陕西省产品伤害与质量安全风险监测系统自动发送，请勿直接回复。"]
-    return "\n".join(lines)
+    return without_bidi("\n".join(lines))
 
 
 COLOURS = {1: "#d32f2f", 2: "#f57c00", 3: "#fbc02d", 4: "#1976d2"}
@@ -78,7 +80,7 @@ def html_body(day: date, agency_name: str, signals: list[dict], charts: dict[int
     note = f"<p><b>本邮件为{day:%Y年%m月%d日}监测结果的补发。</b></p>" if catch_up else ""
     late = overdue_lines(overdue or [])
     late_html = ("<p style='color:#d32f2f'>" + "<br>".join(html.escape(line.strip()) for line in late if line) + "</p>") if late else ""
-    return (f"<html><body><p>{html.escape(agency_name)}：</p>{note}"
+    return without_bidi(f"<html><body><p>{html.escape(agency_name)}：</p>{note}"
             f"<p>{day:%Y年%m月%d日}质量安全风险监测发现以下需要贵单位关注的信号（新发和升级的信号在前；图中红色为本期，虚线为预警阈值）：</p>"
             "<table border='1' cellspacing='0' cellpadding='4'><tr><th>级别</th><th>状态</th><th>编号</th><th>领域</th>"
             f"<th>类别</th><th>说明</th><th>趋势</th></tr>{''.join(rows)}</table>{late_html}"

@@ -30,7 +30,13 @@ def category_name(code: str | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.4g}"
+    """A number as people read it in Excel: at most two decimals, never exponent notation."""
+    if value is None:
+        return ""
+    if 0 < abs(value) < 0.005:
+        return "<0.01" if value > 0 else ">-0.01"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 STATUS_ORDER = {"escalated": 0, "new": 1, "stronger": 2, "new-cases": 3, "ongoing": 4}

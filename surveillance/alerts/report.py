@@ -17,6 +17,7 @@ from surveillance import reference
 from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.compose import COLOURS
 from surveillance.alerts.digest import category_name, ordered
+from surveillance.safe_text import without_bidi
 from surveillance.settings import Settings
 from surveillance.signals.episodes import STATUS_ZH
 from surveillance.signals.levels import LEVELS, label
@@ -95,7 +96,7 @@ def render(day: date, signals: list[dict], warnings: list[str] | None = None, ch
         parts.extend(f"<li>[{html.escape(label(s['level']))}] S{s['id']:06d} {html.escape(s['title'])}</li>" for s in mine)
         parts.append("</ul>")
     parts.append("</body></html>")
-    return "\n".join(parts)
+    return without_bidi("\n".join(parts))
 
 
 def write_report(engine: Engine, settings: Settings, day: date) -> Path:

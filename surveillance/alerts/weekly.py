@@ -22,6 +22,7 @@ from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.compose import COLOURS, header_safe
 from surveillance.alerts.digest import ordered
 from surveillance.response.outcomes import GROUPING_NAMES, Ppv, group_label, ppv_tables
+from surveillance.safe_text import without_bidi
 from surveillance.settings import Settings
 from surveillance.signals.levels import LEVELS, label
 from surveillance.signals.periods import last_complete_week
@@ -87,7 +88,7 @@ def render(summary: dict, image: dict[int, str]) -> str:
         f"<tr><td style='color:{COLOURS[s['level']]};font-weight:bold'>{html.escape(label(s['level']))}</td>"
         f"<td>S{s['id']:06d}</td><td>{html.escape(DOMAINS[s['domain']])}</td><td>{html.escape(s['title'])}</td>"
         f"<td><img src='{image[s['id']]}' width='300' alt='趋势图'></td></tr>" for s in summary["top"])
-    return (f"<html><head><meta charset='utf-8'><title>质量安全风险周报 {ws}至{we}</title></head><body>"
+    return without_bidi(f"<html><head><meta charset='utf-8'><title>质量安全风险周报 {ws}至{we}</title></head><body>"
             f"<h1>质量安全风险监测周报（{ws:%Y年%m月%d日}至{we:%m月%d日}）</h1>"
             f"<p>陕西省质量强省工作推进委员会办公室：本周新发现风险信号{summary['signals']}条，其中升级{summary['escalated']}条；"
             f"新开事件{summary['episodes_opened']}个，解除{summary['episodes_resolved']}个，目前未解除{summary['episodes_open']}个。</p>"

@@ -14,12 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from surveillance.console import access, accounts, labels, pages, sessions
-from surveillance.response.states import STATES, Step, StepRefused
+from surveillance.response.states import MAX_COMMENT, STATES, Step, StepRefused
 from surveillance.response.trail import record
+from surveillance.safe_text import without_bidi
 from surveillance.settings import Settings, load_settings
 from surveillance.signals.levels import LEVELS
 from surveillance.signals.registry import DOMAINS, METHODS
@@ -65,6 +67,13 @@ def filters_from(query: dict) -> pages.Filters:
                          city=query.get("city") or None, since=_date(query.get("since")), until=_date(query.get("until")))
 
 
+def _shown(value: object) -> object:
+    """A value as a page shows it: text without direction controls (safe_text.without_bidi), markup kept markup."""
+    if isinstance(value, Markup):
+        return Markup(without_bidi(str(value)))
+    return without_bidi(value) if isinstance(value, str) else value
+
+
 def create_app(settings: Settings | None = None, today: Callable[[], date] = date.today) -> FastAPI:
     """The console over the warehouse of ``settings`` (the environment's by default); ``today`` is the day
     response deadlines are judged on."""
@@ -74,7 +83,8 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
     app = FastAPI(title="质量安全风险监测预警平台", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(LEVELS=LEVELS, DOMAINS=DOMAINS, STATES=STATES, ROLES=accounts.ROLES,
+    templates.env.finalize = _shown  # every value a page prints passes here, before escaping
+    templates.env.globals.update(LEVELS=LEVELS, DOMAINS=DOMAINS, STATES=STATES, MAX_COMMENT=MAX_COMMENT, ROLES=accounts.ROLES,
                                  EVIDENCE_LABELS=labels.EVIDENCE, FIELD_LABELS=labels.FIELDS)
 
     @app.middleware("http")
@@ -178,7 +188,8 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
     @app.get("/signals/{signal_id}", response_class=HTMLResponse)
     def signal_page(request: Request, signal_id: int, done: str | None = None) -> Response:
         user, csrf = current(request)
-        return signal_view(request, user, csrf, signal_id, done=done)
+        # only a state of the workflow is confirmed as registered, never text from the address
+        return signal_view(request, user, csrf, signal_id, done=done if done in STATES else None)
 
     def take_step(user: accounts.User, episode_id: int, fields: dict) -> None:
         with Session(engine) as conn:

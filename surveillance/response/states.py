@@ -23,6 +23,7 @@ NEXT = {
 ARTEFACT = "数据问题"
 DISMISSAL_REASONS = (ARTEFACT, "已知原因", "重复", "偶然波动")
 ACTIONS = ("风险警示", "下架/召回", "约谈", "立案", "标准修订建议", "其他")
+MAX_COMMENT = 2000  # characters: a comment is read on every agency's page of the episode, and kept for ever
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ def check(current: str, step: Step) -> None:
     if step.to not in NEXT[current]:
         allowed = "、".join(NEXT[current]) or "none (closed)"
         raise StepRefused(f"{current} -> {step.to} is not a step of the workflow; from {current}: {allowed}")
+    if len(step.comment) > MAX_COMMENT:
+        raise StepRefused(f"说明不能超过{MAX_COMMENT}字（现为{len(step.comment)}字），请精简后重新提交")
     if not step.actor.strip():
         raise StepRefused("every step names who took it (--by)")
     if step.to == DISMISSED and step.reason not in DISMISSAL_REASONS:

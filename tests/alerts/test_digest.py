@@ -49,3 +49,30 @@ def test_each_signal_links_to_its_console_page_when_the_console_is_configured() 
                     [_signal()], b"x")
     assert "/signals/" not in plain.get_body(("plain",)).get_content()
     assert list(csv.reader(io.StringIO(digest_csv([_signal()], {}).decode("utf-8-sig"))))[1][-1] == ""
+
+
+RLO, ISOLATE, POP = "\u202e", "\u2067", "\u2069"  # right-to-left override, isolate and its end
+
+
+def test_direction_controls_in_sender_data_reach_no_email_or_csv() -> None:
+    """An RLO would show "txt.exe" as "exe.txt" and "0.5mg/kg" as "gk/gm5.0": every output drops them."""
+    title = f"附件{RLO}txt.exe 检测值{ISOLATE}0.5mg/kg{POP}超标"
+    shown = "附件txt.exe 检测值0.5mg/kg超标"
+    data = digest_csv([_signal(title=title)], {7: f"{RLO}省局"})
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1][rows[0].index("说明")] == shown
+    assert all(c not in data.decode("utf-8-sig") for c in (RLO, ISOLATE, POP))
+    msg = compose(date(2026, 11, 23), "SX-ZJ", f"省{RLO}质监局", ["a@warnings.shaanxi.example"],
+                  "s@warnings.shaanxi.example", [_signal(title=title)], b"x")
+    for part in (msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content(), str(msg["Subject"])):
+        assert all(c not in part for c in (RLO, ISOLATE, POP))
+    assert shown in msg.get_body(("plain",)).get_content()
+
+
+def test_numbers_in_the_csv_are_for_people_never_exponents() -> None:
+    data = digest_csv([_signal(expected=5.603e-10, observed=21.0, threshold=1.23456)], {})
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert "e-" not in data.decode("utf-8-sig")
+    values = list(row.values())
+    assert "<0.01" in values and "21" in values and "1.23" in values

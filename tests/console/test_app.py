@@ -292,3 +292,35 @@ def test_overdue_episodes_are_flagged_on_the_dashboard_the_list_and_the_signal_p
     assert all(s["overdue"] for s in analyst.get("/api/signals").json()["signals"])
     assert 'class="signal-row overdue"' in analyst.get("/signals").text
     assert 'id="overdue-flag"' in analyst.get(f"/signals/{world.injury}").text
+
+
+def test_pages_show_sender_text_without_direction_controls(app, engine, world) -> None:
+    """A right-to-left override in a sender's value would reverse what the reader sees: pages drop it."""
+    from sqlalchemy import update
+
+    from surveillance.warehouse.models import Signal
+
+    with engine.begin() as conn:
+        conn.execute(update(Signal).where(Signal.id == world.injury).values(title="宝鸡市\u202e电池gk/gm5.0相关伤害"))
+    client = login(app, "injury-staff")
+    for path in (f"/signals/{world.injury}", "/signals"):
+        page = client.get(path).text
+        assert "宝鸡市电池gk/gm5.0相关伤害" in page and "\u202e" not in page
+
+
+def test_a_comment_has_a_size_limit_and_the_done_message_only_names_a_state(app, engine, world) -> None:
+    from surveillance.response.states import MAX_COMMENT
+
+    staff = login(app, "injury-staff")
+    csrf = csrf_of(staff)
+    huge = staff.post(f"/episodes/{world.injury_episode}/steps",
+                      data=dict(to="核查中", csrf=csrf, signal_id=world.injury, comment="长" * (MAX_COMMENT + 1)))
+    assert huge.status_code == 200 and f"说明不能超过{MAX_COMMENT}字" in huge.text
+    assert history(engine, world.injury_episode) == []  # nothing recorded
+    assert f'maxlength="{MAX_COMMENT}"' in huge.text
+    forged = staff.get(f"/signals/{world.injury}?done=请立即转账至账户123").text
+    assert "请立即转账" not in forged and 'id="step-done"' not in forged
+    ok = staff.post(f"/episodes/{world.injury_episode}/steps",
+                    data=dict(to="核查中", csrf=csrf, signal_id=world.injury, comment="长" * MAX_COMMENT))
+    assert ok.status_code == 303
+    assert "已登记：核查中" in staff.get(ok.headers["location"]).text

@@ -68,10 +68,13 @@ def detect_exceedances(conn: Connection, day: date) -> Detection:
         else:
             value = f"{r.result_value:g}{r.unit or ''}" if has_value else "结果未给出数值"
             value += f"（限量{r.limit_value:g}{r.unit or ''}）" if has_limit else "（未给出限量）"
-        if r.sender_verdict == "不合格" and not r.exceeds_limit:
+        verdict = r.sender_verdict if r.sender_verdict in ("合格", "不合格") else None  # NaN: the lab gave none
+        if verdict == "不合格" and not r.exceeds_limit:
             value += "；检验机构判定不合格，按限量未超标，请核对"
-        elif r.sender_verdict == "合格" and r.exceeds_limit:
+        elif verdict == "合格" and r.exceeds_limit:
             value += "；检验机构判定合格，按限量超标，请核对"
+        judged = {} if verdict is None else dict(sender_verdict=verdict,
+                                                 verdicts_disagree=(verdict == "不合格") != bool(r.exceeds_limit))
         signals.append(make_signal(
             "food", "exceedance", f"{r.food_category}|{r.analyte}", key_subject=f"{r.sample_id}|{r.analyte}",
             category_code=r.food_category, category_group=cats.at[r.food_category, "group_code"],
@@ -85,8 +88,7 @@ def detect_exceedances(conn: Connection, day: date) -> Detection:
             evidence=dict(sample_id=r.sample_id, analyte=r.analyte, kind=a["kind"], arrived_on=r.arrived_on.isoformat(),
                           hazard_class=int(a["hazard_class"]), ready_to_eat=rte, infant=infant,
                           hazard_rank=hazard_rank(a["kind"], a["hazard_class"], rte, infant, r.sampling_stage),
-                          ratio_to_limit=float(min(ratio, 1e6)), sender_verdict=r.sender_verdict,
-                          verdicts_disagree=bool(r.sender_verdict is not None and (r.sender_verdict == "不合格") != bool(r.exceeds_limit))),
+                          ratio_to_limit=float(min(ratio, 1e6)), **judged),
         ))
     return Detection(sorted(signals, key=lambda s: (s["evidence"]["hazard_rank"], -s["score"])))
 

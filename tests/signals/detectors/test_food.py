@@ -12,8 +12,9 @@ from tests.conftest import add_batch
 DAY = date(2026, 11, 26)
 
 
-def _cadmium(engine, results: list[tuple[str, date, date]]) -> None:
-    """(sample id, sampling date, night its result arrived): rice with cadmium at 0.5 mg/kg (limit 0.2)."""
+def _cadmium(engine, results: list[tuple[str, date, date]], verdicts: dict[str, str] | None = None) -> None:
+    """(sample id, sampling date, night its result arrived): rice with cadmium at 0.5 mg/kg (limit 0.2);
+    ``verdicts``: the lab's own verdict by sample id (none given otherwise)."""
     nights = sorted({arrived for _, _, arrived in results})
     with engine.begin() as conn:
         for n, night in enumerate(nights, 1):
@@ -22,7 +23,8 @@ def _cadmium(engine, results: list[tuple[str, date, date]]) -> None:
             dict(sample_id=sid, sampling_date=sampled, region_code="610102", jurisdiction_code="610100",
                  food_category="F01", food_name="大米", sampling_stage="流通", analyte="CD", result_raw="0.5",
                  result_value=0.5, censored=False, unit="mg/kg", limit_value=0.2, exceeds_limit=True,
-                 row_hash=sid, batch_id=nights.index(arrived) + 1) for sid, sampled, arrived in results])
+                 row_hash=sid, batch_id=nights.index(arrived) + 1, sender_verdict=(verdicts or {}).get(sid))
+            for sid, sampled, arrived in results])
 
 
 def test_an_exceedance_arriving_after_the_lookback_is_news_the_night_it_lands(engine) -> None:
@@ -44,3 +46,16 @@ def test_an_exceedance_in_a_first_load_of_old_files_is_history(engine) -> None:
     _cadmium(engine, [("OLD", DAY - timedelta(days=NEWS.late_days + 1), DAY)])
     with engine.connect() as conn:
         assert detect_exceedances(conn, DAY).signals == []
+
+
+def test_the_evidence_states_a_disagreement_only_where_the_lab_gave_a_verdict(engine) -> None:
+    """A lab that gave no verdict does not disagree with the limit: no such statement reaches the agencies."""
+    _cadmium(engine, [("NONE", DAY, DAY), ("AGREES", DAY, DAY), ("DISAGREES", DAY, DAY)],
+             verdicts={"AGREES": "不合格", "DISAGREES": "合格"})
+    with engine.connect() as conn:
+        evidence = {s["evidence"]["sample_id"]: (s["evidence"], s["title"]) for s in detect_exceedances(conn, DAY).signals}
+    none, _ = evidence["NONE"]
+    assert "verdicts_disagree" not in none and "sender_verdict" not in none
+    assert evidence["AGREES"][0]["verdicts_disagree"] is False and evidence["AGREES"][0]["sender_verdict"] == "不合格"
+    assert evidence["DISAGREES"][0]["verdicts_disagree"] is True and "请核对" in evidence["DISAGREES"][1]
+    assert "请核对" not in evidence["NONE"][1] and "请核对" not in evidence["AGREES"][1]
