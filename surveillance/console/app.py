@@ -8,9 +8,12 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi import Path as RoutePath
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -67,6 +70,9 @@ def filters_from(query: dict) -> pages.Filters:
                          city=query.get("city") or None, since=_date(query.get("since")), until=_date(query.get("until")))
 
 
+RowId = Annotated[int, RoutePath(ge=1, le=2**63 - 1)]  # a warehouse id: anything else names no row
+
+
 def _shown(value: object) -> object:
     """A value as a page shows it: text without direction controls (safe_text.without_bidi), markup kept markup."""
     if isinstance(value, Markup):
@@ -106,13 +112,21 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        message = {403: "无权访问此页面", 404: "未找到，或您无权查看"}.get(exc.status_code, str(exc.detail))
+        message = {400: "请求的参数无效", 403: "无权访问此页面", 404: "未找到，或您无权查看",
+                   405: "此页面不接受这种请求：如果是在提交表单，会话可能已过期，请返回登录后重新提交"}.get(
+            exc.status_code, str(exc.detail))
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message}, status_code=exc.status_code)
         who = sessions.lookup(engine, request.cookies.get(COOKIE))
         return templates.TemplateResponse(request, "error.html", dict(user=who[0] if who else None, csrf=who[1] if who else "",
                                                                       status=exc.status_code, message=message),
                                           status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        """A malformed id in the address names nothing (404); other bad values are a bad request (400)."""
+        in_path = any((e.get("loc") or ("",))[0] == "path" for e in exc.errors())
+        return await http_error(request, HTTPException(404 if in_path else 400))
 
     def current(request: Request) -> tuple[accounts.User, str]:
         found = sessions.lookup(engine, request.cookies.get(COOKIE))
@@ -186,7 +200,7 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         return page(request, "signal.html", user, csrf, chart_json=_script_json(data["chart"]), done=done, error=error, **data)
 
     @app.get("/signals/{signal_id}", response_class=HTMLResponse)
-    def signal_page(request: Request, signal_id: int, done: str | None = None) -> Response:
+    def signal_page(request: Request, signal_id: RowId, done: str | None = None) -> Response:
         user, csrf = current(request)
         # only a state of the workflow is confirmed as registered, never text from the address
         return signal_view(request, user, csrf, signal_id, done=done if done in STATES else None)
@@ -200,7 +214,7 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
                                         fields.get("reason") or None, fields.get("action") or None))
 
     @app.post("/episodes/{episode_id}/steps")
-    async def step_form(request: Request, episode_id: int) -> Response:
+    async def step_form(request: Request, episode_id: RowId) -> Response:
         user, csrf = current(request)
         form = await request.form()
         if not sessions.csrf_ok(csrf, str(form.get("csrf") or "")):
@@ -251,7 +265,7 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         return json.loads(json.dumps(dict(total=total, signals=rows), ensure_ascii=False, default=str))
 
     @app.get("/api/signals/{signal_id}")
-    def api_signal(request: Request, signal_id: int) -> dict:
+    def api_signal(request: Request, signal_id: RowId) -> dict:
         user, _csrf = current(request)
         with Session(engine) as conn:
             data = pages.signal_page(conn, user, signal_id, today())
@@ -260,7 +274,7 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         return json.loads(json.dumps(data, ensure_ascii=False, default=str))
 
     @app.post("/api/episodes/{episode_id}/steps")
-    async def api_step(request: Request, episode_id: int) -> Response:
+    async def api_step(request: Request, episode_id: RowId) -> Response:
         user, csrf = current(request)
         if not sessions.csrf_ok(csrf, request.headers.get("X-CSRF-Token")):
             raise HTTPException(403)

@@ -324,3 +324,16 @@ def test_a_comment_has_a_size_limit_and_the_done_message_only_names_a_state(app,
                     data=dict(to="核查中", csrf=csrf, signal_id=world.injury, comment="长" * MAX_COMMENT))
     assert ok.status_code == 303
     assert "已登记：核查中" in staff.get(ok.headers["location"]).text
+
+
+def test_malformed_addresses_answer_in_chinese_not_with_500_or_raw_json(app, world) -> None:
+    staff = login(app, "injury-staff")
+    for path in ("/signals/abc", "/signals/99999999999999999999999", "/signals/0", "/signals/-1"):
+        page = staff.get(path)
+        assert page.status_code == 404 and "未找到" in page.text and "detail" not in page.text, path
+    api = staff.get("/api/signals/abc")
+    assert api.status_code == 404 and api.json() == {"error": "未找到，或您无权查看"}
+    bad_query = staff.get("/login?failed=x")
+    assert bad_query.status_code == 400 and "请求的参数无效" in bad_query.text
+    expired = TestClient(app, follow_redirects=False).get(f"/episodes/{world.injury_episode}/steps")
+    assert expired.status_code == 405 and "会话可能已过期" in expired.text
