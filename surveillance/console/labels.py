@@ -32,3 +32,25 @@ FIELDS = {
     "food_name": "食品名称", "analyte": "检测项目", "result_raw": "检测结果（原文）", "result_value": "检测值", "unit": "单位",
     "limit_value": "限量", "limit_standard": "限量标准", "exceeds_limit": "超过限量", "sender_verdict": "检验机构结论",
 }
+
+
+def readable(value: object) -> str:
+    """An evidence value as a person reads it: lists joined with 、, mappings as 键：值, 是/否 for truth values,
+    — for nothing, numbers without exponents (at most four significant digits, "<0.0001" for tiny ones),
+    Chinese as Chinese (never ``\\uXXXX``)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value == 0 or abs(value) >= 0.0001:
+            text = f"{value:.4g}" if abs(value) < 1e15 else f"{value:.0f}"
+            if "e" in text:
+                text = f"{value:.0f}"
+            return text
+        return "<0.0001" if value > 0 else ">-0.0001"
+    if isinstance(value, dict):
+        return "；".join(f"{EVIDENCE.get(str(k), k)}：{readable(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(readable(v) for v in value)
+    return str(value)

@@ -4,6 +4,7 @@ another agency's URLs, logged-out access)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -337,3 +338,19 @@ def test_malformed_addresses_answer_in_chinese_not_with_500_or_raw_json(app, wor
     assert bad_query.status_code == 400 and "请求的参数无效" in bad_query.text
     expired = TestClient(app, follow_redirects=False).get(f"/episodes/{world.injury_episode}/steps")
     assert expired.status_code == 405 and "会话可能已过期" in expired.text
+
+
+def test_evidence_reads_as_chinese_text_not_json_or_exponents(app, engine, world) -> None:
+    from sqlalchemy import update
+
+    from surveillance.warehouse.models import Signal
+
+    with engine.begin() as conn:
+        conn.execute(update(Signal).where(Signal.id == world.injury).values(evidence=json.dumps(dict(
+            cities=["宝鸡市", "西安市"], p_value=9.75e-24, ratio_to_limit=1.23456, verdicts_disagree=False, first_week=None))))
+    page = login(app, "injury-staff").get(f"/signals/{world.injury}").text
+    evidence = page[page.index('id="evidence"'):]
+    evidence = evidence[: evidence.index("</table>")]
+    assert "宝鸡市、西安市" in evidence and "\\u" not in evidence and "[" not in evidence
+    assert "&lt;0.0001" in evidence and "e-24" not in evidence and "1.235" in evidence
+    assert ">否<" in evidence and "False" not in evidence and "None" not in evidence
