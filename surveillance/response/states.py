@@ -44,19 +44,19 @@ class StepRefused(ValueError):
 def check(current: str, step: Step) -> None:
     """Raise ``StepRefused`` unless ``step`` may follow ``current``."""
     if step.to not in STATES:
-        raise StepRefused(f"unknown state {step.to!r}: one of {', '.join(STATES)}")
+        raise StepRefused(f"未知的状态“{step.to}”：应为{'、'.join(STATES)}之一")
     if step.to not in NEXT[current]:
-        allowed = "、".join(NEXT[current]) or "none (closed)"
-        raise StepRefused(f"{current} -> {step.to} is not a step of the workflow; from {current}: {allowed}")
+        allowed = "、".join(NEXT[current]) or "无（事件已关闭）"
+        raise StepRefused(f"不能从{current}变为{step.to}：{current}之后可以是{allowed}")
     if len(step.comment) > MAX_COMMENT:
         raise StepRefused(f"说明不能超过{MAX_COMMENT}字（现为{len(step.comment)}字），请精简后重新提交")
     if not step.actor.strip():
-        raise StepRefused("every step names who took it (--by)")
+        raise StepRefused("每一步都须注明办理人（命令行用 --by）")
     if step.to == DISMISSED and step.reason not in DISMISSAL_REASONS:
-        raise StepRefused(f"已排除 needs a reason: one of {', '.join(DISMISSAL_REASONS)}")
+        raise StepRefused(f"标为已排除须选择原因：{'、'.join(DISMISSAL_REASONS)}")
     if step.to == HANDLED and step.action not in ACTIONS:
-        raise StepRefused(f"已处置 needs the action taken: one of {', '.join(ACTIONS)}")
+        raise StepRefused(f"标为已处置须选择所采取的措施：{'、'.join(ACTIONS)}")
     if step.reason is not None and step.to != DISMISSED:
-        raise StepRefused("a reason goes with 已排除 only")
+        raise StepRefused("只有标为已排除时才填写原因")
     if step.action is not None and step.to != HANDLED:
-        raise StepRefused("an action goes with 已处置 only")
+        raise StepRefused("只有标为已处置时才填写措施")

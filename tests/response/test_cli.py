@@ -23,7 +23,7 @@ def test_an_episode_is_verified_step_by_step_from_the_command_line(settings, cap
     out = capsys.readouterr()
     assert f"episode {episode}" in out.out and "OVERDUE" in out.out and "1 overdue" in out.err
     assert main(["episode", "verify", episode, "--to", "已确认", "--by", "张三"]) == 1
-    assert "待核查 -> 已确认 is not a step" in capsys.readouterr().err
+    assert "不能从待核查变为已确认" in capsys.readouterr().err
     assert main(["episode", "ppv"]) == 0 and "no episode verified" in capsys.readouterr().out
     assert main(["episode", "verify", episode, "--to", "核查中", "--by", "张三", "--comment", "联系医院"]) == 0
     assert main(["episode", "verify", episode, "--to", "已确认", "--by", "张三"]) == 0

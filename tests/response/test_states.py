@@ -37,7 +37,7 @@ def test_the_documented_path_is_allowed_step_by_step() -> None:
 ])
 def test_skipping_or_undoing_a_step_is_refused(current: str, to: str) -> None:
     step = Step(to, "李四", reason="重复" if to == DISMISSED else None, action="约谈" if to == HANDLED else None)
-    with pytest.raises(StepRefused, match="not a step"):
+    with pytest.raises(StepRefused, match="不能从"):
         check(current, step)
 
 
@@ -52,17 +52,17 @@ def test_every_state_is_reachable_and_closed_is_final() -> None:
 def test_a_step_carries_who_took_it_and_what_its_state_needs() -> None:
     with pytest.raises(StepRefused, match="--by"):
         check(PENDING, Step(CHECKING, "  "))
-    with pytest.raises(StepRefused, match="reason"):
+    with pytest.raises(StepRefused, match="原因"):
         check(CHECKING, Step(DISMISSED, "李四"))
-    with pytest.raises(StepRefused, match="reason"):
+    with pytest.raises(StepRefused, match="原因"):
         check(CHECKING, Step(DISMISSED, "李四", reason="不想管"))
-    with pytest.raises(StepRefused, match="action"):
+    with pytest.raises(StepRefused, match="措施"):
         check(CONFIRMED, Step(HANDLED, "李四"))
-    with pytest.raises(StepRefused, match="已排除 only"):
+    with pytest.raises(StepRefused, match="只有标为已排除"):
         check(PENDING, Step(CHECKING, "李四", reason="重复"))
-    with pytest.raises(StepRefused, match="已处置 only"):
+    with pytest.raises(StepRefused, match="只有标为已处置"):
         check(CHECKING, Step(CONFIRMED, "李四", action="约谈"))
-    with pytest.raises(StepRefused, match="unknown state"):
+    with pytest.raises(StepRefused, match="未知的状态"):
         check(PENDING, Step("done", "李四"))
     assert "数据问题" in DISMISSAL_REASONS and "下架/召回" in ACTIONS
 
