@@ -56,9 +56,28 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+# runs a guesser tries first (NIST SP 800-63B: refuse sequential and repetitive passwords, not compose rules)
+_RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn")
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why ``password`` may not be used (Chinese, for the page or the command line), or None."""
+    text = password.strip().lower()
+    if len(text) < MIN_PASSWORD:
+        return f"密码至少{MIN_PASSWORD}个字符（首尾空格不计）"
+    if len(set(text)) < 5 or any(text == text[:n] * (len(text) // n) + text[: len(text) % n] for n in (1, 2, 3, 4)):
+        return "密码不能由少数字符重复组成"
+    if any(text in run * 3 or text in run[::-1] * 3 for run in _RUNS):  # runs wrap round: 1234567890
+        return "密码不能是连续的数字、字母或键盘序列"
+    if username and username.lower() in text:
+        return "密码不能包含用户名"
+    return None
+
+
+def _check_password(password: str, username: str = "") -> None:
+    problem = password_problem(password, username)
+    if problem:
+        raise AccountError(problem)
 
 
 def add(engine: Engine, username: str, role: str, password: str, display_name: str = "", agency_id: str | None = None,
@@ -76,7 +95,7 @@ def add(engine: Engine, username: str, role: str, password: str, display_name: s
             raise AccountError(f"agency staff need --agency, one of the agency ids in agencies.csv (got {agency_id!r})")
     elif agency_id:
         raise AccountError(f"a {role} sees every agency's signals: --agency goes with role agency only")
-    _check_password(password)
+    _check_password(password, username)
     now = datetime.now()
     with Session(engine) as conn, conn.begin():
         if conn.execute(select(ConsoleUser.id).where(ConsoleUser.username == username)).first():
@@ -116,7 +135,7 @@ def disable(engine: Engine, username: str) -> None:
 
 def set_password(engine: Engine, username: str, password: str) -> None:
     """Change a password; the account's other sessions end."""
-    _check_password(password)
+    _check_password(password, username)
     now = datetime.now()
     with Session(engine) as conn, conn.begin():
         row = conn.execute(select(ConsoleUser).where(ConsoleUser.username == username)).scalar_one_or_none()

@@ -139,10 +139,10 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         return templates.TemplateResponse(request, name, dict(user=user, csrf=csrf, base_url=settings.base_url, **context))
 
     @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, next: str = "/", failed: int = 0) -> Response:
+    def login_form(request: Request, next: str = "/", failed: int = 0, changed: int = 0) -> Response:
         token = secrets.token_urlsafe(24)
         response = templates.TemplateResponse(request, "login.html", dict(user=None, next=_local(next), failed=failed,
-                                                                          login_csrf=token))
+                                                                          changed=changed, login_csrf=token))
         response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/login")
         return response
 
@@ -160,6 +160,34 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         response.set_cookie(COOKIE, opened.token, httponly=True, samesite="lax", secure=secure,
                             max_age=int(sessions.LIFETIME.total_seconds()))
         response.delete_cookie(LOGIN_COOKIE, path="/login")
+        return response
+
+    @app.get("/account/password", response_class=HTMLResponse)
+    def password_form(request: Request) -> Response:
+        user, csrf = current(request)
+        return page(request, "password.html", user, csrf, MIN_PASSWORD=accounts.MIN_PASSWORD)
+
+    @app.post("/account/password")
+    async def change_password(request: Request) -> Response:
+        """The user's own new password: the current one checked as a login is (wrong ones count towards the
+        lock), the new one twice and by ``accounts.password_problem``; every session then ends."""
+        user, csrf = current(request)
+        form = await request.form()
+        if not sessions.csrf_ok(csrf, str(form.get("csrf") or "")):
+            raise HTTPException(403)
+        new, repeat = str(form.get("new") or ""), str(form.get("repeat") or "")
+        error = None
+        if accounts.authenticate(engine, user.username, str(form.get("current") or "")) is None:
+            error = "当前密码不正确"
+        elif new != repeat:
+            error = "两次输入的新密码不一致"
+        else:
+            error = accounts.password_problem(new, user.username)
+        if error:
+            return page(request, "password.html", user, csrf, MIN_PASSWORD=accounts.MIN_PASSWORD, error=error)
+        accounts.set_password(engine, user.username, new)
+        response = RedirectResponse("/login?changed=1", status_code=303)
+        response.delete_cookie(COOKIE)
         return response
 
     @app.post("/logout")

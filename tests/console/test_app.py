@@ -354,3 +354,26 @@ def test_evidence_reads_as_chinese_text_not_json_or_exponents(app, engine, world
     assert "宝鸡市、西安市" in evidence and "\\u" not in evidence and "[" not in evidence
     assert "&lt;0.0001" in evidence and "e-24" not in evidence and "1.235" in evidence
     assert ">否<" in evidence and "False" not in evidence and "None" not in evidence
+
+
+def test_users_change_their_own_password_and_weak_ones_are_refused(app, world) -> None:
+    staff = login(app, "injury-staff")
+    csrf = csrf_of(staff)
+    assert 'href="/account/password"' in staff.get("/signals").text
+
+    def change(current: str, new: str, repeat: str | None = None, token: str = csrf):
+        return staff.post("/account/password", data=dict(csrf=token, current=current, new=new,
+                                                          repeat=new if repeat is None else repeat))
+
+    assert change(PASSWORD, "another good secret", token="forged").status_code == 403
+    for current, new, repeat, said in ((PASSWORD, "1234567890", None, "连续"), (PASSWORD, " " * 10, None, "至少"),
+                                       (PASSWORD, "injury-staff-2026", None, "用户名"),
+                                       (PASSWORD, "another good secret", "another good secreT", "不一致"),
+                                       ("not my password", "another good secret", None, "当前密码不正确")):
+        refused = change(current, new, repeat)
+        assert refused.status_code == 200 and said in refused.text, said
+    done = change(PASSWORD, "another good secret")
+    assert done.status_code == 303 and done.headers["location"] == "/login?changed=1"
+    assert "密码已修改" in staff.get("/login?changed=1").text
+    assert staff.get("/signals").status_code == 303  # every session ended, this one too
+    login(app, "injury-staff", "another good secret")

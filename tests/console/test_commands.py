@@ -33,7 +33,7 @@ def test_users_add_list_password_disable(settings, engine, capsys, monkeypatch) 
     code, out, err = run(capsys, monkeypatch, "users", "add", "li", "--role", "agency", "--agency", "NOPE", "--generate")
     assert code == 1 and "agency ids" in err
     code, _, err = run(capsys, monkeypatch, "users", "add", "zhao", "--role", "analyst", "--password-stdin", stdin="short\n")
-    assert code == 1 and "at least 10" in err
+    assert code == 1 and "密码至少10个字符" in err
     code, out, _ = run(capsys, monkeypatch, "users", "password", "wang", "--generate")
     new = re.search(r"password: (\S+)", out).group(1)
     assert accounts.authenticate(engine, "wang", new) and not accounts.authenticate(engine, "wang", "a long enough secret")
@@ -82,3 +82,10 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(settings, engine) -
         accounts.authenticate(engine, "zhang", f"guess {i}", now=t)
     accounts.set_password(engine, "zhang", "a new password")  # an administrator's reset unlocks it
     assert accounts.authenticate(engine, "zhang", "a new password", now=t)
+
+
+def test_weak_passwords_are_refused_on_the_command_line_too(settings, engine, capsys, monkeypatch) -> None:
+    for weak in ("1234567890", "          ", "abababababab", "qwertyuiop"):
+        code, _, err = run(capsys, monkeypatch, "users", "add", "zhao", "--role", "analyst", "--password-stdin",
+                           stdin=weak + "\n")
+        assert code != 0 and "密码" in err, weak
