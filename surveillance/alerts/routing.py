@@ -62,9 +62,9 @@ def explain(domain: str, category_group: str | None, sampling_stage: str | None,
     for rule in reference.routing_rules().itertuples(index=False):
         if rule.domain != domain:
             continue
-        misses = [f"{field} {value or '-'} ≠ {want}" for field, want, value, match in
-                  (("category_group", rule.category_group, category_group, _matches),
-                   ("sampling_stage", rule.sampling_stage, sampling_stage, _stage_matches))
+        misses = [f"{field}为{value or '未注明'}，规则要求{want}" for field, want, value, match in
+                  (("类别组", rule.category_group, category_group, _matches),
+                   ("抽样环节", rule.sampling_stage, sampling_stage, _stage_matches))
                   if not match(want, value)]
         targets = []
         if not misses:
@@ -72,7 +72,7 @@ def explain(domain: str, category_group: str | None, sampling_stage: str | None,
             city = by_kind_city.get((rule.agency_kind, jurisdiction_code or ""))
             if jurisdiction_code and city:
                 targets.append(city)
-        out.append(dict(rule=rule._asdict(), matched=not misses, why_not="; ".join(misses), agencies=targets))
+        out.append(dict(rule=rule._asdict(), matched=not misses, why_not="；".join(misses), agencies=targets))
     return out
 
 

@@ -152,6 +152,9 @@ def _pending(conn, delivery_id: int) -> list[str]:
         DeliveryRecipient.delivery_id == delivery_id, DeliveryRecipient.status == "queued").order_by(DeliveryRecipient.id)).scalars())
 
 
+DELIVERY_ZH = {"queued": "待发送", "sent": "已发送", "partial": "部分地址发送失败", "failed": "发送失败"}
+
+
 def _final_status(conn, delivery_id: int) -> str:
     """queued while an address waits; else sent (all delivered), partial (some refused), failed (all refused)."""
     states = set(conn.execute(select(DeliveryRecipient.status).where(DeliveryRecipient.delivery_id == delivery_id)).scalars())

@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.finalize = _shown  # every value a page prints passes here, before escaping
-    templates.env.filters["readable"] = labels.readable
+    templates.env.globals["evidence_value"] = labels.evidence_value
     templates.env.globals.update(LEVELS=LEVELS, DOMAINS=DOMAINS, STATES=STATES, MAX_COMMENT=MAX_COMMENT, ROLES=accounts.ROLES,
                                  EVIDENCE_LABELS=labels.EVIDENCE, FIELD_LABELS=labels.FIELDS)
 

@@ -3,6 +3,8 @@ a key without a name here is shown as it is stored)."""
 
 from __future__ import annotations
 
+from surveillance.signals.registry import method_label
+
 EVIDENCE = {
     "weekly_counts": "近12周病例数", "first_week": "首周起始日", "method": "检测方法", "years_of_history": "基线年数",
     "p_value": "P值", "fdr_q": "错误发现率控制水平", "proposed_by_classifier": "按文本归类的病例数", "severe": "重度病例",
@@ -32,6 +34,26 @@ FIELDS = {
     "food_name": "食品名称", "analyte": "检测项目", "result_raw": "检测结果（原文）", "result_value": "检测值", "unit": "单位",
     "limit_value": "限量", "limit_standard": "限量标准", "exceeds_limit": "超过限量", "sender_verdict": "检验机构结论",
 }
+
+# stored codes of evidence values, as the page names them
+VALUES = {
+    "kind": {"veterinary_drug": "兽药残留", "contaminant": "污染物", "pesticide": "农药残留", "additive": "食品添加剂",
+             "mycotoxin": "真菌毒素", "pathogen": "致病菌", "quality": "质量指标", "indicator": "卫生指示菌",
+             "illegal_additive": "非法添加物", "summary": "综合判定"},
+    "stream": {"all": "全部病例", "serious": "重伤病例"},
+}
+
+
+def evidence_value(key: str, value: object) -> str:
+    """An evidence value under ``key`` as the page shows it: a stored code by its name, then ``readable``."""
+    names = VALUES.get(key, {})
+    if key == "method" and isinstance(value, str):
+        return method_label(value)
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, list):
+        return readable([names.get(v, v) if isinstance(v, str) else v for v in value])
+    return readable(value)
 
 
 def readable(value: object) -> str:

@@ -17,6 +17,7 @@ from surveillance.alerts.charts import WEEKLY, signal_series
 from surveillance.alerts.compose import COLOURS
 from surveillance.alerts.digest import category_name
 from surveillance.alerts.routing import FALLBACK_AGENCY, FALLBACK_REASON, explain, recorded_alerts
+from surveillance.alerts.run import DELIVERY_ZH
 from surveillance.console import access
 from surveillance.console.accounts import User
 from surveillance.console.records import records_for
@@ -126,7 +127,8 @@ def _routing(conn: Session, s: Signal) -> dict:
                           agencies=[f"{a} {names.get(a, '')}" for a in e["agencies"]]))
     sent = [dict(agency=f"{a.agency_id} {names.get(a.agency_id, '')}", level=LEVELS[a.level][0] if a.level else "",
                  status=STATUS_ZH.get(a.status or "", a.status or ""), routed_on=a.routed_on, reason=a.reason,
-                 delivery=a.delivery_status or "未生成", day=a.day) for a in recorded_alerts(conn, s.id)]
+                 delivery=DELIVERY_ZH.get(a.delivery_status, a.delivery_status) if a.delivery_status else "未生成",
+                 day=a.day) for a in recorded_alerts(conn, s.id)]
     fallback = not any(r["matched"] for r in rules)
     return dict(rules=rules, alerts=sent, fallback=f"{FALLBACK_AGENCY} {names.get(FALLBACK_AGENCY, '')}：{FALLBACK_REASON}"
                 if fallback else None)

@@ -377,3 +377,21 @@ def test_users_change_their_own_password_and_weak_ones_are_refused(app, world) -
     assert "密码已修改" in staff.get("/login?changed=1").text
     assert staff.get("/signals").status_code == 303  # every session ended, this one too
     login(app, "injury-staff", "another good secret")
+
+
+def test_codes_on_the_signal_page_are_shown_by_their_chinese_names(app, engine, world) -> None:
+    from sqlalchemy import update
+
+    from surveillance.warehouse.models import Signal
+
+    with engine.begin() as conn:
+        conn.execute(update(Signal).where(Signal.id == world.food).values(evidence=json.dumps(dict(
+            sample_id="SP2026-0001", kind="contaminant", method="farrington-flexible", stream="serious"))))
+    page = login(app, "food-staff").get(f"/signals/{world.food}").text
+    evidence = page[page.index('id="evidence"'):]
+    evidence = evidence[: evidence.index("</table>")]
+    assert "污染物" in evidence and "重伤病例" in evidence and "Farrington" in evidence
+    assert "contaminant" not in evidence and ">serious<" not in evidence
+    shown = re.sub(r' title="[^"]*"', "", page)  # a code as a tooltip is fine; on the page, words
+    for english in ("≠", "category_group", "sampling_stage", ">sent<", " sent", "queued"):
+        assert english not in shown, english
