@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,8 +22,6 @@ ROLES = {
     AGENCY: "责任部门工作人员",
 }
 MIN_PASSWORD = 10
-MAX_FAILURES = 5  # failed logins in a row before the account is locked for LOCK_FOR (guessing stays slow)
-LOCK_FOR = timedelta(minutes=15)
 _hasher = PasswordHasher()
 
 
@@ -147,8 +145,9 @@ def set_password(engine: Engine, username: str, password: str) -> None:
 
 
 def authenticate(engine: Engine, username: str, password: str, now: datetime | None = None) -> User | None:
-    """The user if the password is theirs, the account active and not locked; None otherwise (which, is not
-    said). ``MAX_FAILURES`` wrong passwords in a row lock the account for ``LOCK_FOR``, right password or not."""
+    """The user if the password is theirs and the account active; None otherwise (which, is not said).
+    Guessing is slowed per account and address by the caller (console/throttle.py), never by locking the
+    account: a lock would let anyone keep a colleague out."""
     now = now or datetime.now()
     with Session(engine) as conn, conn.begin():
         row = conn.execute(select(ConsoleUser).where(ConsoleUser.username == username.strip())
@@ -159,13 +158,10 @@ def authenticate(engine: Engine, username: str, password: str, now: datetime | N
         try:
             _hasher.verify(row.password_hash, password)
         except (VerificationError, InvalidHashError):
-            row.failed_logins += 1
-            if row.failed_logins >= MAX_FAILURES:
-                row.failed_logins, row.locked_until = 0, now + LOCK_FOR
             return None
-        if not row.active or (row.locked_until is not None and row.locked_until > now):
+        if not row.active:
             return None
-        row.failed_logins, row.locked_until = 0, None
+        row.failed_logins, row.locked_until = 0, None  # the columns of the retired account lock (migration 0012)
         if _hasher.check_needs_rehash(row.password_hash):
             row.password_hash = _hasher.hash(password)
         return as_user(row)

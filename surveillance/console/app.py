@@ -21,7 +21,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from surveillance.console import access, accounts, labels, pages, sessions
+from surveillance.console import access, accounts, labels, pages, sessions, throttle
 from surveillance.response.states import MAX_COMMENT, STATES, Step, StepRefused
 from surveillance.response.trail import record
 from surveillance.safe_text import without_bidi
@@ -68,6 +68,11 @@ def filters_from(query: dict) -> pages.Filters:
                          domain=query.get("domain") if query.get("domain") in DOMAINS else None,
                          method=query.get("method") or None, agency=query.get("agency") or None,
                          city=query.get("city") or None, since=_date(query.get("since")), until=_date(query.get("until")))
+
+
+def _address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else ""
 
 
 RowId = Annotated[int, RoutePath(ge=1, le=2**63 - 1)]  # a warehouse id: anything else names no row
@@ -139,10 +144,11 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         return templates.TemplateResponse(request, name, dict(user=user, csrf=csrf, base_url=settings.base_url, **context))
 
     @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, next: str = "/", failed: int = 0, changed: int = 0) -> Response:
+    def login_form(request: Request, next: str = "/", failed: int = 0, changed: int = 0, wait: int = 0) -> Response:
         token = secrets.token_urlsafe(24)
-        response = templates.TemplateResponse(request, "login.html", dict(user=None, next=_local(next), failed=failed,
-                                                                          changed=changed, login_csrf=token))
+        response = templates.TemplateResponse(request, "login.html", dict(
+            user=None, next=_local(next), failed=failed, changed=changed, wait=max(0, min(wait, 3600)), login_csrf=token,
+            free=throttle.FREE_PER_ACCOUNT, max_minutes=int(throttle.MAX_WAIT.total_seconds() // 60)))
         response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/login")
         return response
 
@@ -152,9 +158,15 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         target = _local(str(form.get("next") or "/"))
         if not sessions.csrf_ok(request.cookies.get(LOGIN_COOKIE, ""), str(form.get("login_csrf") or "")):
             raise HTTPException(403)
-        user = accounts.authenticate(engine, str(form.get("username") or ""), str(form.get("password") or ""))
+        username, address = str(form.get("username") or ""), _address(request)
+        waiting = throttle.seconds_to_wait(engine, username, address)
+        if waiting:  # not even checked: a guesser learns nothing while waiting
+            return RedirectResponse(f"/login?wait={waiting}&next={quote(target)}", status_code=303)
+        user = accounts.authenticate(engine, username, str(form.get("password") or ""))
         if user is None:
+            throttle.failed(engine, username, address)
             return RedirectResponse(f"/login?failed=1&next={quote(target)}", status_code=303)
+        throttle.succeeded(engine, username, address)
         opened = sessions.open_session(engine, user)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(COOKIE, opened.token, httponly=True, samesite="lax", secure=secure,
@@ -176,8 +188,12 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         if not sessions.csrf_ok(csrf, str(form.get("csrf") or "")):
             raise HTTPException(403)
         new, repeat = str(form.get("new") or ""), str(form.get("repeat") or "")
-        error = None
-        if accounts.authenticate(engine, user.username, str(form.get("current") or "")) is None:
+        error, address = None, _address(request)
+        waiting = throttle.seconds_to_wait(engine, user.username, address)
+        if waiting:
+            error = f"当前密码输错次数过多，请在{waiting}秒后再试"
+        elif accounts.authenticate(engine, user.username, str(form.get("current") or "")) is None:
+            throttle.failed(engine, user.username, address)
             error = "当前密码不正确"
         elif new != repeat:
             error = "两次输入的新密码不一致"

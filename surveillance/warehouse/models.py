@@ -390,6 +390,17 @@ class ConsoleUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # too many failures: no login till then
 
 
+class LoginThrottle(Base):
+    """Wrong passwords counted per account and address, and per address over all accounts: each one past
+    the free ones makes that key wait longer before the next try (console/throttle.py)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "account:<name>|<address>" or "address:<address>"
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    wait_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class ConsoleSession(Base):
     """A logged-in browser: the cookie holds a random token, the warehouse only its SHA-256."""
 

@@ -395,3 +395,21 @@ def test_codes_on_the_signal_page_are_shown_by_their_chinese_names(app, engine, 
     shown = re.sub(r' title="[^"]*"', "", page)  # a code as a tooltip is fine; on the page, words
     for english in ("≠", "category_group", "sampling_stage", ">sent<", " sent", "queued"):
         assert english not in shown, english
+
+
+def test_wrong_passwords_make_their_address_wait_and_the_colleague_still_logs_in(app, world) -> None:
+    from surveillance.console import throttle
+
+    def attempt(client: TestClient, password: str):
+        token = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
+        return client.post("/login", data=dict(username="injury-staff", password=password, login_csrf=token, next="/"))
+
+    guesser = TestClient(app, follow_redirects=False, client=("203.0.113.9", 5000))
+    assert "账号不会被锁定" in guesser.get("/login").text  # the rule is on the login page
+    for i in range(throttle.FREE_PER_ACCOUNT + 1):
+        assert "failed=1" in attempt(guesser, f"guess number {i}").headers["location"]
+    told = attempt(guesser, PASSWORD)  # even the right password waits, unchecked
+    assert "wait=" in told.headers["location"]
+    assert "请在" in guesser.get(told.headers["location"]).text
+    colleague = TestClient(app, follow_redirects=False, client=("10.1.2.3", 5000))
+    assert attempt(colleague, PASSWORD).headers["location"] == "/"

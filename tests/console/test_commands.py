@@ -66,22 +66,40 @@ def test_help(argv, capsys) -> None:
     assert exit_.value.code == 0 and "usage: surveillance" in capsys.readouterr().out
 
 
-def test_repeated_failed_logins_lock_the_account_for_a_while(settings, engine) -> None:
+def test_wrong_passwords_slow_the_guesser_at_its_address_and_never_lock_the_account(settings, engine) -> None:
     from datetime import datetime, timedelta
+
+    from surveillance.console import throttle
 
     accounts.add(engine, "zhang", "analyst", "the right password")
     t = datetime(2026, 12, 1, 9, 0)
-    for i in range(accounts.MAX_FAILURES - 1):
-        assert accounts.authenticate(engine, "zhang", f"guess {i}", now=t) is None
-    assert accounts.authenticate(engine, "zhang", "the right password", now=t) is not None  # a success resets the count
-    for i in range(accounts.MAX_FAILURES):
-        assert accounts.authenticate(engine, "zhang", f"guess {i}", now=t) is None
-    assert accounts.authenticate(engine, "zhang", "the right password", now=t + timedelta(minutes=1)) is None  # locked
-    assert accounts.authenticate(engine, "zhang", "the right password", now=t + accounts.LOCK_FOR + timedelta(seconds=1))
-    for i in range(accounts.MAX_FAILURES):
-        accounts.authenticate(engine, "zhang", f"guess {i}", now=t)
-    accounts.set_password(engine, "zhang", "a new password")  # an administrator's reset unlocks it
-    assert accounts.authenticate(engine, "zhang", "a new password", now=t)
+    guesser, colleague = "203.0.113.9", "10.1.2.3"
+    for _ in range(throttle.FREE_PER_ACCOUNT):
+        throttle.failed(engine, "zhang", guesser, now=t)
+    assert throttle.seconds_to_wait(engine, "zhang", guesser, now=t) == 0  # the free ones
+    waits = []
+    for _ in range(4):
+        throttle.failed(engine, "zhang", guesser, now=t)
+        waits.append(throttle.seconds_to_wait(engine, "zhang", guesser, now=t))
+    assert waits == [3, 5, 9, 17]  # 2, 4, 8, 16 seconds, rounded up to whole seconds
+    assert throttle.seconds_to_wait(engine, "zhang", colleague, now=t) == 0  # the account is not locked
+    assert accounts.authenticate(engine, "zhang", "the right password", now=t) is not None
+    assert throttle.seconds_to_wait(engine, "zhang", guesser, now=t + timedelta(seconds=17)) == 0
+    for _ in range(30):
+        throttle.failed(engine, "zhang", guesser, now=t)
+    assert throttle.seconds_to_wait(engine, "zhang", guesser, now=t) == int(throttle.MAX_WAIT.total_seconds()) + 1
+    # one address guessing many accounts waits too, after its own free failures
+    for i in range(throttle.FREE_PER_ADDRESS + 1):
+        throttle.failed(engine, f"user{i}", "198.51.100.7", now=t)
+    assert throttle.seconds_to_wait(engine, "someone-else", "198.51.100.7", now=t) > 0
+    # a right password clears its account-and-address key (not its address's count over all accounts)
+    for _ in range(throttle.FREE_PER_ACCOUNT + 1):
+        throttle.failed(engine, "zhang", "192.0.2.1", now=t)
+    assert throttle.seconds_to_wait(engine, "zhang", "192.0.2.1", now=t) == 3
+    throttle.succeeded(engine, "zhang", "192.0.2.1")
+    assert throttle.seconds_to_wait(engine, "zhang", "192.0.2.1", now=t) == 0
+    throttle.succeeded(engine, "zhang", guesser)
+    assert throttle.seconds_to_wait(engine, "zhang", guesser, now=t) > 0  # its address guessed too much
 
 
 def test_weak_passwords_are_refused_on_the_command_line_too(settings, engine, capsys, monkeypatch) -> None:
