@@ -101,7 +101,12 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
+        head = request.method == "HEAD"
+        if head:  # HEAD answers as GET would, without the body (link checkers and monitors ask it)
+            request.scope["method"] = "GET"
         response = await call_next(request)
+        if head:
+            response = Response(status_code=response.status_code, headers=dict(response.headers))
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"

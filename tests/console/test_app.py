@@ -413,3 +413,11 @@ def test_wrong_passwords_make_their_address_wait_and_the_colleague_still_logs_in
     assert "请在" in guesser.get(told.headers["location"]).text
     colleague = TestClient(app, follow_redirects=False, client=("10.1.2.3", 5000))
     assert attempt(colleague, PASSWORD).headers["location"] == "/"
+
+
+def test_head_answers_as_get_without_a_body(app, world) -> None:
+    client = TestClient(app, follow_redirects=False)
+    login_page = client.head("/login")
+    assert login_page.status_code == 200 and login_page.content == b""
+    assert "Content-Security-Policy" in login_page.headers
+    assert client.head("/signals").status_code == 303  # logged out: to the login, as GET
