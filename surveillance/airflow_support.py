@@ -90,11 +90,9 @@ def _warnings_for(context: dict[str, Any]) -> list[str]:
 
 
 def day_from_asset_events(context: dict[str, Any], uri: str) -> date | None:
-    """The ``day`` the latest triggering event of the asset ``uri`` carries in its extra, if any."""
+    """The latest ``day`` among the triggering events of the asset ``uri`` (each carries it in its extra), if
+    any. Airflow does not order the events: a weekly run triggered by several nights takes the last night."""
     events = context.get("triggering_asset_events") or {}
-    for asset, items in events.items():
-        if getattr(asset, "uri", None) == uri and items:
-            day = (items[-1].extra or {}).get("day")
-            if day:
-                return date.fromisoformat(str(day))
-    return None
+    days = [date.fromisoformat(str(day)) for asset, items in events.items() if getattr(asset, "uri", None) == uri
+            for item in items or [] if (day := (item.extra or {}).get("day"))]
+    return max(days, default=None)

@@ -42,6 +42,10 @@ def test_backfill_runs_and_asset_days() -> None:
     assert day_from_asset_events({"triggering_asset_events": {other: [SimpleNamespace(extra={"day": "2026-01-01"})],
                                                               signals: [event]}}, signals.uri) == date(2026, 11, 22)
     assert day_from_asset_events({}, signals.uri) is None
+    # several nights' events, in no order: the latest night, wherever it stands in the list (issue #32)
+    nights = [SimpleNamespace(extra={"day": d}) for d in ("2026-11-25", "2026-11-26", "2026-11-24")]
+    assert day_from_asset_events({"triggering_asset_events": {signals: nights}}, signals.uri) == date(2026, 11, 26)
+    assert day_from_asset_events({"triggering_asset_events": {signals: [SimpleNamespace(extra=None)]}}, signals.uri) is None
 
 
 @pytest.mark.parametrize("dag_file", ["dags/surveillance_nightly.py", "dags/surveillance_weekly.py"])
