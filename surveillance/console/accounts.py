@@ -140,15 +140,14 @@ def set_password(engine: Engine, username: str, password: str) -> None:
         if row is None:
             raise AccountError(f"no user {username!r}")
         row.password_hash, row.password_changed_at = _hasher.hash(password), now
-        row.failed_logins, row.locked_until = 0, None  # a new password from an administrator unlocks it
         _end_sessions(conn, row.id, now)
 
 
-def authenticate(engine: Engine, username: str, password: str, now: datetime | None = None) -> User | None:
+def authenticate(engine: Engine, username: str, password: str) -> User | None:
     """The user if the password is theirs and the account active; None otherwise (which, is not said).
     Guessing is slowed per account and address by the caller (console/throttle.py), never by locking the
-    account: a lock would let anyone keep a colleague out."""
-    now = now or datetime.now()
+    account: a lock would let anyone keep a colleague out. The columns of the retired lock (``failed_logins``,
+    ``locked_until``, migration 0012) are no longer read or written."""
     with Session(engine) as conn, conn.begin():
         row = conn.execute(select(ConsoleUser).where(ConsoleUser.username == username.strip())
                            .with_for_update()).scalar_one_or_none()
@@ -161,7 +160,6 @@ def authenticate(engine: Engine, username: str, password: str, now: datetime | N
             return None
         if not row.active:
             return None
-        row.failed_logins, row.locked_until = 0, None  # the columns of the retired account lock (migration 0012)
         if _hasher.check_needs_rehash(row.password_hash):
             row.password_hash = _hasher.hash(password)
         return as_user(row)

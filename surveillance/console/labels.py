@@ -66,10 +66,8 @@ def readable(value: object) -> str:
         return "是" if value else "否"
     if isinstance(value, float):
         if value == 0 or abs(value) >= 0.0001:
-            text = f"{value:.4g}" if abs(value) < 1e15 else f"{value:.0f}"
-            if "e" in text:
-                text = f"{value:.0f}"
-            return text
+            text = f"{value:.4g}"
+            return f"{value:.0f}" if "e" in text else text
         return "<0.0001" if value > 0 else ">-0.0001"
     if isinstance(value, dict):
         return "；".join(f"{EVIDENCE.get(str(k), k)}：{readable(v)}" for k, v in value.items())

@@ -40,14 +40,7 @@ import pandas as pd
 
 from surveillance.demo.generate import PRODUCT_PROFILE, SERIOUS_SHARE, DemoSpec, season_weights, sentinel_hospitals
 from surveillance.signals.detectors.injury import choose_method, farrington_control, night_hits
-from surveillance.signals.detectors.injury_scan import (
-    ScanLayout,
-    city_expected,
-    county_shares,
-    lattice_expected,
-    lattice_frailty,
-    scan_layout,
-)
+from surveillance.signals.detectors.injury_scan import ScanLayout, lattice_baseline, scan_layout
 from surveillance.signals.detectors.tuning import INJURY_COUNTS, INJURY_SCAN, NIGHT
 from surveillance.signals.methods.farrington import farrington_flexible
 from surveillance.signals.methods.fdr import bh_adjusted
@@ -219,8 +212,9 @@ class Default:
         for e in range(weeks):
             observed = series[:, -EVALUATED + e]
             hits = night_hits(observed, pvalue[:, e], alarm[:, e], NIGHT.fdr_q)
-            testable = alarm[:, e] & (observed >= INJURY_COUNTS.min_count)
-            adjusted = bh_adjusted(np.where(observed >= INJURY_COUNTS.min_count, pvalue[:, e], np.nan))
+            enough = observed >= INJURY_COUNTS.min_count
+            testable = alarm[:, e] & enough
+            adjusted = bh_adjusted(np.where(enough, pvalue[:, e], np.nan))
             true = np.zeros(len(hits), dtype=bool) if truth is None else truth[:, e]
             out.append(Night(int((hits & true).sum()), int((hits & ~true).sum()),
                              _smallest(adjusted[testable & true]), _smallest(adjusted[testable & ~true])))
@@ -237,16 +231,8 @@ class Scan:
         span = EVALUATED + k - 1
         city = series_counts(base, clean).reshape(2, n_leaves, len(lay.cities) + 1, -1)[:, :, :-1]
         past = clean[:, :, : clean.shape[2] - span].sum(axis=2)
-        expected, phis, by_cities = [], [], []
-        for s in range(2):
-            by_city, phi = city_expected(city[s].reshape(-1, city.shape[-1]), base.dates, base.years, span, n_leaves,
-                                         len(lay.cities))
-            shares = county_shares(past[s * n_leaves:(s + 1) * n_leaves], lay.place_city, len(lay.cities))
-            expected.append(lattice_expected(by_city, shares, lay.place_city))
-            phis.append(phi)
-            by_cities.append(by_city)
-        self.expected = np.concatenate(expected)
-        frailty = lattice_frailty(phis, by_cities, lay.place_city)
+        self.expected, frailty = lattice_baseline(lay, [city[s].reshape(-1, city.shape[-1]) for s in range(2)],
+                                                  [past[:n_leaves], past[n_leaves:]], base.dates, base.years, span)
         self.sums, self.maxima = [], []
         for e in range(EVALUATED):
             b = cluster_sums(lay.lattice, self.expected[:, :, e:e + k])

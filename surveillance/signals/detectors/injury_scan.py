@@ -155,7 +155,7 @@ def scan_layout(weeks: int = INJURY_SCAN.weeks) -> ScanLayout:
     codes, city_of, counties = places()
     zones, zone_names = place_zones(codes, city_of, counties)
     nodes, node_codes, node_groups = product_nodes()
-    both = [members for members in nodes] + [[len(leaves) + i for i in members] for members in nodes]
+    both = list(nodes) + [[len(leaves) + i for i in members] for members in nodes]
     lattice = Lattice.of(both, 2 * len(leaves), zones, len(codes), windows=range(1, weeks + 1))
     return ScanLayout(leaves, codes, city_of, reference.jurisdictions(), zones, zone_names, nodes, node_codes,
                       node_groups, lattice)
@@ -206,6 +206,21 @@ def lattice_frailty(phis: list[np.ndarray], by_cities: list[np.ndarray], place_c
     return Frailty(np.concatenate(groups), np.concatenate(variances))
 
 
+def lattice_baseline(lay: ScanLayout, city_counts: list[np.ndarray], past: list[np.ndarray], dates: list[date],
+                     years: int, weeks: int) -> tuple[np.ndarray, Frailty]:
+    """Expected counts (both streams' leaves x places x the last ``weeks``) and the null's frailty, per
+    stream from its weekly product x city series ``city_counts`` (``city_expected``) and its past counts
+    by product x place ``past`` (``county_shares``)."""
+    place_city, n_cities = lay.place_city, len(lay.cities)
+    expected, phis, by_cities = [], [], []
+    for counts, before in zip(city_counts, past, strict=True):
+        by_city, phi = city_expected(counts, dates, years, weeks, len(lay.leaves), n_cities)
+        expected.append(lattice_expected(by_city, county_shares(before, place_city, n_cities), place_city))
+        phis.append(phi)
+        by_cities.append(by_city)
+    return np.concatenate(expected), lattice_frailty(phis, by_cities, place_city)
+
+
 def lattice_expected(by_city: np.ndarray, shares: np.ndarray, place_city: np.ndarray) -> np.ndarray:
     """Expected counts per leaf x place x week: ``by_city`` (products x cities x weeks) shared out by
     ``shares`` (products x places), floored at ``INJURY_SCAN.expected_floor``."""
@@ -234,7 +249,7 @@ def detect_injury_scan(conn: Connection, day: date, replicates: int = INJURY_SCA
     week_of = ((pd.to_datetime(daily["visit_date"]) - pd.Timestamp(first_monday)).dt.days // 7).astype(int)
     history = _county_counts(conn, first_monday, first_recent - timedelta(days=1))
     history = history.assign(place=_place_index(history, codes)).dropna(subset=["place"])
-    by_stream, phis, by_cities = [], [], []
+    city_counts, past = [], []
     for stream, column in zip(STREAMS, ("n", "severe"), strict=True):
         table = daily.assign(week=week_of).groupby(["product_code", "jurisdiction_code", "week"])[column].sum()
         index = pd.MultiIndex.from_product([leaves, cities], names=["product_code", "jurisdiction_code"])
@@ -242,13 +257,10 @@ def detect_injury_scan(conn: Connection, day: date, replicates: int = INJURY_SCA
         counts = matrix.to_numpy(dtype=float)
         leave_out(counts, [(p, c, "all" if stream == "all" else "severe") for p, c in matrix.index],
                   excluded_weeks(conn, first_monday, w.week_start), first_monday)
-        by_city, phi = city_expected(counts, dates, years, weeks, len(leaves), len(cities))
-        phis.append(phi)
-        by_cities.append(by_city)
-        past = history.groupby(["product_code", "place"])[stream].sum().unstack("place", fill_value=0)
-        past = past.reindex(index=leaves, columns=range(len(codes)), fill_value=0).to_numpy(dtype=float)
-        by_stream.append(lattice_expected(by_city, county_shares(past, lay.place_city, len(cities)), lay.place_city))
-    expected = np.concatenate(by_stream)
+        city_counts.append(counts)
+        before = history.groupby(["product_code", "place"])[stream].sum().unstack("place", fill_value=0)
+        past.append(before.reindex(index=leaves, columns=range(len(codes)), fill_value=0).to_numpy(dtype=float))
+    expected, frailty = lattice_baseline(lay, city_counts, past, dates, years, weeks)
 
     recent = _county_counts(conn, first_recent, w.week_end)
     recent = recent.assign(place=_place_index(recent, codes),
@@ -264,7 +276,7 @@ def detect_injury_scan(conn: Connection, day: date, replicates: int = INJURY_SCA
     products = reference.product_categories()
     seed = int(w.week_start.strftime("%Y%m%d"))
     result = scan(lattice, observed, expected, replicates=replicates, seed=seed, alpha=INJURY_SCAN.alpha,
-                  frailty=lattice_frailty(phis, by_cities, lay.place_city))
+                  frailty=frailty)
     names = reference.jurisdiction_names()
     pnames = dict(zip(products["code"], products["name"], strict=True)) | dict(
         zip(products["group_code"], products["group_name"], strict=True)) | {"all": "全部产品"}
