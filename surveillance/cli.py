@@ -245,11 +245,12 @@ def cmd_episode(args: argparse.Namespace) -> int:
     if args.episode_command == "verify":
         step = Step(args.to, args.by, args.comment or "", args.reason, args.action)
         try:
-            record(engine, args.episode_id, step)
+            record(engine, args.episode_id, step, args.agency)
         except StepRefused as exc:
             print(f"episode {args.episode_id}: {exc}", file=sys.stderr)
             return 1
-        print(f"episode {args.episode_id}: {args.to} (by {args.by})")
+        whose = f"{args.agency}'s own verification or, if it leads, the overall state" if args.agency else "overall state"
+        print(f"episode {args.episode_id}: {args.to} (by {args.by}; {whose})")
         return 0
     if args.episode_command == "ppv":
         from sqlalchemy.orm import Session
@@ -269,10 +270,11 @@ def cmd_episode(args: argparse.Namespace) -> int:
             print(f"episode {args.episode_id}: 待核查, no step taken yet")
         for a in steps:
             extra = "".join(f" [{v}]" for v in (a.reason, a.action) if v)
-            print(f"{a.at:%Y-%m-%d %H:%M}  {a.from_state} -> {a.to_state}{extra}  by {a.actor}  (level {a.level})"
+            track = "overall" if a.overall else f"{a.agency_id} only"
+            print(f"{a.at:%Y-%m-%d %H:%M}  {a.from_state} -> {a.to_state}{extra}  by {a.actor}  [{track}]  (level {a.level})"
                   + (f"  {a.comment}" if a.comment else ""))
         return 0
-    rows = [e for e in states(engine, today).values()
+    rows = [e for e in states(engine, today, agency_id=args.agency).values()
             if (args.state is None or e.state == args.state) and (not args.overdue or e.overdue)]
     for e in sorted(rows, key=lambda e: (not e.overdue, e.level, e.episode_id)):
         flag = "  OVERDUE" if e.overdue else ""
@@ -606,13 +608,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     ep = sub.add_parser("episode", help="verification of episodes: list them, take a step, read the trail",
                         description=("An episode's verification: 待核查 -> 核查中 -> 已确认 / 已排除 (with --reason) -> "
-                                     "已处置 (with --action) -> 已关闭. Every step is kept with who took it and when "
-                                     "(docs/warning-levels.md: response deadlines by level)."))
+                                     "已处置 (with --action) -> 已关闭. Each agency verifies what it was sent; the "
+                                     "episode's overall state (PPV, baselines, the artefact rule) moves only by its lead "
+                                     "agency (牵头) or the office. Every step is kept with who took it and when "
+                                     "(docs/warning-levels.md: response deadlines by level; docs/console.md: the model)."))
     eps = ep.add_subparsers(dest="episode_command", required=True)
     el = eps.add_parser("list", help="episodes with their verification state and response deadline")
     el.add_argument("--state", help="only this state (e.g. 待核查)")
     el.add_argument("--overdue", action="store_true", help="only episodes past their response deadline")
     el.add_argument("--day", type=_day, help="the day deadlines are judged on (default: today)")
+    el.add_argument("--agency", help="as this agency sees them (its own verification; default: the overall state)")
     ver = eps.add_parser("verify", help="take one step of the workflow")
     ver.add_argument("episode_id", type=int)
     ver.add_argument("--to", required=True, help="the state moved to: 核查中, 已确认, 已排除, 已处置 or 已关闭")
@@ -620,12 +625,16 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--reason", help="for 已排除: 数据问题, 已知原因, 重复 or 偶然波动")
     ver.add_argument("--action", help="for 已处置: 风险警示, 下架/召回, 约谈, 立案, 标准修订建议 or 其他")
     ver.add_argument("--comment", help="free text kept in the trail")
+    ver.add_argument("--agency", help="record it as this agency's verification (agencies.csv id); it moves the overall "
+                                      "state only if the agency leads the episode. Default: the office's overall decision")
     pp = eps.add_parser("ppv", help="positive predictive value of the signals of verified episodes")
     pp.add_argument("--by", choices=("method", "level", "city"), default="method")
     et = eps.add_parser("trail", help="every step of one episode, oldest first")
     et.add_argument("episode_id", type=int)
     for command in (ver, et, pp):
         command.set_defaults(day=None)
+    for command in (et, pp):
+        command.set_defaults(agency=None)
     ep.set_defaults(func=cmd_episode)
 
     bl = sub.add_parser("baseline", help="weeks left out of later baselines (confirmed outbreaks): list, add, restore",

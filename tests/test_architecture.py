@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # rank of each part of the package: a module may import its own rank or lower ranks only
 LAYERS = [
     ({"surveillance", "surveillance.settings", "surveillance.reference", "surveillance.safe_text",
-      "surveillance.excel_csv"}, 0),
+      "surveillance.excel_csv", "surveillance.excel_xlsx"}, 0),
     ({"surveillance.warehouse"}, 1),
     ({"surveillance.ingest", "surveillance.signals"}, 2),
     ({"surveillance.response"}, 3),

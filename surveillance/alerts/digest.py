@@ -20,13 +20,8 @@ COLUMNS = ["信号编号", "预警级别", "颜色", "领域", "检测方法", "
            "状态", "说明", "建议措施", "责任部门", "详情链接"]
 
 def category_name(code: str | None) -> str:
-    if not code:
-        return ""
-    for table in (reference.product_categories(), reference.food_categories()):
-        hit = table.loc[table["code"] == code, "name"]
-        if len(hit):
-            return str(hit.iloc[0])
-    return code
+    """A category's (or category group's) Chinese name; an unknown code as it is."""
+    return reference.category_names().get(code, code) if code else ""
 
 
 def _number(value: float | None) -> str:

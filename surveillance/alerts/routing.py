@@ -17,9 +17,10 @@ from surveillance.signals.signal import stages_of
 class Route:
     agency_id: str
     reason: str
+    lead: bool = False  # 牵头: the agency that decides the episode's overall verification
 
 
-FALLBACK_AGENCY = "SX-ZLB"  # 陕西省质量强省工作推进委员会办公室, which coordinates the departments
+FALLBACK_AGENCY = reference.office()  # 陕西省质量强省工作推进委员会办公室, which coordinates the departments
 FALLBACK_REASON = "无对应的责任部门规则，由省质量强省工作推进委员会办公室协调确定责任部门（兜底路由）"
 
 
@@ -32,32 +33,41 @@ def _stage_matches(rule_value: str, value: str | None) -> bool:
     return rule_value == "*" or rule_value in stages_of(value)
 
 
+def _targets(agency_kind: str, jurisdiction_code: str | None) -> list[str]:
+    """The provincial department of a kind and, for a city-level signal, that city's counterpart if it has one."""
+    by_kind_city = {(a.kind, a.jurisdiction_code): a.agency_id for a in reference.agencies().itertuples(index=False)}
+    targets = [by_kind_city[(agency_kind, "")]]
+    city = by_kind_city.get((agency_kind, jurisdiction_code or ""))
+    if jurisdiction_code and city:
+        targets.append(city)
+    return targets
+
+
 def route(domain: str, category_group: str | None, sampling_stage: str | None,
           jurisdiction_code: str | None) -> list[Route]:
-    """Agencies responsible for a signal, each once, with the rule(s) that chose them."""
-    agencies = reference.agencies()
-    by_kind_city = {(a.kind, a.jurisdiction_code): a.agency_id for a in agencies.itertuples(index=False)}
+    """Agencies responsible for a signal, each once, with the rule(s) that chose them. The first matching
+    rule marked 牵头 (lead) makes its agencies the signal's lead; a signal no rule covers goes to the office,
+    which then leads."""
     reasons: dict[str, list[str]] = {}
+    lead: set[str] = set()
     for rule in reference.routing_rules().itertuples(index=False):
         if rule.domain != domain or not _matches(rule.category_group, category_group) \
                 or not _stage_matches(rule.sampling_stage, sampling_stage):
             continue
-        targets = [by_kind_city[(rule.agency_kind, "")]]
-        city = by_kind_city.get((rule.agency_kind, jurisdiction_code or ""))
-        if jurisdiction_code and city:
-            targets.append(city)
+        targets = _targets(rule.agency_kind, jurisdiction_code)
+        if rule.lead and not lead:
+            lead = set(targets)
         for agency_id in targets:
             reasons.setdefault(agency_id, []).append(rule.reason)
     if not reasons:
         reasons[FALLBACK_AGENCY] = [FALLBACK_REASON]
-    return [Route(a, "；".join(dict.fromkeys(r))) for a, r in reasons.items()]
+        lead = {FALLBACK_AGENCY}
+    return [Route(a, "；".join(dict.fromkeys(r)), a in lead) for a, r in reasons.items()]
 
 
 def explain(domain: str, category_group: str | None, sampling_stage: str | None,
             jurisdiction_code: str | None) -> list[dict]:
     """Every routing rule of ``domain`` with whether it matched and, if not, which field did not."""
-    agencies = reference.agencies()
-    by_kind_city = {(a.kind, a.jurisdiction_code): a.agency_id for a in agencies.itertuples(index=False)}
     out = []
     for rule in reference.routing_rules().itertuples(index=False):
         if rule.domain != domain:
@@ -66,12 +76,7 @@ def explain(domain: str, category_group: str | None, sampling_stage: str | None,
                   (("类别组", rule.category_group, category_group, _matches),
                    ("抽样环节", rule.sampling_stage, sampling_stage, _stage_matches))
                   if not match(want, value)]
-        targets = []
-        if not misses:
-            targets.append(by_kind_city[(rule.agency_kind, "")])
-            city = by_kind_city.get((rule.agency_kind, jurisdiction_code or ""))
-            if jurisdiction_code and city:
-                targets.append(city)
+        targets = [] if misses else _targets(rule.agency_kind, jurisdiction_code)
         out.append(dict(rule=rule._asdict(), matched=not misses, why_not="；".join(misses), agencies=targets))
     return out
 
@@ -82,8 +87,8 @@ def recorded_alerts(conn, signal_id: int) -> list:
 
     from surveillance.warehouse.models import Alert, Delivery
 
-    return conn.execute(select(Alert.agency_id, Alert.level, Alert.status, Alert.routed_on, Alert.reason,
-                               Delivery.status.label("delivery_status"), Delivery.day)
+    return conn.execute(select(Alert.agency_id, Alert.level, Alert.status, Alert.routed_on, Alert.reason, Alert.lead,
+                               Alert.withheld, Delivery.status.label("delivery_status"), Delivery.day)
                         .outerjoin(Delivery, Delivery.id == Alert.delivery_id)
                         .where(Alert.signal_id == signal_id).order_by(Alert.id)).all()
 
@@ -100,7 +105,7 @@ def explain_signal(engine, signal_id: int) -> str:
         if s is None:
             raise LookupError(f"no signal S{signal_id:06d} in the warehouse")
         alerts = recorded_alerts(conn, signal_id)
-    names = reference.agencies().set_index("agency_id")["name"]
+    names = reference.agency_names()
     lines = [f"signal S{s.id:06d}: {s.domain} / {s.method} / {s.series}",
              f"  category_group={s.category_group or '-'} sampling_stage={s.sampling_stage or '-'} "
              f"jurisdiction={s.jurisdiction_code or '- (province-wide)'} level={s.level} status={s.status or '-'}",
@@ -108,7 +113,7 @@ def explain_signal(engine, signal_id: int) -> str:
     for e in explain(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
         r = e["rule"]
         head = (f"  [{'MATCH' if e['matched'] else 'no   '}] {r['domain']} group={r['category_group']} "
-                f"stage={r['sampling_stage']} -> {r['agency_kind']}")
+                f"stage={r['sampling_stage']} -> {r['agency_kind']}{' (lead)' if r['lead'] else ''}")
         if e["matched"]:
             who = ", ".join(f"{a} {names.get(a, '')}" for a in e["agencies"])
             lines.append(f"{head}: {who} ({r['reason']})")
@@ -121,6 +126,11 @@ def explain_signal(engine, signal_id: int) -> str:
     lines.append("agencies (each once): " + ("; ".join(f"{r.agency_id} {names.get(r.agency_id, '')}" for r in result) or "none"))
     lines.append("alerts recorded:" if alerts else "alerts recorded: none (an ongoing signal is not sent again)")
     for a in alerts:
-        lines.append(f"  {a.agency_id} {names.get(a.agency_id, '')}: level {a.level}, {a.status or '-'}, routed {a.routed_on}, "
+        lead = " (lead)" if a.lead else ""
+        if a.withheld:
+            lines.append(f"  {a.agency_id} {names.get(a.agency_id, '')}{lead}: level {a.level}, routed {a.routed_on}, "
+                         f"WITHHELD: {a.withheld}")
+            continue
+        lines.append(f"  {a.agency_id} {names.get(a.agency_id, '')}{lead}: level {a.level}, {a.status or '-'}, routed {a.routed_on}, "
                      f"digest {a.day or '-'} {a.delivery_status or 'not yet built'}")
     return "\n".join(lines)

@@ -21,9 +21,10 @@ from surveillance.alerts import deliver
 from surveillance.alerts.compose import compose
 from surveillance.alerts.digest import digest_csv
 from surveillance.alerts.routing import route
-from surveillance.response.trail import states_in
+from surveillance.response.trail import artefact_dismissals, states_in, told_of
 from surveillance.settings import Settings
 from surveillance.signals.episodes import SENDABLE
+from surveillance.signals.levels import label
 from surveillance.warehouse.models import Alert, Delivery, DeliveryAttempt, DeliveryRecipient, Signal
 
 log = logging.getLogger(__name__)
@@ -37,23 +38,42 @@ def load_contacts(path: Path) -> dict[str, list[str]]:
 def route_day(engine: Engine, day: date) -> int:
     """Create the alerts for the signals of ``day`` that agencies must hear about (new, escalated, new
     cases of an episode; an ongoing signal is not sent again), once per signal, agency, level and count.
-    An episode dismissed as a data artefact (已排除, 数据问题) is not sent again unless its level rises."""
+    An agency that was already told of an episode dismissed as a data artefact (已排除, 数据问题) — by its
+    own verification or by the episode's lead — is not sent it again unless its level rises: its alert is
+    kept, withheld, with the reason. An agency never told of the episode is always sent it."""
     created = 0
     with Session(engine) as conn, conn.begin():
         signals = conn.execute(select(Signal).where(Signal.detected_on == day, Signal.status.in_(SENDABLE))).scalars().all()
-        verified = states_in(conn, day, sorted({s.episode_id for s in signals if s.episode_id is not None}))
+        episodes = sorted({s.episode_id for s in signals if s.episode_id is not None})
+        told = told_of(conn, episodes)
+        dismissed = artefact_dismissals(conn, episodes)
         for s in signals:
-            state = verified.get(s.episode_id)
-            if state and state.dismissed_as_artefact_at_level is not None and s.level >= state.dismissed_as_artefact_at_level:
-                continue
             known = set(conn.execute(select(Alert.agency_id).where(
                 Alert.signal_id == s.id, Alert.level == s.level, Alert.observed == s.observed)).scalars())
             for r in route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
-                if r.agency_id not in known:
-                    conn.execute(insert(Alert), dict(signal_id=s.id, agency_id=r.agency_id, reason=r.reason,
-                                                     routed_on=day, level=s.level, status=s.status, observed=s.observed))
-                    created += 1
+                if r.agency_id in known:
+                    continue
+                withheld = _withheld(s, r.agency_id, told.get(s.episode_id, {}), dismissed)
+                conn.execute(insert(Alert), dict(signal_id=s.id, agency_id=r.agency_id, reason=r.reason, routed_on=day,
+                                                 level=s.level, status=s.status, observed=s.observed, lead=r.lead,
+                                                 withheld=withheld))
+                created += withheld is None
     return created
+
+
+def _withheld(s: Signal, agency_id: str, told: dict[str, date], dismissed: dict) -> str | None:
+    """Why ``agency_id`` is not sent ``s`` (None: it is sent): it was told of the episode before and the
+    episode, at this level or a higher one, was dismissed as a data artefact by it or by the lead."""
+    if s.episode_id is None or agency_id not in told:
+        return None
+    names = reference.agency_names()
+    for key, who in (((s.episode_id, agency_id), "本单位"), ((s.episode_id, None), "牵头部门")):
+        step = dismissed.get(key)
+        if step is not None and s.level >= step.level:
+            by = names.get(step.agency_id or reference.office(), step.agency_id)
+            return (f"{who}（{by}，{step.actor}）已于{step.at:%Y-%m-%d}以“{step.reason}”排除该事件（{label(step.level)}），"
+                    f"级别未升高，不再发送")
+    return None
 
 
 def _signal_dict(s: Signal, alert: Alert) -> dict:
@@ -67,9 +87,10 @@ def _signal_dict(s: Signal, alert: Alert) -> dict:
 
 
 def _departments(conn, signal_ids: list[int]) -> dict[int, str]:
-    names = reference.agencies().set_index("agency_id")["name"]
+    names = reference.agency_names()
     out: dict[int, list[str]] = {}
-    for sid, agency in conn.execute(select(Alert.signal_id, Alert.agency_id).where(Alert.signal_id.in_(signal_ids))):
+    for sid, agency in conn.execute(select(Alert.signal_id, Alert.agency_id).where(Alert.signal_id.in_(signal_ids),
+                                                                              Alert.withheld.is_(None))):
         out.setdefault(sid, []).append(names.get(agency, agency))
     return {k: "、".join(sorted(v)) for k, v in out.items()}
 
@@ -80,7 +101,7 @@ def overdue_for(conn: Session, agency_id: str, day: date) -> list[dict]:
     latest = dict(conn.execute(select(Signal.episode_id, func.max(Signal.id)).join(Alert, Alert.signal_id == Signal.id)
                                .where(Alert.agency_id == agency_id, Alert.delivery_id.is_not(None),
                                       Signal.episode_id.is_not(None)).group_by(Signal.episode_id)).all())
-    late = [e for e in states_in(conn, day, sorted(latest)).values() if e.overdue]
+    late = [e for e in states_in(conn, day, sorted(latest), agency_id).values() if e.overdue]
     return [dict(episode_id=e.episode_id, level=e.level, due=e.due, signal_id=latest[e.episode_id])
             for e in sorted(late, key=lambda e: (e.level, e.due))]
 
@@ -88,10 +109,11 @@ def overdue_for(conn: Session, agency_id: str, day: date) -> list[dict]:
 def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool = False) -> list[int]:
     """Store (CSV, .eml, ledger row) a digest for every agency with undelivered alerts and none for ``day``."""
     contacts = load_contacts(settings.contacts_file)
-    agencies = reference.agencies().set_index("agency_id")
+    names = reference.agency_names()
     created = []
     with Session(engine) as conn, conn.begin():
-        pending = conn.execute(select(Alert.agency_id).where(Alert.delivery_id.is_(None)).distinct()).scalars().all()
+        pending = conn.execute(select(Alert.agency_id).where(Alert.delivery_id.is_(None), Alert.withheld.is_(None))
+                               .distinct()).scalars().all()
         done = set(conn.execute(select(Delivery.agency_id).where(Delivery.day == day)).scalars())
         for agency_id in sorted(set(pending) - done):
             recipients = contacts.get(agency_id, [])
@@ -99,13 +121,13 @@ def build_digests(engine: Engine, settings: Settings, day: date, catch_up: bool 
                 log.warning("no email address for %s in %s: its alerts wait", agency_id, settings.contacts_file)
                 continue
             alerts = conn.execute(select(Alert, Signal).join(Signal, Alert.signal_id == Signal.id).where(
-                Alert.agency_id == agency_id, Alert.delivery_id.is_(None))).all()
+                Alert.agency_id == agency_id, Alert.delivery_id.is_(None), Alert.withheld.is_(None))).all()
             by_signal: dict[int, dict] = {}  # an escalation routed before the first alert went: the latest level
             for a, s in sorted(alerts, key=lambda pair: -(pair[0].level or 9)):
                 by_signal[s.id] = _signal_dict(s, a)
             signals = list(by_signal.values())
             csv_bytes = digest_csv(signals, _departments(conn, [s["id"] for s in signals]), settings.base_url)
-            name = agencies.at[agency_id, "name"]
+            name = names.get(agency_id, agency_id)
             message = compose(day, agency_id, name, recipients, settings.mail_from, signals, csv_bytes, catch_up,
                               overdue_for(conn, agency_id, day), settings.base_url)
             csv_path = settings.digest_dir(day) / f"{agency_id}.csv"

@@ -1,13 +1,17 @@
 """Who may see and act on what, checked on the server for every page and API call: the provincial
-office and analysts see every signal; an agency's staff see (and verify) only the signals routed to
-their agency and those signals' episodes; patient-level records only for accounts allowed them."""
+office and analysts see every signal; an agency's staff see (and verify, for their agency) only the
+signals sent to their agency (or to the department whose duty it took over in the 2018 reform) and those
+signals' episodes; the office verifies any episode, analysts none; patient-level records only for
+accounts allowed them. Whose step moves an episode's overall state is the response layer's rule
+(``response.trail.decides``), not the console's."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
-from surveillance.console.accounts import User
+from surveillance import reference
+from surveillance.console.accounts import COORDINATOR, User
 from surveillance.warehouse.models import Alert, Signal
 
 PATIENT_EVIDENCE = ("records",)  # evidence keys naming individual cases (hospital / report id)
@@ -17,7 +21,8 @@ def visible(query: Select, user: User) -> Select:
     """``query`` over signals narrowed to those ``user`` may see."""
     if user.sees_everything:
         return query
-    return query.where(exists().where(Alert.signal_id == Signal.id, Alert.agency_id == user.agency_id))
+    return query.where(exists().where(Alert.signal_id == Signal.id, Alert.withheld.is_(None),
+                                      Alert.agency_id.in_(reference.predecessors(user.agency_id or ""))))
 
 
 def can_see_signal(conn: Session, user: User, signal_id: int) -> bool:
@@ -25,7 +30,11 @@ def can_see_signal(conn: Session, user: User, signal_id: int) -> bool:
 
 
 def can_act_on_episode(conn: Session, user: User, episode_id: int) -> bool:
-    """Whether ``user`` may take verification steps on the episode (one of its signals was sent to them)."""
+    """Whether ``user`` may take verification steps on the episode: the office on any, agency staff on one
+    whose signals were sent to their agency, analysts on none (they read; agencies decide)."""
+    if user.sees_everything:
+        return user.role == COORDINATOR and conn.execute(select(Signal.id).where(Signal.episode_id == episode_id)
+                                                          .limit(1)).first() is not None
     return conn.execute(visible(select(Signal.id).where(Signal.episode_id == episode_id), user).limit(1)).first() is not None
 
 

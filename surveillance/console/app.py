@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi import Path as RoutePath
@@ -17,14 +17,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from surveillance.console import access, accounts, labels, pages, sessions, throttle
+from surveillance.alerts import templating
+from surveillance.console import access, accounts, labels, pages, report_files, sessions, throttle
+from surveillance.excel_csv import excel_csv
+from surveillance.excel_xlsx import excel_xlsx
 from surveillance.response.states import MAX_COMMENT, STATES, Step, StepRefused
 from surveillance.response.trail import record
-from surveillance.safe_text import without_bidi
 from surveillance.settings import Settings, load_settings
 from surveillance.signals.levels import LEVELS
 from surveillance.signals.registry import DOMAINS, METHODS
@@ -67,7 +69,10 @@ def filters_from(query: dict) -> pages.Filters:
                          state=query.get("state") if query.get("state") in STATES else None,
                          domain=query.get("domain") if query.get("domain") in DOMAINS else None,
                          method=query.get("method") or None, agency=query.get("agency") or None,
-                         city=query.get("city") or None, since=_date(query.get("since")), until=_date(query.get("until")))
+                         city=query.get("city") or None, since=_date(query.get("since")), until=_date(query.get("until")),
+                         q=(query.get("q") or "").strip()[:100] or None,
+                         sort=query.get("sort") if query.get("sort") in pages.SORTS else "detected",
+                         page=min(max(_int(query.get("page")) or 1, 1), 10**6))
 
 
 def _address(request: Request) -> str:
@@ -78,13 +83,6 @@ def _address(request: Request) -> str:
 RowId = Annotated[int, RoutePath(ge=1, le=2**63 - 1)]  # a warehouse id: anything else names no row
 
 
-def _shown(value: object) -> object:
-    """A value as a page shows it: text without direction controls (safe_text.without_bidi), markup kept markup."""
-    if isinstance(value, Markup):
-        return Markup(without_bidi(str(value)))
-    return without_bidi(value) if isinstance(value, str) else value
-
-
 def create_app(settings: Settings | None = None, today: Callable[[], date] = date.today) -> FastAPI:
     """The console over the warehouse of ``settings`` (the environment's by default); ``today`` is the day
     response deadlines are judged on."""
@@ -92,11 +90,18 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
     engine = get_engine(settings.db_url)
     secure = settings.base_url.startswith("https://")
     app = FastAPI(title="质量安全风险监测预警平台", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/static/levels.css")
+    def level_colours() -> Response:  # the level colours of the emails and reports (signals.levels.COLOURS)
+        return Response(templating.render("levels.css"), media_type="text/css; charset=utf-8")
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.finalize = _shown  # every value a page prints passes here, before escaping
+    # the console's templates, then the emails' and reports' (their macros and level colours are shared)
+    templates = Jinja2Templates(env=templating.configure(Environment(
+        loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), FileSystemLoader(templating.TEMPLATES)]),
+        autoescape=select_autoescape(["html"]))))
     templates.env.globals["evidence_value"] = labels.evidence_value
-    templates.env.globals.update(LEVELS=LEVELS, DOMAINS=DOMAINS, STATES=STATES, MAX_COMMENT=MAX_COMMENT, ROLES=accounts.ROLES,
+    templates.env.globals.update(STATES=STATES, MAX_COMMENT=MAX_COMMENT, ROLES=accounts.ROLES,
                                  EVIDENCE_LABELS=labels.EVIDENCE, FIELD_LABELS=labels.FIELDS)
 
     @app.middleware("http")
@@ -119,6 +124,11 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "请先登录"}, status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":  # a form sent after the session ended: back to the page it was sent from
+            referer = urlsplit(request.headers.get("referer", ""))
+            same_site = referer.netloc in ("", request.url.netloc)
+            target = _local(referer.path + (f"?{referer.query}" if referer.query else "")) if same_site else "/"
+            return RedirectResponse(f"/login?next={quote(target)}&expired=1", status_code=303)
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     @app.exception_handler(HTTPException)
@@ -149,10 +159,12 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         return templates.TemplateResponse(request, name, dict(user=user, csrf=csrf, base_url=settings.base_url, **context))
 
     @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, next: str = "/", failed: int = 0, changed: int = 0, wait: int = 0) -> Response:
+    def login_form(request: Request, next: str = "/", failed: int = 0, changed: int = 0, wait: int = 0,
+                   expired: int = 0) -> Response:
         token = secrets.token_urlsafe(24)
         response = templates.TemplateResponse(request, "login.html", dict(
             user=None, next=_local(next), failed=failed, changed=changed, wait=max(0, min(wait, 3600)), login_csrf=token,
+            expired=bool(expired),
             free=throttle.FREE_PER_ACCOUNT, max_minutes=int(throttle.MAX_WAIT.total_seconds() // 60)))
         response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/login")
         return response
@@ -227,7 +239,10 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         user, csrf = current(request)
         with Session(engine) as conn:
             board = pages.dashboard(conn, user, today())
-        return page(request, "dashboard.html", user, csrf, board=board, reports=_report_days(settings, user))
+            todo = pages.todo(conn, user, today())
+            risk_map = pages.risk_map(conn, user, today())
+        return page(request, "dashboard.html", user, csrf, board=board, todo=todo, risk_map=risk_map,
+                    reports=_report_days(settings, user))
 
     @app.get("/signals", response_class=HTMLResponse)
     def signal_list(request: Request) -> Response:
@@ -237,9 +252,31 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
             rows, total = pages.signal_list(conn, user, f, today())
         cities = pages.reference.jurisdictions()
         names = pages.reference.jurisdiction_names()
+        query = {k: v for k, v in request.query_params.items() if k != "page" and v}
         return page(request, "signals.html", user, csrf, rows=rows, total=total, f=f, methods=sorted(METHODS),
+                    sorts=pages.SORTS, pages_total=max(1, -(-total // pages.MAX_LIST)), query=urlencode(query),
                     agencies=pages.agency_names() if user.sees_everything else {},
                     cities=[(c, names.get(c, c)) for c in cities])
+
+    def export(request: Request, kind: str) -> Response:
+        user, _csrf = current(request)
+        f = filters_from(dict(request.query_params))
+        with Session(engine) as conn:
+            rows = pages.export_rows(conn, user, f, today(), settings.base_url)
+        name = f"signals-{today():%Y%m%d}.{kind}"
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if kind == "csv":
+            return Response(excel_csv(pages.EXPORT_HEADER, rows), media_type="text/csv; charset=utf-8", headers=disposition)
+        return Response(excel_xlsx(pages.EXPORT_HEADER, rows), headers=disposition,
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @app.get("/signals.csv")
+    def signals_csv(request: Request) -> Response:
+        return export(request, "csv")
+
+    @app.get("/signals.xlsx")
+    def signals_xlsx(request: Request) -> Response:
+        return export(request, "xlsx")
 
     def signal_view(request: Request, user: accounts.User, csrf: str, signal_id: int, done: str | None = None,
                     error: str | None = None) -> HTMLResponse:
@@ -258,10 +295,11 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
     def take_step(user: accounts.User, episode_id: int, fields: dict) -> None:
         with Session(engine) as conn:
             if not access.can_act_on_episode(conn, user, episode_id):
-                raise HTTPException(404)
+                raise HTTPException(404 if not user.sees_everything else 403)
         actor = user.username if user.sees_everything else f"{user.username}（{user.agency_id}）"
         record(engine, episode_id, Step(str(fields.get("to") or ""), actor, str(fields.get("comment") or "").strip(),
-                                        fields.get("reason") or None, fields.get("action") or None))
+                                        fields.get("reason") or None, fields.get("action") or None),
+               None if user.sees_everything else user.agency_id)
 
     @app.post("/episodes/{episode_id}/steps")
     async def step_form(request: Request, episode_id: RowId) -> Response:
@@ -297,8 +335,12 @@ def create_app(settings: Settings | None = None, today: Callable[[], date] = dat
         target = (root / path).resolve()
         if not target.is_relative_to(root) or not target.is_file():
             raise HTTPException(404)
-        response = FileResponse(target)
-        response.headers["Content-Security-Policy"] = "sandbox"  # a report's own scripts run nowhere near the session
+        if target.suffix.lower() in (".html", ".htm"):
+            text, _dropped = report_files.offline(target.read_text(encoding="utf-8", errors="replace"))
+            response = HTMLResponse(text)
+        else:
+            response = FileResponse(target)
+        response.headers["Content-Security-Policy"] = report_files.CSP  # sandboxed, nothing loads from outside
         return response
 
     @app.get("/api/me")

@@ -9,9 +9,10 @@ import sys
 
 from surveillance.settings import load_settings
 
-DEMO_USERS = (  # (username, role, agency, display name): an analyst and one agency's staff
+DEMO_USERS = (  # (username, role, agency, display name): the office, an analyst and one agency's staff
+    ("office", "coordinator", None, "省质量强省办工作人员（演示）"),
     ("analyst", "analyst", None, "监测分析员（演示）"),
-    ("sx-zj", "agency", "SX-ZJ", "省质监局工作人员（演示）"),
+    ("sx-scjg", "agency", "SX-SCJG", "省市场监管局工作人员（演示）"),
 )
 DEFAULT_PORT = 8765
 
@@ -132,7 +133,7 @@ def add_parsers(sub) -> None:
     ua = uss.add_parser("add", help="create an account")
     ua.add_argument("username")
     ua.add_argument("--role", required=True, choices=("coordinator", "analyst", "agency"))
-    ua.add_argument("--agency", help="the agency id (agencies.csv) of agency staff, e.g. SX-ZJ or 610100-WJ")
+    ua.add_argument("--agency", help="the agency id (agencies.csv) of agency staff, e.g. SX-SCJG or 610100-WJW")
     ua.add_argument("--name", help="the name shown in the console (default: the username)")
     records = ua.add_mutually_exclusive_group()
     records.add_argument("--patient-records", dest="patient_records", action="store_true", default=None,

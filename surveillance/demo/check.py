@@ -67,7 +67,7 @@ def false_alarms(engine: Engine, truth_path: Path, reports: Path) -> dict:
     nights = len({p.parent for p in files})
     expected = sum(s.get("expected_false_alarms", 0.0) for s in summaries)
     with engine.connect() as conn:  # the ones that reached an agency: a pattern told once is not re-sent
-        alerted = set(conn.execute(select(Alert.signal_id).distinct()).scalars())
+        alerted = set(conn.execute(select(Alert.signal_id).where(Alert.withheld.is_(None)).distinct()).scalars())
     sent = int(unexplained["id"].isin(alerted).sum()) if len(unexplained) else 0
     return {"nights": nights, "false_alarms": len(unexplained), "sent": sent,
             "per_night": round(len(unexplained) / nights, 2) if nights else None,

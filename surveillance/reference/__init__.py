@@ -52,8 +52,60 @@ def agencies() -> pd.DataFrame:
 
 
 @cache
+def former_agencies() -> pd.DataFrame:
+    """The 2015 plan's departments (and renamed ones) with the agency their duty passed to."""
+    return _read("former_agencies.csv")
+
+
+@cache
+def duty_transfers() -> pd.DataFrame:
+    """Which 2015 department's duty passed to which of today's agencies, and on what basis."""
+    return _read("duty_transfers.csv")
+
+
+@cache
+def agency_names() -> dict[str, str]:
+    """Agency id -> name: today's agencies, and former ones (alerts and digests sent before the reform
+    keep the id they were sent to) named with their successor."""
+    names = dict(zip(agencies()["agency_id"], agencies()["name"], strict=True))
+    for row in former_agencies().itertuples(index=False):
+        if row.agency_id not in names:
+            names[row.agency_id] = f"{row.name}（已撤销，职责现属{names[row.successor_id]}）"
+    return names
+
+
+@cache
+def category_names() -> dict[str, str]:
+    """Product and food category codes, and their group codes, -> Chinese names."""
+    names: dict[str, str] = {}
+    for table in (product_categories(), food_categories()):
+        names |= dict(zip(table["group_code"], table["group_name"], strict=True))
+        names |= dict(zip(table["code"], table["name"], strict=True))
+    return names
+
+
+OFFICE_KIND = "ZLB"  # the coordinating office's kind in agencies.csv
+
+
+@cache
+def office() -> str:
+    """The provincial coordinating office's agency id: it receives what no rule covers and may decide any episode."""
+    frame = agencies()
+    return str(frame[(frame["kind"] == OFFICE_KIND) & (frame["level"] == "province")]["agency_id"].iloc[0])
+
+
+@cache
+def predecessors(agency_id: str) -> tuple[str, ...]:
+    """An agency's id and the ids of the departments whose duty passed to it (their alerts are its history)."""
+    former = former_agencies()
+    return tuple(dict.fromkeys([agency_id, *former[former["successor_id"] == agency_id]["agency_id"]]))
+
+
+@cache
 def routing_rules() -> pd.DataFrame:
-    return _read("routing_rules.csv")
+    frame = _read("routing_rules.csv")
+    frame["lead"] = frame["lead"] == "1"
+    return frame
 
 
 def _lookup(frame: pd.DataFrame, code_col: str, name_col: str) -> dict[str, str]:

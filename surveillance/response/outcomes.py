@@ -48,8 +48,10 @@ class Ppv:
 
 
 def outcomes(conn: Session) -> dict[int, bool]:
-    """The concluded outcome of every episode that has one."""
-    query = select(EpisodeAction.episode_id, EpisodeAction.to_state).order_by(EpisodeAction.at, EpisodeAction.id)
+    """The concluded outcome of every episode that has one: its overall state, decided by its lead agency
+    or the office (an agency's own verification does not conclude an episode for the others)."""
+    query = select(EpisodeAction.episode_id, EpisodeAction.to_state).where(EpisodeAction.overall.is_(True)).order_by(
+        EpisodeAction.at, EpisodeAction.id)
     paths: dict[int, list[str]] = {}
     for episode, state in conn.execute(query):
         paths.setdefault(episode, []).append(state)

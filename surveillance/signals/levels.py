@@ -8,6 +8,7 @@ computed when a signal is stored; each method's rule is named in the method regi
 from __future__ import annotations
 
 LEVELS = {1: ("Ⅰ级", "红色", "特别严重"), 2: ("Ⅱ级", "橙色", "严重"), 3: ("Ⅲ级", "黄色", "较重"), 4: ("Ⅳ级", "蓝色", "一般")}
+COLOURS = {1: "#d32f2f", 2: "#f57c00", 3: "#fbc02d", 4: "#1976d2"}  # every output's level colours (emails, reports, console)
 
 
 def label(level: int) -> str:

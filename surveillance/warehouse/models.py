@@ -278,6 +278,8 @@ class EpisodeAction(Base):
     comment: Mapped[str] = mapped_column(Text)
     level: Mapped[int] = mapped_column(Integer)  # the episode's level when the step was taken
     at: Mapped[datetime] = mapped_column(DateTime)
+    agency_id: Mapped[str | None] = mapped_column(String(20), nullable=True)  # whose verification; None: the office
+    overall: Mapped[bool] = mapped_column(Boolean, server_default=true())  # moves the episode's overall state
 
 
 class BaselineExclusion(Base):
@@ -313,6 +315,8 @@ class Alert(Base):
     level: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the signal's level when routed
     status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # the signal's status when routed
     observed: Mapped[float | None] = mapped_column(Float, nullable=True)  # its count when routed (late cases: again)
+    lead: Mapped[bool] = mapped_column(Boolean, server_default=false())  # 牵头: decides the episode's overall state
+    withheld: Mapped[str | None] = mapped_column(Text, nullable=True)  # why it was not sent (never delivered)
 
 
 class Delivery(Base):

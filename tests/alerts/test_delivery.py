@@ -126,6 +126,6 @@ def test_route_explain_names_every_rule_and_the_alerts(settings, engine, tmp_pat
     assert main(["route", "explain", f"S{sid:06d}"]) == 0
     out = capsys.readouterr().out
     assert "[MATCH] inspection" in out and "[no   ]" in out and "category_group" in out
-    assert "SX-GS" in out and "610300-GS" in out and "alerts recorded:" in out and "not yet built" not in out
+    assert "SX-SCJG" in out and "610300-SCJG" in out and "alerts recorded:" in out and "not yet built" not in out
     assert main(["route", "explain", "999999"]) == 1
     assert "no signal S999999" in capsys.readouterr().err

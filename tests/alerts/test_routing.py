@@ -1,26 +1,28 @@
-from surveillance.alerts.routing import route
+from surveillance.alerts.routing import FALLBACK_AGENCY, route
 
 
 def test_school_canteen_food_signal_reaches_every_responsible_department_once() -> None:
     routes = route("food", "FG06", "学校食堂", "610300")
     ids = [r.agency_id for r in routes]
     assert len(ids) == len(set(ids))
-    assert set(ids) == {"SX-WJ", "610300-WJ", "SX-SYJ", "610300-SYJ", "SX-JY", "610300-JY"}
+    assert set(ids) == {"SX-WJW", "610300-WJW", "SX-SCJG", "610300-SCJG", "SX-JY", "610300-JY"}
 
 
-def test_import_inspection_goes_to_ciq_which_has_no_city_counterpart() -> None:
-    assert {r.agency_id for r in route("inspection", "G02", "进口", "610100")} == {"SX-CIQ"}
+def test_import_inspection_goes_to_customs_which_has_no_city_counterpart() -> None:
+    assert {r.agency_id for r in route("inspection", "G02", "进口", "610100")} == {"SX-HG"}
 
 
 def test_province_wide_injury_signal_goes_to_provincial_departments_only() -> None:
-    ids = {r.agency_id for r in route("injury", "G04", None, None)}
-    assert ids == {"SX-WJ", "SX-ZJ", "SX-GS"}
+    routes = {r.agency_id: r.reason for r in route("injury", "G04", None, None)}
+    assert set(routes) == {"SX-WJW", "SX-SCJG"}
+    # the two 2015 duties (质监 and 工商) that passed to market regulation are both its reason
+    assert "质监部门" in routes["SX-SCJG"] and "工商部门" in routes["SX-SCJG"]
 
 
 def test_grain_signal_adds_the_grain_bureau_with_its_reason() -> None:
     routes = {r.agency_id: r.reason for r in route("food", "FG01", "种植养殖", "610700")}
     assert "610700-LS" in routes and "粮食" in routes["610700-LS"]
-    assert "610700-NY" in routes
+    assert "610700-NYNC" in routes
 
 
 # every method each domain's detectors store, with the stage it gives its signals (None: no single stage)
@@ -63,6 +65,9 @@ def test_every_method_stage_and_group_reaches_an_agency_with_an_address() -> Non
                         assert routes, (domain, _method, stage, group, city)
                         assert all(contacts.get(r.agency_id) for r in routes), (domain, stage, group, routes)
                         fallbacks += [r.agency_id for r in routes] == [FALLBACK_AGENCY]
+                        # one lead kind at most: its provincial department and, for a city's signal, the city's
+                        leads = [r.agency_id for r in routes if r.lead]
+                        assert len({a.split("-")[-1] for a in leads}) <= 1 and len(leads) <= 2, (domain, stage, group, leads)
     assert walked > 500 and fallbacks > 0  # the inspection stages no rule names fall back
 
 
@@ -110,4 +115,34 @@ def test_a_failure_rate_signal_reaches_the_agencies_of_every_stage_of_its_failed
     assert route_day(engine, day) > 0
     with engine.connect() as conn:
         agencies = set(conn.execute(select(Alert.agency_id)).scalars())
-    assert agencies == {"SX-GS", "610300-GS", "SX-ZJ", "610300-ZJ"}
+    assert agencies == {"SX-SCJG", "610300-SCJG"}
+
+
+def test_routes_name_todays_agencies_and_each_2015_department_has_a_successor() -> None:
+    """Routing sends to the agencies that hold the duties since the 2018 reform; the plan's departments are
+    kept as the rules' history (plan_kind, reason) and every one of them passed its duty to one of today's."""
+    from surveillance import reference
+
+    today = set(reference.agencies()["kind"])
+    rules = reference.routing_rules()
+    assert set(rules["agency_kind"]) <= today
+    assert not set(rules["agency_kind"]) & {"ZJ", "GS", "SYJ", "WJ", "NY", "CIQ"}
+    transfers = reference.duty_transfers().set_index("plan_kind")
+    assert set(rules["plan_kind"]) <= set(transfers.index)
+    for rule in rules.itertuples(index=False):  # each rule's agency is the successor of the department the plan named
+        assert transfers.at[rule.plan_kind, "today_kind"] == rule.agency_kind, rule
+    names = reference.agency_names()
+    for old in reference.former_agencies().itertuples(index=False):
+        assert old.successor_id in set(reference.agencies()["agency_id"])
+    assert names["SX-ZJ"].startswith("陕西省质量技术监督局（已撤销") and "陕西省市场监督管理局" in names["SX-ZJ"]
+    assert set(reference.predecessors("SX-SCJG")) == {"SX-SCJG", "SX-ZJ", "SX-GS", "SX-SYJ"}
+    every = {r.agency_id for r in route("injury", "G04", None, "610300")} | {
+        r.agency_id for r in route("food", "FG01", "种植养殖", "610700")}
+    assert all(not any(w in names[a] for w in ("质量技术监督", "工商行政", "食品药品监督", "计划生育", "农业厅")) for a in every)
+
+
+def test_the_lead_is_the_first_matching_lead_rules_agency() -> None:
+    leads = {r.agency_id for r in route("food", "FG06", "学校食堂", "610300") if r.lead}
+    assert leads == {"SX-SCJG", "610300-SCJG"}  # not education, which is told too
+    assert {r.agency_id for r in route("food", "FG01", "种植养殖", None) if r.lead} == {"SX-NYNC"}
+    assert [(r.agency_id, r.lead) for r in route("inspection", "G02", None, "610300")] == [(FALLBACK_AGENCY, True)]

@@ -421,3 +421,197 @@ def test_head_answers_as_get_without_a_body(app, world) -> None:
     assert login_page.status_code == 200 and login_page.content == b""
     assert "Content-Security-Policy" in login_page.headers
     assert client.head("/signals").status_code == 303  # logged out: to the login, as GET
+
+
+
+
+def test_another_agency_records_its_own_verification_and_cannot_change_the_overall_state(app, engine, world) -> None:
+    """The injury signal reached 宝鸡's market regulation bureau (the lead) and its health commission; the
+    health commission's dismissal is its own: the lead's page still shows the episode 待核查 and its form
+    moves the overall state; the analyst may not step at all."""
+    from surveillance.console import accounts
+    from surveillance.response.trail import states
+    from tests.console.world import NIGHT
+
+    accounts.add(engine, "health-staff", "agency", PASSWORD, agency_id="610300-WJW")
+    health = login(app, "health-staff")
+    csrf = csrf_of(health)
+    assert health.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="已排除", reason="数据问题"),
+                       headers={"X-CSRF-Token": csrf}).status_code == 201
+    page = health.get(f"/signals/{world.injury}").text
+    assert '本单位核查状态：<b id="state">已排除</b>' in page and '<b id="overall">待核查</b>' in page
+    assert "不改变事件的总体结论" in page and "宝鸡市市场监督管理局" in page  # who decides
+    assert states(engine, NIGHT)[world.injury_episode].state == "待核查"
+    [step] = history(engine, world.injury_episode)
+    assert step.agency_id == "610300-WJW" and not step.overall
+
+    lead = login(app, "injury-staff")  # 宝鸡市市场监督管理局: the lead
+    page = lead.get(f"/signals/{world.injury}").text
+    assert "事件总体结论：<b id=\"state\">待核查</b>" in page and 'id="step-form"' in page
+    assert lead.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="核查中"),
+                     headers={"X-CSRF-Token": csrf_of(lead)}).status_code == 201
+    assert states(engine, NIGHT)[world.injury_episode].state == "核查中"
+    assert states(engine, NIGHT, agency_id="610300-WJW")[world.injury_episode].state == "已排除"
+
+    analyst = login(app, "analyst")
+    assert 'id="read-only"' in analyst.get(f"/signals/{world.injury}").text
+    assert analyst.post(f"/api/episodes/{world.injury_episode}/steps", json=dict(to="已确认"),
+                        headers={"X-CSRF-Token": csrf_of(analyst)}).status_code == 403
+    assert states(engine, NIGHT)[world.injury_episode].state == "核查中"
+
+
+def test_the_signal_page_says_why_a_matching_agency_was_not_sent_the_signal(app, engine, world) -> None:
+    """宝鸡's health commission dismissed the episode as a data artefact; the next night's new cases are
+    withheld from it (and only from it), and the page says so and why."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from surveillance.alerts.run import route_day
+    from surveillance.response.states import Step
+    from surveillance.response.trail import record
+    from surveillance.signals.detect import store_signals
+    from surveillance.warehouse.models import Alert, Signal
+    from tests.console.world import NIGHT, WEEK
+
+    record(engine, world.injury_episode, Step("已排除", "赵六", reason="数据问题"), "610300-WJW")
+    later = NIGHT + timedelta(days=1)
+    with Session(engine) as conn:
+        row = conn.get(Signal, world.injury)
+        signal = {c: getattr(row, c) for c in ("signal_key", "domain", "method", "series", "category_code", "category_group",
+                                                "sampling_stage", "jurisdiction_code", "period_start", "period_end",
+                                                "observed", "expected", "threshold", "score", "title")}
+        evidence = json.loads(row.evidence)
+    store_signals(engine, later, [dict(signal, signal_key=signal["signal_key"] + "|late", evidence=evidence,
+                                       period_start=WEEK + timedelta(days=7))])
+    route_day(engine, later)
+    with engine.connect() as conn:
+        newer = conn.execute(select(Signal.id).where(Signal.detected_on == later)).scalar_one()
+        withheld = dict(conn.execute(select(Alert.agency_id, Alert.withheld).where(Alert.signal_id == newer)).all())
+    assert withheld["610300-SCJG"] is None and "数据问题" in withheld["610300-WJW"]
+    page = login(app, "analyst").get(f"/signals/{newer}").text
+    assert "未发送</b>：本单位" in page and "数据问题" in page
+
+
+def test_my_todo_lists_what_awaits_this_agency_most_urgent_first_and_the_office_sees_who_is_late(settings, engine,
+                                                                                              world) -> None:
+    from datetime import timedelta
+
+    from surveillance.console import accounts
+    from surveillance.response.states import Step
+    from surveillance.response.trail import record
+    from tests.console.world import NIGHT
+
+    accounts.add(engine, "health-staff", "agency", PASSWORD, agency_id="610300-WJW")
+    accounts.add(engine, "office", "coordinator", PASSWORD)
+    late = create_app(settings, today=lambda: NIGHT + timedelta(days=30))  # every deadline passed
+    health = login(late, "health-staff")
+    page = health.get("/").text
+    assert page.index('id="todo"') < page.index("<h1>总览</h1>")  # the list comes first
+    assert "我的待办" in page and "宝鸡市电动自行车电池相关伤害病例异常增多" in page and "已超时" in page
+    office = login(late, "office").get("/").text
+    row = re.search(r'<tr class="overdue">.*?宝鸡市电动自行车电池.*?</tr>', office, re.S).group(0)
+    assert "宝鸡市卫生健康委员会" in row and "宝鸡市市场监督管理局" in row  # both have yet to answer
+
+    record(engine, world.injury_episode, Step("核查中", "赵六"), "610300-WJW")  # health answers for itself
+    assert "宝鸡市电动自行车电池相关伤害病例异常增多" in health.get("/").text  # still its business (核查中)
+    office = login(late, "office").get("/").text
+    row = re.search(r'<tr class="overdue">.*?宝鸡市电动自行车电池.*?</tr>', office, re.S).group(0)
+    assert "宝鸡市卫生健康委员会" not in row and "宝鸡市市场监督管理局" in row
+    record(engine, world.injury_episode, Step("已排除", "钱七", reason="偶然波动"), "610300-SCJG")  # the lead concludes
+    assert "宝鸡市电动自行车电池相关伤害病例异常增多" not in health.get("/").text
+    assert 'id="todo-empty"' in login(late, "injury-staff").get("/").text
+
+
+def test_search_sort_paging_and_export_of_the_signal_list(app, world, monkeypatch) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from surveillance.console import pages
+
+    analyst = login(app, "analyst")
+    for word, found in (("甲醇", world.food), ("SP2026-0001", world.food), ("电动自行车电池", world.injury),
+                        ("宝鸡", world.injury), ("西安", world.food)):
+        got = analyst.get("/signals", params=dict(q=word)).text
+        assert f'href="/signals/{found}"' in got and got.count('class="signal-row') == 1, word
+    assert "没有符合条件的信号" in analyst.get("/signals", params=dict(q="不存在的企业%_")).text
+    by_level = analyst.get("/signals", params=dict(sort="level")).text
+    assert by_level.count('class="signal-row') == 2
+
+    monkeypatch.setattr(pages, "MAX_LIST", 1)  # paging past the page size
+    first, second = (analyst.get("/signals", params=dict(page=p)).text for p in (1, 2))
+    assert "第 1 / 2 页" in first and 'id="next-page"' in first and 'id="prev-page"' in second
+    ids = {re.search(r'data-id="(\d+)"', t).group(1) for t in (first, second)}
+    assert ids == {str(world.injury), str(world.food)}
+
+    csv_text = analyst.get("/signals.csv", params=dict(q="甲醇")).content.decode("utf-8-sig")
+    lines = csv_text.strip().split("\r\n")
+    assert lines[0].startswith("编号,级别,领域") and len(lines) == 2 and "西安市散装白酒甲醇超标" in lines[1]
+    book = load_workbook(io.BytesIO(analyst.get("/signals.xlsx").content))
+    sheet = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert sheet[0][0] == "编号" and len(sheet) == 3  # both signals, not the page of one
+    # agency staff export only what they may see
+    staff_csv = login(app, "food-staff").get("/signals.csv").content.decode("utf-8-sig")
+    assert "西安市散装白酒甲醇超标" in staff_csv and "宝鸡市电动自行车电池" not in staff_csv
+
+
+def test_the_xlsx_export_never_lets_excel_evaluate_sender_text() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from surveillance.excel_xlsx import excel_xlsx
+
+    data = excel_xlsx(["说明", "数值"], [["=HYPERLINK(\"http://x\")", 1.5], ["\u202e0.5mg/kg", 2]])
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(data)).active.iter_rows()]
+    assert rows[1] == ["'=HYPERLINK(\"http://x\")", 1.5] and rows[2] == ["0.5mg/kg", 2]
+
+
+def test_the_overview_map_colours_the_cities_of_the_open_signals_a_user_may_see(app, engine, world) -> None:
+    from surveillance.response.states import Step
+    from surveillance.response.trail import record
+    from surveillance.signals.levels import COLOURS
+
+    analyst = login(app, "analyst").get("/").text
+    assert 'id="risk-map"' in analyst and 'href="/signals?city=610300"' in analyst and 'href="/signals?city=610100"' in analyst
+    staff = login(app, "food-staff").get("/").text  # 西安's market regulation sees the food signal only
+    assert 'href="/signals?city=610100"' in staff and 'href="/signals?city=610300"' not in staff
+    level = re.search(r'id="area-610100" d="[^"]+" fill="([^"]+)"', staff).group(1)
+    assert level in COLOURS.values()
+    record(engine, world.injury_episode, Step("已排除", "省质量强省办", reason="偶然波动"))  # the overall state
+    assert 'href="/signals?city=610300"' not in login(app, "analyst").get("/").text
+
+
+def test_gx_data_docs_are_served_without_anything_from_outside_and_without_scripts(app, settings, world) -> None:
+    """A real GX Data Docs page links bootstrap, jQuery and vega from CDNs: the console serves it with those
+    removed, its own plain style sheet instead, and a policy under which nothing else loads or runs."""
+    from surveillance.ingest.validate import RowValidator
+    from tests.conftest import TODAY
+    from tests.ingest.test_validate import _frame
+
+    docs = settings.reports / "2026-11-23" / "data-docs" / "injury-1"
+    validator = RowValidator("injury", TODAY, docs)
+    validator.validate(_frame(sex="X"), "cards.csv")
+    validator.build_docs()
+    page = next((docs / "validations").rglob("*.html"))
+    original = page.read_text(encoding="utf-8")
+    assert re.search(r"""(src|href)=["']https?://""", original)  # GX's own page: CDN references
+    response = login(app, "analyst").get("/reports/" + str(page.relative_to(settings.reports)))
+    assert response.status_code == 200
+    assert not re.search(r"""<(script|link)\b[^>]*(src|href)=["']?(https?:)?//""", response.text)
+    assert "unexpected values found" in response.text and "/static/report.css" in response.text
+    policy = response.headers["Content-Security-Policy"]
+    assert "sandbox" in policy and "script-src 'none'" in policy and "default-src 'none'" in policy
+
+
+def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_through_the_login(app, world) -> None:
+    client = TestClient(app, follow_redirects=False)
+    response = client.post(f"/episodes/{world.injury_episode}/steps", data=dict(to="核查中", comment="长说明"),
+                           headers={"referer": f"http://testserver/signals/{world.injury}"})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next=/signals/{world.injury}&expired=1"
+    assert 'id="login-expired"' in client.get(response.headers["location"]).text
+    foreign = client.post(f"/episodes/{world.injury_episode}/steps", data={}, headers={"referer": "https://evil.example/x"})
+    assert foreign.headers["location"] == "/login?next=/&expired=1"

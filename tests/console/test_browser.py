@@ -160,3 +160,62 @@ def test_another_agency_cannot_open_the_signal_and_logged_out_pages_need_the_log
         browser.get(base + path)
         assert browser.current_url.startswith(base + "/login?next="), path
     assert _status(browser, f"/api/signals/{world.food}") == 401
+
+
+def test_an_agency_user_goes_from_my_todo_to_the_signal_verifies_it_through_an_expired_session_and_exports(
+        console, browser) -> None:
+    """我的待办 → the signal → a comment typed, the session ends before it is sent → logging in again brings
+    the page back with the comment → the step is registered → the list is exported."""
+    from selenium.webdriver.common.by import By
+
+    base, world = console
+    _log_in(browser, base, "injury-staff")
+    todo = browser.find_element(By.ID, "todo")
+    assert "我的待办" in browser.find_element(By.ID, "todo-title").text
+    todo.find_element(By.PARTIAL_LINK_TEXT, "宝鸡市电动自行车电池").click()
+    _wait(browser, lambda d: d.current_url.startswith(f"{base}/signals/{world.injury}"))
+    assert "事件总体结论" in browser.find_element(By.ID, "verify").find_element(By.XPATH, "..").text
+    browser.find_element(By.ID, "step-comment").send_keys("已电话联系宝鸡市中心医院")
+    browser.delete_cookie("surveillance_session")  # the session ends while the comment is being typed
+    browser.find_element(By.ID, "step-submit").click()
+    _wait(browser, lambda d: "/login" in d.current_url)
+    assert browser.find_element(By.ID, "login-expired").is_displayed()
+    browser.find_element(By.ID, "username").send_keys("injury-staff")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login").click()
+    _wait(browser, lambda d: d.current_url.startswith(f"{base}/signals/{world.injury}"))
+    assert browser.find_element(By.ID, "draft-restored").is_displayed()
+    assert browser.find_element(By.ID, "step-comment").get_attribute("value") == "已电话联系宝鸡市中心医院"
+    _step(browser, "核查中", "")
+    assert "已电话联系宝鸡市中心医院" in browser.find_element(By.ID, "timeline").text
+    assert not browser.find_elements(By.ID, "draft-restored")
+    browser.get(base + "/signals")
+    href = browser.find_element(By.ID, "export-xlsx").get_attribute("href")
+    kind = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {credentials: 'same-origin'}).then(r => done(r.status + ' ' + r.headers.get('content-type')));", href)
+    assert kind == "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    csv = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch('/signals.csv', {credentials: 'same-origin'}).then(r => r.text()).then(done);")
+    assert "宝鸡市电动自行车电池" in csv and "西安市散装白酒" not in csv
+
+
+def test_the_office_opens_a_city_from_the_map_and_sees_which_agency_is_late(console, browser, engine) -> None:
+    from selenium.webdriver.common.by import By
+
+    from surveillance.console import accounts
+
+    base, world = console
+    accounts.add(engine, "office", "coordinator", PASSWORD)
+    _log_in(browser, base, "office")
+    late = browser.find_element(By.ID, "todo").text  # the signals are from 2026-11-23: every deadline has passed
+    assert "宝鸡市市场监督管理局" in late and "宝鸡市卫生健康委员会" in late
+    area = browser.find_element(By.CSS_SELECTOR, "#risk-map a[href='/signals?city=610300']")
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", area)
+    _wait(browser, lambda d: d.current_url == f"{base}/signals?city=610300")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.signal-row")
+    assert [int(r.get_attribute("data-id")) for r in rows] == [world.injury]
+    if os.environ.get("SURVEILLANCE_SCREENSHOTS"):
+        browser.get(base + "/")
+        browser.save_screenshot(os.path.join(os.environ["SURVEILLANCE_SCREENSHOTS"], "office-overview.png"))

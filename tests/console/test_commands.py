@@ -23,13 +23,13 @@ def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str
 
 
 def test_users_add_list_password_disable(settings, engine, capsys, monkeypatch) -> None:
-    code, out, _ = run(capsys, monkeypatch, "users", "add", "wang", "--role", "agency", "--agency", "610300-ZJ",
+    code, out, _ = run(capsys, monkeypatch, "users", "add", "wang", "--role", "agency", "--agency", "610300-SCJG",
                        "--password-stdin", stdin="a long enough secret\n")
-    assert code == 0 and "agency of 610300-ZJ" in out and "patient-level records no" in out
+    assert code == 0 and "agency of 610300-SCJG" in out and "patient-level records no" in out
     with engine.connect() as conn:
         stored = conn.execute(select(ConsoleUser.password_hash).where(ConsoleUser.username == "wang")).scalar_one()
     assert stored.startswith("$argon2id$") and "a long enough secret" not in stored
-    assert accounts.authenticate(engine, "wang", "a long enough secret").agency_id == "610300-ZJ"
+    assert accounts.authenticate(engine, "wang", "a long enough secret").agency_id == "610300-SCJG"
     code, out, err = run(capsys, monkeypatch, "users", "add", "li", "--role", "agency", "--agency", "NOPE", "--generate")
     assert code == 1 and "agency ids" in err
     code, _, err = run(capsys, monkeypatch, "users", "add", "zhao", "--role", "analyst", "--password-stdin", stdin="short\n")
@@ -40,23 +40,23 @@ def test_users_add_list_password_disable(settings, engine, capsys, monkeypatch) 
     assert run(capsys, monkeypatch, "users", "disable", "wang")[0] == 0
     assert accounts.authenticate(engine, "wang", new) is None
     code, out, _ = run(capsys, monkeypatch, "users", "list")
-    assert re.search(r"wang\s+agency\s+610300-ZJ\s+records no\s+disabled", out)
+    assert re.search(r"wang\s+agency\s+610300-SCJG\s+records no\s+disabled", out)
 
 
 def test_the_demo_users_are_made_once_and_their_passwords_printed_until_changed(settings, engine, capsys, monkeypatch) -> None:
     code, first, _ = run(capsys, monkeypatch, "users", "demo")
     passwords = dict(re.findall(r"^\s+(\S+)\s.*password (\S+)$", first, re.M))
-    assert code == 0 and set(passwords) == {"analyst", "sx-zj"}
+    assert code == 0 and set(passwords) == {"office", "analyst", "sx-scjg"}
     assert accounts.authenticate(engine, "analyst", passwords["analyst"]).role == "analyst"
-    assert accounts.authenticate(engine, "sx-zj", passwords["sx-zj"]).agency_id == "SX-ZJ"
+    assert accounts.authenticate(engine, "sx-scjg", passwords["sx-scjg"]).agency_id == "SX-SCJG"
     kept = settings.home / "demo-users.txt"
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert run(capsys, monkeypatch, "users", "demo")[1] == first  # a second run changes nothing
     run(capsys, monkeypatch, "users", "password", "analyst", "--password-stdin", stdin="my own passphrase\n")
     again = run(capsys, monkeypatch, "users", "demo")[1]
     assert "analyst    analyst: password (changed since; yours)" in again and passwords["analyst"] not in again
-    assert passwords["sx-zj"] in again
-    assert len(accounts.listing(engine)) == 2
+    assert passwords["sx-scjg"] in again
+    assert len(accounts.listing(engine)) == 3
 
 
 @pytest.mark.parametrize("argv", [["serve", "--help"], ["users", "--help"], ["users", "add", "--help"]])

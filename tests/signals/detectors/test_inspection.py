@@ -123,7 +123,7 @@ def test_a_failure_rate_carries_the_stages_of_its_failed_samples() -> None:
     stage = joined_stages(["流通", "生产", "流通", None])
     assert stage == "流通、生产"
     agencies = {r.agency_id for r in route("inspection", "G03", stage, "610300")}
-    assert {"SX-GS", "610300-GS", "SX-ZJ", "610300-ZJ"} <= agencies and FALLBACK_AGENCY not in agencies
+    assert {"SX-SCJG", "610300-SCJG"} <= agencies and FALLBACK_AGENCY not in agencies
     assert {r.agency_id for r in route("inspection", "G03", None, "610300")} == {FALLBACK_AGENCY}
 
 
