@@ -11,7 +11,7 @@ from surveillance.signals.episodes import STATUS_ZH
 from surveillance.signals.levels import LEVELS
 from surveillance.signals.registry import DOMAINS, method_label
 
-ACTIONS = {  # what the receiving agency is asked to do, by domain
+ADVICE = {  # 建议措施: what the receiving agency is asked to do, by domain
     "injury": "核查相关产品批次与销售渠道，开展缺陷调查，必要时发布消费警示或启动召回",
     "inspection": "对该企业开展跟踪抽查和现场检查，督促整改，依法处理不合格产品",
     "food": "复核检测结果，追溯来源，控制问题产品，必要时开展风险评估并发布预警",
@@ -59,7 +59,7 @@ def digest_rows(signals: list[dict], departments: dict[int, str], base_url: str 
         rows.append([f"S{s['id']:06d}", roman, colour, DOMAINS[s["domain"]], method_label(s["method"]),
                      category_name(s["category_code"]), names.get(s["jurisdiction_code"] or "", ""), period,
                      _number(s["observed"]), _number(s["expected"]), _number(s["threshold"]), status, s["title"],
-                     ACTIONS[s["domain"]], departments.get(s["id"], ""), signal_url(base_url, s["id"])])
+                     ADVICE[s["domain"]], departments.get(s["id"], ""), signal_url(base_url, s["id"])])
     return rows
 
 

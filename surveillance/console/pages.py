@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from surveillance import reference
 from surveillance.alerts.charts import WEEKLY, signal_series
-from surveillance.alerts.digest import category_name
+from surveillance.alerts.digest import ADVICE, category_name
 from surveillance.alerts.maps import map_svg
 from surveillance.alerts.routing import FALLBACK_AGENCY, FALLBACK_REASON, explain, recorded_alerts
 from surveillance.alerts.run import DELIVERY_ZH
@@ -89,7 +89,8 @@ def _summary(s: Signal, state: EpisodeState | None, agencies: list[str]) -> dict
         jurisdiction_code=s.jurisdiction_code, period=_period(s), period_end=s.period_end, detected_on=s.detected_on,
         status=STATUS_ZH.get(s.status or "new", s.status or ""), title=s.title, observed=s.observed, expected=s.expected,
         threshold=s.threshold, episode_id=s.episode_id, state=state.state if state else None,
-        due=state.due if state else None, overdue=bool(state and state.overdue), agencies=agencies)
+        due=state.due if state else None, overdue=bool(state and state.overdue), agencies=agencies,
+        agency_names=[agency_names().get(a, a) for a in agencies])
 
 
 def _search(q: str):
@@ -261,7 +262,7 @@ def signal_page(conn: Session, user: User, signal_id: int, today: date) -> dict 
                      escalated_since_dismissal=escalated_since_dismissal, may_act=may_act,
                      next_steps=list(NEXT[state.state]) if may_act else [],
                      timeline=_timeline(conn, user, episode.id)) if episode and state else None,
-        routing=_routing(conn, s), reasons=DISMISSAL_REASONS, actions=ACTIONS)
+        routing=_routing(conn, s), reasons=DISMISSAL_REASONS, actions=ACTIONS, advice=ADVICE[s.domain])
 
 
 def _awaits(st: EpisodeState) -> bool:
@@ -328,7 +329,7 @@ def dashboard(conn: Session, user: User, today: date) -> dict:
             if user.sees_everything or a == user.agency_id:
                 open_by.setdefault(a, {}).setdefault(st.level, set()).add(s.episode_id)
     names = agency_names()
-    table = [dict(agency=f"{a} {names.get(a, '')}", counts=[len(levels.get(k, ())) for k in LEVELS],
+    table = [dict(agency=names.get(a, a), counts=[len(levels.get(k, ())) for k in LEVELS],
                   total=len(set().union(*levels.values()))) for a, levels in sorted(open_by.items())]
     first_step = dict(conn.execute(select(EpisodeAction.episode_id, func.min(EpisodeAction.at)).where(
         EpisodeAction.episode_id.in_(episode_ids)).group_by(EpisodeAction.episode_id)).all())

@@ -10,9 +10,12 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from surveillance import reference
 from surveillance.console.app import create_app
 from surveillance.response.trail import history
 from tests.console.world import PASSWORD, PATIENT_HASH, World, build
+
+NAMES = reference.agency_names()
 
 
 @pytest.fixture
@@ -117,7 +120,7 @@ def test_the_signal_page_shows_chart_evidence_timeline_and_routing(app, world) -
     assert "/static/chart.js" in page and "http://" not in page.replace("http://www.w3.org", "")  # nothing from a CDN
     assert " style=" not in page and "<script>" not in page  # the CSP blocks inline styles and scripts: none are used
     assert 'id="timeline"' in page and "宝鸡市电动自行车电池相关伤害病例异常增多" in page
-    assert "匹配" in page and world.injury_agency in page  # why it was sent where it was
+    assert "匹配" in page and NAMES[world.injury_agency] in page  # why it was sent where it was
 
 
 def test_a_step_needs_the_sessions_csrf_token(app, engine, world) -> None:
@@ -159,9 +162,9 @@ def test_logging_out_ends_the_session(app, world) -> None:
 
 def test_the_dashboard_counts_open_episodes_by_agency_and_level(app, world) -> None:
     page = login(app, "analyst").get("/").text
-    assert 'id="open-total">2<' in page and world.injury_agency in page and world.food_agency in page
+    assert 'id="open-total">2<' in page and NAMES[world.injury_agency] in page and NAMES[world.food_agency] in page
     staff_page = login(app, "injury-staff").get("/").text
-    assert 'id="open-total">1<' in staff_page and world.food_agency not in staff_page
+    assert 'id="open-total">1<' in staff_page and NAMES[world.food_agency] not in staff_page
 
 
 def test_run_reports_are_for_the_office_and_analysts_and_stay_inside_the_reports_folder(app, settings, world) -> None:

@@ -219,3 +219,19 @@ def test_the_office_opens_a_city_from_the_map_and_sees_which_agency_is_late(cons
     if os.environ.get("SURVEILLANCE_SCREENSHOTS"):
         browser.get(base + "/")
         browser.save_screenshot(os.path.join(os.environ["SURVEILLANCE_SCREENSHOTS"], "office-overview.png"))
+
+
+def test_the_step_form_shows_only_the_fields_the_chosen_step_needs(console, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, world = console
+    _log_in(browser, base, "injury-staff", f"/signals/{world.injury}")
+    reason, action = (browser.find_element(By.ID, i) for i in ("step-reason", "step-action"))
+    assert not reason.is_displayed() and not action.is_displayed()  # 核查中 needs neither
+    Select(browser.find_element(By.ID, "step-to")).select_by_visible_text("已排除")
+    assert reason.is_displayed() and not action.is_displayed()
+    # the form comes before the chart and the evidence: what to do first
+    order = browser.execute_script("return ['advice', 'step-form', 'chart', 'evidence'].map("
+                                   "id => document.getElementById(id).getBoundingClientRect().top)")
+    assert order == sorted(order)
