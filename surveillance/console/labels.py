@@ -3,6 +3,7 @@ a key without a name here is shown as it is stored)."""
 
 from __future__ import annotations
 
+from surveillance import reference
 from surveillance.signals.registry import method_label
 
 EVIDENCE = {
@@ -44,9 +45,22 @@ VALUES = {
 }
 
 
+def _coded(key: str) -> dict[str, str]:
+    """Names of the reference codes an evidence key holds: places by their division's name, analytes by theirs."""
+    if key in ("places", "cities", "jurisdiction_code", "region_code"):
+        regions = reference.regions()
+        return dict(zip(regions["code"], regions["name"], strict=True))
+    if key in ("analyte", "analytes", "ratios_to_limit", "usual_items"):
+        analytes = reference.analytes()
+        return dict(zip(analytes["code"], analytes["name"], strict=True))
+    return VALUES.get(key, {})
+
+
 def evidence_value(key: str, value: object) -> str:
     """An evidence value under ``key`` as the page shows it: a stored code by its name, then ``readable``."""
-    names = VALUES.get(key, {})
+    names = _coded(key)
+    if isinstance(value, dict) and names:
+        return "；".join(f"{names.get(str(k), k)}：{readable(v)}" for k, v in value.items())
     if key == "method" and isinstance(value, str):
         return method_label(value)
     if isinstance(value, str):

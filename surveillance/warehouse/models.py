@@ -116,7 +116,9 @@ class InjuryReport(Base):
     __tablename__ = "injury_reports"
     __table_args__ = (
         UniqueConstraint("hospital_code", "report_id", name="uq_injury_key"),
-        # covers the detectors' counts (signals/detectors/injury_counts.py): read from the index alone, in its order
+        # covers the detectors' counts (signals/detectors/injury_counts.py): read from the index alone, in its order;
+        # every other read of the table is by a visit-date range (its first column) or by key: no other index
+        # is worth its cost on every ingested row (#28, migration 0017)
         Index("ix_injury_reports_counts", "visit_date", "product_code", "jurisdiction_code", "severity", "outcome",
               "injury_nature", "body_part"),
     )
@@ -125,8 +127,8 @@ class InjuryReport(Base):
     report_id: Mapped[str] = mapped_column(String(64))
     hospital_code: Mapped[str] = mapped_column(String(32))
     region_code: Mapped[str] = mapped_column(String(6))
-    jurisdiction_code: Mapped[str] = mapped_column(String(6), index=True)
-    visit_date: Mapped[date] = mapped_column(Date, index=True)
+    jurisdiction_code: Mapped[str] = mapped_column(String(6))
+    visit_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(4))
     age: Mapped[float] = mapped_column(Float)
     injury_cause: Mapped[str] = mapped_column(String(40))
@@ -135,7 +137,7 @@ class InjuryReport(Base):
     body_part: Mapped[str] = mapped_column(String(40))
     severity: Mapped[str] = mapped_column(String(10))
     outcome: Mapped[str] = mapped_column(String(20))
-    product_code: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    product_code: Mapped[str | None] = mapped_column(String(80), nullable=True)
     product_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     narrative: Mapped[str | None] = mapped_column(Text, nullable=True)
     patient_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
