@@ -14,7 +14,7 @@ NIGHTS ?= 14
 
 CONSOLE_PORT ?= 8765
 
-.PHONY: install run serve test lint lock clean
+.PHONY: install run serve test check lint lock clean
 
 # uv installs the locked versions (the same wheels pip would take) in seconds where pip takes minutes
 UV_VERSION := 0.13.9
@@ -69,6 +69,13 @@ test: install
 	echo "--- tests marked backfill (run beside the others; full log: var/test-backfill.log):"; \
 	tail -n 30 var/test-backfill.log; \
 	exit $$(( others || bf ))
+
+# The development lane: lint, the architecture guards and every test that needs neither R, PostgreSQL, a
+# browser, Airflow runs nor the slow fixtures (make test runs everything, as CI does).
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -p no:cacheprovider -x tests/test_architecture.py
+	$(BIN)/pytest -q -p no:cacheprovider -m "not slow and not r and not postgres and not browser and not airflow and not backfill"
 
 lint: install
 	$(BIN)/ruff check .

@@ -33,11 +33,13 @@ import numpy as np
 import pandas as pd
 
 from surveillance.evaluation.scenarios import EVALUATED, scenarios, simulate
+from surveillance.signals.methods.controls import NOUFAILY_2013
 
 HERE = Path(__file__).resolve().parent
-IMPROVED = ["--b", "5", "--w", "3", "--no-periods", "10", "--weights-threshold", "2.58",
-            "--past-weeks-not-included", "26", "--p-threshold-trend", "1", "--threshold-method", "nbPlugin",
-            "--alpha", "0.01"]
+# Noufaily's settings (controls.NOUFAILY_2013) as detect-series options, at the nightly level
+IMPROVED = [arg for name in ("b", "w", "no_periods", "weights_threshold", "past_weeks_not_included", "p_threshold_trend",
+                             "threshold_method") for arg in (f"--{name.replace('_', '-')}", str(getattr(NOUFAILY_2013, name)))]
+IMPROVED += ["--alpha", "0.01"]
 
 
 def series_csv(path: Path, count: int, seed: int = 17) -> None:

@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from surveillance.signals.methods.controls import NOUFAILY_2013  # noqa: E402
 from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible  # noqa: E402
 
 SHARED = Path(os.environ.get("SURVEILLANCE_SHARED_DIR", ROOT.parent / "shared"))
@@ -37,8 +39,7 @@ LAST = 52
 REPEATS = 3  # ours: the median of three runs (the first run of a size is ~25% slower: fresh memory, thread start)
 CONTROLS = {
     "default": FarringtonControl(),
-    "improved": FarringtonControl(no_periods=10, b=4, w=3, weights_threshold=2.58, past_weeks_not_included=26,
-                                  p_threshold_trend=1, alpha=0.1, threshold_method="nbPlugin"),
+    "improved": replace(NOUFAILY_2013, b=4, alpha=0.1),  # R's ?farringtonFlexible control2, four years back
 }
 
 

@@ -24,8 +24,7 @@ import pendulum
 from airflow.sdk import Asset, TriggerRule, dag, get_current_context, task
 
 from surveillance.airflow_support import ASSET_URIS, DEFAULT_ARGS, day_param, notify_operator
-
-SOURCES = ("injury", "inspection", "food")
+from surveillance.settings import SOURCES
 
 
 @dag(

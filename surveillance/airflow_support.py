@@ -55,9 +55,10 @@ def notify_operator(context: dict[str, Any]) -> None:
     ``SURVEILLANCE_OPERATOR_EMAIL`` through Airflow's SmtpNotifier and the ``smtp_default`` connection;
     nothing when the variable is unset. Subject and body are rendered here, not by the notifier's Jinja,
     which ``airflow dags test`` cannot run on a serialized DAG."""
-    import os
+    from surveillance.settings import load_settings
 
-    to = os.environ.get("SURVEILLANCE_OPERATOR_EMAIL")
+    settings = load_settings()
+    to = settings.operator_email
     if not to:
         return
     from airflow.providers.smtp.notifications.smtp import SmtpNotifier
@@ -70,7 +71,7 @@ def notify_operator(context: dict[str, Any]) -> None:
     listed = ("<p>Data-quality warnings of the night:</p><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
               + "</ul>") if warnings else ""
     SmtpNotifier(
-        to=to, from_email=os.environ.get("SURVEILLANCE_MAIL_FROM", "surveillance@warnings.shaanxi.example"),
+        to=to, from_email=settings.mail_from,
         smtp_conn_id="smtp_default", subject=f"[surveillance] run {run_id} of {dag_id} failed",
         html_content=(f"<p>The run {run_id} of {dag_id} ended failed ({context.get('reason', 'task failure')}).</p>"
                       f"<p>Last failed task: {html.escape(task)}. The other tasks ran; see the run's logs in Airflow.</p>"

@@ -32,6 +32,9 @@ class Settings:
     hospitals_file: Path = PROJECT_ROOT / "config" / "sentinel_hospitals.csv"  # SURVEILLANCE_HOSPITALS
     base_url: str = ""  # the web console's address as agencies reach it (SURVEILLANCE_BASE_URL); digests link to it
     layouts_dir: Path | None = None  # the operators' own sender profiles (SURVEILLANCE_LAYOUTS), beside the shipped ones
+    quarantine_warn_share: float = 0.20  # a file with more of its rows quarantined is a warning (SURVEILLANCE_QUARANTINE_WARN_SHARE)
+    smtp: str = "auto"  # "off": never look up an SMTP connection (SURVEILLANCE_SMTP)
+    operator_email: str = ""  # who hears of a nightly run that finally failed (SURVEILLANCE_OPERATOR_EMAIL)
 
     @property
     def landing(self) -> Path:
@@ -90,7 +93,21 @@ def load_settings() -> Settings:
     quiet = int(os.environ.get("SURVEILLANCE_QUIET_PERIODS", "2"))
     base_url = os.environ.get("SURVEILLANCE_BASE_URL", "").strip().rstrip("/")
     return Settings(home=home, db_url=db_url, contacts_file=contacts, pii_salt=salt, mail_from=mail_from,
-                    quiet_periods=quiet, hospitals_file=hospitals_path(), base_url=base_url, layouts_dir=layouts_path())
+                    quiet_periods=quiet, hospitals_file=hospitals_path(), base_url=base_url, layouts_dir=layouts_path(),
+                    quarantine_warn_share=float(os.environ.get("SURVEILLANCE_QUARANTINE_WARN_SHARE", "0.2")),
+                    smtp=os.environ.get("SURVEILLANCE_SMTP", "auto").strip().lower() or "auto",
+                    operator_email=os.environ.get("SURVEILLANCE_OPERATOR_EMAIL", "").strip())
+
+
+def airflow_connection_in_environment(conn_id: str) -> bool:
+    """Whether Airflow's own variable ``AIRFLOW_CONN_<ID>`` defines the connection (read here: the one home of
+    the environment)."""
+    return bool(os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}"))
+
+
+def c_compiler() -> str:
+    """The C compiler that builds the Farrington kernel: ``$CC``, or ``cc``."""
+    return os.environ.get("CC", "cc")
 
 
 def layouts_path() -> Path | None:

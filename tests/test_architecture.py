@@ -6,6 +6,7 @@ detection, episodes and the output check."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ LAYERS = [
     ({"surveillance.alerts"}, 4),
     ({"surveillance.nightly", "surveillance.demo", "surveillance.console"}, 5),
     ({"surveillance.evaluation"}, 6),  # its lattice scenarios are the demo's generating model
-    ({"surveillance.cli", "surveillance.airflow_support", "dags"}, 7),
+    ({"surveillance.cli", "surveillance.commands", "surveillance.airflow_support", "dags"}, 7),
 ]
 SIBLINGS_APART = ({"surveillance.ingest"}, {"surveillance.signals"})  # same rank, neither imports the other
 SIGNALS = [  # within surveillance.signals
@@ -121,3 +122,59 @@ def test_signal_keys_are_built_in_one_place(pattern: str) -> None:
     hand_made = [str(p.relative_to(ROOT)) for p in (ROOT / "surveillance").rglob("*.py")
                  if pattern in p.read_text(encoding="utf-8") and p.name != "signal.py"]
     assert hand_made == []
+
+
+def _texts(*patterns: str, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """The package's (and the DAGs') files matching ``patterns``, by path relative to the repository."""
+    files = [p for pattern in patterns for folder in ("surveillance", "dags") for p in (ROOT / folder).rglob(pattern)]
+    return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in files
+            if str(p.relative_to(ROOT)) not in skip}
+
+
+def test_display_codes_are_formatted_in_one_place() -> None:
+    """S000123 and E000045 are made by signals.signal (signal_code, episode_code) and read back by signal_id_of."""
+    code = re.compile(r"""[SE]\{[^}]*:06d\}|[SE]\{\{\s*["']%06d|f["'][SE]\{""")
+    found = [path for path, text in _texts("*.py", "*.html", "*.txt", skip=("surveillance/signals/signal.py",)).items()
+             if code.search(text)]
+    assert found == []
+
+
+def test_the_environment_is_read_in_one_place() -> None:
+    """Every setting comes from settings.py, so that `surveillance config show` shows them all."""
+    found = [path for path, text in _texts("*.py", skip=("surveillance/settings.py",)).items()
+             if re.search(r"\bos\.environ\b|\bgetenv\(", text)]
+    assert found == []
+
+
+def test_the_three_sources_are_listed_in_one_place() -> None:
+    found = [path for path, text in _texts("*.py", skip=("surveillance/settings.py",)).items()
+             if re.search(r"""\(\s*["']injury["'],\s*["']inspection["'],\s*["']food["']\s*\)""", text)]
+    assert found == []
+
+
+def test_level_colours_have_one_home() -> None:
+    """signals.levels.COLOURS: the emails and reports take it through the shared template macros, the console
+    through /static/levels.css, generated from it; no style sheet or template spells a level's colour."""
+    from surveillance.signals.levels import COLOURS
+
+    templates = [path for path, text in _texts("*.html", "*.txt").items()
+                 if any(colour in text.lower() for colour in COLOURS.values())]
+    sheets = [path for path, text in _texts("*.css").items() if re.search(r"\.level\.l\d\s*\{", text)]
+    python = [path for path, text in _texts("*.py").items() if re.search(r"style=.{0,20}color:\{", text)]
+    assert templates == [] and sheets == [] and python == []
+
+
+def test_the_guards_catch_what_they_guard() -> None:
+    """Each guard's pattern on the line it exists to refuse (today's main had each of them)."""
+    assert re.search(r"""[SE]\{[^}]*:06d\}""", 'text=f"S{x.id:06d} {LEVELS[x.level][0]}"')
+    assert re.search(r"\bos\.environ\b", 'to = os.environ.get("SURVEILLANCE_OPERATOR_EMAIL")')
+    assert re.search(r"""\(\s*["']injury["'],\s*["']inspection["'],\s*["']food["']\s*\)""", 'SOURCES = ("injury", "inspection", "food")')
+    assert re.search(r"style=.{0,20}color:\{", """f"<td style='color:{COLOURS[s['level']]};font-weight:bold'>\"""")
+
+
+def test_noufailys_preset_is_spelled_once() -> None:
+    """controls.NOUFAILY_2013; every use derives from it with dataclasses.replace, saying what it changes."""
+    files = {**_texts("*.py", skip=("surveillance/signals/methods/controls.py",)),
+             **{str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in (ROOT / "benchmarks").glob("*.py")}}
+    found = [path for path, text in files.items() if re.search(r"weights_threshold\s*=\s*2\.58|\"--weights-threshold\", \"2\.58\"", text)]
+    assert found == []

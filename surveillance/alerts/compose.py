@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
+from surveillance import reference
 from surveillance.alerts.charts import signal_chart
-from surveillance.alerts.digest import category_name, ordered, signal_url
+from surveillance.alerts.digest import ordered, signal_url
 from surveillance.alerts.templating import render
 from surveillance.safe_text import without_bidi
 from surveillance.signals.episodes import STATUS_ZH
 from surveillance.signals.levels import LEVELS
+from surveillance.signals.signal import signal_code
 
 MAX_CHARTS = 20  # charts in one email; the CSV lists every signal
 
@@ -43,7 +45,7 @@ def _overdue(overdue: list[dict] | None) -> list[dict]:
 def _signals(signals: list[dict], base_url: str, charts: dict[int, str] | None = None) -> list[dict]:
     """The signals as the templates print them, new and escalated first: names for codes, the console link,
     the chart's content id."""
-    return [dict(s, status_zh=_status(s), category=category_name(s["category_code"]),
+    return [dict(s, status_zh=_status(s), category=reference.category_name(s["category_code"]),
                  url=signal_url(base_url, s["id"]) if base_url else "",
                  chart=charts[s["id"]][1:-1] if charts and s["id"] in charts else "") for s in ordered(signals)]
 
@@ -73,13 +75,13 @@ def compose(day: date, agency_id: str, agency_name: str, recipients: list[str], 
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = f"<digest.{day:%Y%m%d}.{agency_id}@surveillance.shaanxi.example>"
     charted = ordered(signals)[:MAX_CHARTS]
-    charts = {s["id"]: make_msgid(f"chart.S{s['id']:06d}", domain="surveillance.shaanxi.example") for s in charted}
+    charts = {s["id"]: make_msgid(f"chart.{signal_code(s['id'])}", domain="surveillance.shaanxi.example") for s in charted}
     msg.set_content(text_body(day, agency_name, signals, catch_up, overdue, base_url), charset="utf-8")
     msg.add_alternative(html_body(day, agency_name, signals, charts, catch_up, overdue, base_url), subtype="html", charset="utf-8")
     html_part = msg.get_payload()[1]
     for s in charted:
         html_part.add_related(signal_chart(s), maintype="image", subtype="png", cid=charts[s["id"]],
-                              filename=f"S{s['id']:06d}.png")
+                              filename=f"{signal_code(s['id'])}.png")
     msg.add_attachment(csv_bytes, maintype="text", subtype="csv",
                        filename=f"风险预警_{day:%Y%m%d}_{agency_id}.csv")
     return msg

@@ -6,13 +6,14 @@ The ``.eml`` file is always written first, so what was sent can be shown afterwa
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
+
+from surveillance.settings import airflow_connection_in_environment, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +22,9 @@ SMTP_CONN_ID = "smtp_default"
 
 def smtp_configured(conn_id: str = SMTP_CONN_ID) -> bool:
     """True when Airflow can resolve the SMTP connection (environment variable or metadata DB)."""
-    if os.environ.get("SURVEILLANCE_SMTP", "auto") == "off":
+    if load_settings().smtp == "off":
         return False
-    if os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}"):
+    if airflow_connection_in_environment(conn_id):
         return True
     try:
         from airflow.sdk import BaseHook

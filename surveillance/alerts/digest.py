@@ -10,6 +10,7 @@ from surveillance.excel_csv import neutralise
 from surveillance.signals.episodes import STATUS_ZH
 from surveillance.signals.levels import LEVELS
 from surveillance.signals.registry import DOMAINS, method_label
+from surveillance.signals.signal import signal_code
 
 ADVICE = {  # 建议措施: what the receiving agency is asked to do, by domain
     "injury": "核查相关产品批次与销售渠道，开展缺陷调查，必要时发布消费警示或启动召回",
@@ -18,11 +19,6 @@ ADVICE = {  # 建议措施: what the receiving agency is asked to do, by domain
 }
 COLUMNS = ["信号编号", "预警级别", "颜色", "领域", "检测方法", "类别", "地区", "时段", "观测值", "期望值", "阈值",
            "状态", "说明", "建议措施", "责任部门", "详情链接"]
-
-def category_name(code: str | None) -> str:
-    """A category's (or category group's) Chinese name; an unknown code as it is."""
-    return reference.category_names().get(code, code) if code else ""
-
 
 def _number(value: float | None) -> str:
     """A number as people read it in Excel: at most two decimals, never exponent notation."""
@@ -56,8 +52,8 @@ def digest_rows(signals: list[dict], departments: dict[int, str], base_url: str 
         status = STATUS_ZH.get(s.get("status") or "new", "")
         period = (s["period_start"].isoformat() if s["period_start"] == s["period_end"]
                   else f"{s['period_start'].isoformat()}至{s['period_end'].isoformat()}")
-        rows.append([f"S{s['id']:06d}", roman, colour, DOMAINS[s["domain"]], method_label(s["method"]),
-                     category_name(s["category_code"]), names.get(s["jurisdiction_code"] or "", ""), period,
+        rows.append([signal_code(s["id"]), roman, colour, DOMAINS[s["domain"]], method_label(s["method"]),
+                     reference.category_name(s["category_code"]), names.get(s["jurisdiction_code"] or "", ""), period,
                      _number(s["observed"]), _number(s["expected"]), _number(s["threshold"]), status, s["title"],
                      ADVICE[s["domain"]], departments.get(s["id"], ""), signal_url(base_url, s["id"])])
     return rows

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from surveillance import reference
 from surveillance.alerts.charts import signal_chart
-from surveillance.alerts.digest import category_name, ordered
+from surveillance.alerts.digest import ordered
 from surveillance.alerts.maps import map_svg
 from surveillance.alerts.templating import render as render_template
 from surveillance.settings import Settings
@@ -54,7 +54,7 @@ def render(day: date, signals: list[dict], warnings: list[str] | None = None, ch
     names = reference.jurisdiction_names()
     agency_names = reference.agency_names()
     shown = [dict(s, chart=base64.b64encode(signal_chart(s)).decode(), status_zh=STATUS_ZH.get(s["status"] or "new", ""),
-                  category=category_name(s["category_code"]), place=names.get(s["jurisdiction_code"] or "", "全省"))
+                  category=reference.category_name(s["category_code"]), place=names.get(s["jurisdiction_code"] or "", "全省"))
              for s in signals]
     by_agency: dict[str, list[dict]] = defaultdict(list)
     for s in shown:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from surveillance import reference
-from surveillance.signals.signal import stages_of
+from surveillance.signals.signal import signal_code, stages_of
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,10 @@ def explain_signal(engine, signal_id: int) -> str:
     with Session(engine) as conn:
         s = conn.execute(select(Signal).where(Signal.id == signal_id)).scalars().first()
         if s is None:
-            raise LookupError(f"no signal S{signal_id:06d} in the warehouse")
+            raise LookupError(f"no signal {signal_code(signal_id)} in the warehouse")
         alerts = recorded_alerts(conn, signal_id)
     names = reference.agency_names()
-    lines = [f"signal S{s.id:06d}: {s.domain} / {s.method} / {s.series}",
+    lines = [f"signal {signal_code(s.id)}: {s.domain} / {s.method} / {s.series}",
              f"  category_group={s.category_group or '-'} sampling_stage={s.sampling_stage or '-'} "
              f"jurisdiction={s.jurisdiction_code or '- (province-wide)'} level={s.level} status={s.status or '-'}",
              f"  {s.title}", "rules (surveillance/reference/data/routing_rules.csv):"]

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from surveillance.safe_text import without_bidi
 from surveillance.signals.levels import COLOURS, LEVELS, label
 from surveillance.signals.registry import DOMAINS, method_label
+from surveillance.signals.signal import episode_code, signal_code
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -22,14 +23,6 @@ def shown(value: object) -> object:
     if isinstance(value, Markup):
         return Markup(without_bidi(str(value)))
     return without_bidi(value) if isinstance(value, str) else value
-
-
-def signal_code(signal_id: int) -> str:
-    return f"S{signal_id:06d}"
-
-
-def episode_code(episode_id: int) -> str:
-    return f"E{episode_id:06d}"
 
 
 SHARED = dict(COLOURS=COLOURS, LEVELS=LEVELS, DOMAINS=DOMAINS, label=label, method_label=method_label,

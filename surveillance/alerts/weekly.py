@@ -25,6 +25,7 @@ from surveillance.response.outcomes import GROUPING_NAMES, group_label, ppv_tabl
 from surveillance.settings import Settings
 from surveillance.signals.levels import LEVELS
 from surveillance.signals.periods import last_complete_week
+from surveillance.signals.signal import signal_code
 from surveillance.warehouse.models import Delivery, Episode, IngestBatch, Signal
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def send_weekly(engine: Engine, settings: Settings, day: date, use_smtp: bool | 
     msg["To"] = ", ".join(header_safe(r) for r in recipients)
     msg["Date"] = format_datetime(datetime.now().astimezone())
     msg["Message-ID"] = f"<weekly.{week_end:%Y%m%d}.{OFFICE}@surveillance.shaanxi.example>"
-    cids = {k: make_msgid(f"weekly.S{k:06d}", domain="surveillance.shaanxi.example") for k in charts}
+    cids = {k: make_msgid(f"weekly.{signal_code(k)}", domain="surveillance.shaanxi.example") for k in charts}
     msg.set_content(f"{office}：\n\n本周（{week_start}至{week_end}）质量安全风险监测周报见HTML正文及附件。"
                     f"新发现风险信号{summary['signals']}条（{counts}）。", charset="utf-8")
     msg.add_alternative(render(summary, {k: "cid:" + c[1:-1] for k, c in cids.items()}), subtype="html", charset="utf-8")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from surveillance import reference
 from surveillance.alerts.charts import WEEKLY, signal_series
-from surveillance.alerts.digest import ADVICE, category_name
+from surveillance.alerts.digest import ADVICE
 from surveillance.alerts.maps import map_svg
 from surveillance.alerts.routing import FALLBACK_AGENCY, FALLBACK_REASON, explain, recorded_alerts
 from surveillance.alerts.run import DELIVERY_ZH
@@ -29,6 +29,7 @@ from surveillance.response.trail import CONCLUDED, EpisodeState, late_agencies, 
 from surveillance.signals.episodes import SENDABLE, STATUS_ZH
 from surveillance.signals.levels import COLOURS, LEVELS
 from surveillance.signals.registry import DOMAINS, method_label
+from surveillance.signals.signal import episode_code, signal_code
 from surveillance.warehouse.models import Alert, Episode, EpisodeAction, Signal
 
 MAX_LIST = 500  # rows on one list page; the count says how many matched
@@ -83,9 +84,9 @@ def _period(s: Signal) -> str:
 def _summary(s: Signal, state: EpisodeState | None, agencies: list[str]) -> dict:
     names = reference.jurisdiction_names()
     return dict(
-        id=s.id, code=f"S{s.id:06d}", level=s.level, level_label=LEVELS[s.level][0], colour=COLOURS[s.level],
+        id=s.id, code=signal_code(s.id), level=s.level, level_label=LEVELS[s.level][0], colour=COLOURS[s.level],
         domain=s.domain, domain_label=DOMAINS.get(s.domain, s.domain), method=s.method, method_label=method_label(s.method),
-        category=category_name(s.category_code), city=names.get(s.jurisdiction_code or "", s.jurisdiction_code or ""),
+        category=reference.category_name(s.category_code), city=names.get(s.jurisdiction_code or "", s.jurisdiction_code or ""),
         jurisdiction_code=s.jurisdiction_code, period=_period(s), period_end=s.period_end, detected_on=s.detected_on,
         status=STATUS_ZH.get(s.status or "new", s.status or ""), title=s.title, observed=s.observed, expected=s.expected,
         threshold=s.threshold, episode_id=s.episode_id, state=state.state if state else None,
@@ -165,7 +166,7 @@ def export_rows(conn: Session, user: User, f: Filters, today: date, base_url: st
         d = _summary(s, states.get(s.episode_id), agencies.get(s.id, []))
         rows.append([d["code"], d["level_label"], d["domain_label"], d["method_label"], d["category"], d["city"] or "全省",
                      d["period"], d["detected_on"].isoformat(), d["title"], d["observed"], d["expected"], d["threshold"],
-                     d["status"], f"E{s.episode_id:06d}" if s.episode_id else "", d["state"] or "",
+                     d["status"], episode_code(s.episode_id) if s.episode_id else "", d["state"] or "",
                      d["due"].isoformat() if d["due"] else "", "是" if d["overdue"] else "否",
                      "、".join(names.get(a, a) for a in d["agencies"]),
                      f"{base_url.rstrip('/')}/signals/{s.id}" if base_url else f"/signals/{s.id}"])
@@ -224,7 +225,7 @@ def _timeline(conn: Session, user: User, episode_id: int) -> list[dict]:
     signals = conn.execute(access.visible(select(Signal).where(Signal.episode_id == episode_id), user)).scalars().all()
     for x in signals:
         events.append(dict(when=datetime.combine(x.first_detected_on, datetime.min.time()), kind="信号",
-                           text=f"S{x.id:06d} {LEVELS[x.level][0]} {STATUS_ZH.get(x.status or 'new', '')}：{x.title}",
+                           text=f"{signal_code(x.id)} {LEVELS[x.level][0]} {STATUS_ZH.get(x.status or 'new', '')}：{x.title}",
                            link=x.id))
     steps = conn.execute(select(EpisodeAction).where(EpisodeAction.episode_id == episode_id)
                          .order_by(EpisodeAction.at, EpisodeAction.id)).scalars().all()
@@ -290,9 +291,9 @@ def todo(conn: Session, user: User, today: date) -> list[dict]:
     rows = []
     for st in sorted(waiting, key=lambda st: (not st.overdue, st.level, st.due, st.episode_id)):
         s = latest[st.episode_id]
-        rows.append(dict(episode_id=st.episode_id, code=f"E{st.episode_id:06d}", level=st.level, level_label=LEVELS[st.level][0],
+        rows.append(dict(episode_id=st.episode_id, code=episode_code(st.episode_id), level=st.level, level_label=LEVELS[st.level][0],
                          colour=COLOURS[st.level], state=st.state, overall=st.overall, due=st.due, overdue=st.overdue,
-                         signal_id=s.id, title=s.title, product=category_name(s.category_code),
+                         signal_id=s.id, title=s.title, product=reference.category_name(s.category_code),
                          place=places.get(s.jurisdiction_code or "", "全省"),
                          late=[names.get(a, a) for a in late.get(st.episode_id, [])]))
     return rows

@@ -12,7 +12,7 @@ import numpy as np
 
 from surveillance.evaluation.metrics import Counts, score
 from surveillance.evaluation.scenarios import EVALUATED, WEEKS, Scenario, simulate
-from surveillance.signals.methods.controls import EarsControl, FarringtonControl, SeriesControl
+from surveillance.signals.methods.controls import NOUFAILY_2013, EarsControl, FarringtonControl, SeriesControl
 from surveillance.signals.registry import series_methods
 
 
@@ -29,8 +29,7 @@ class Contender:
 # improvements), with the five years back Noufaily et al. used; EARS with R's defaults
 ORIGINAL = FarringtonControl(b=5, w=3, no_periods=1, weights_threshold=1, past_weeks_not_included=3,
                              p_threshold_trend=0.05, alpha=0.05)
-IMPROVED = FarringtonControl(b=5, w=3, no_periods=10, weights_threshold=2.58, past_weeks_not_included=26,
-                             p_threshold_trend=1, alpha=0.05, threshold_method="nbPlugin")
+IMPROVED = replace(NOUFAILY_2013, alpha=0.05)
 CONTENDERS = {c.name: c for c in (
     Contender("farrington-original", "farrington-flexible", SeriesControl(farrington=ORIGINAL)),
     Contender("farrington-improved", "farrington-flexible", SeriesControl(farrington=IMPROVED)),

@@ -8,7 +8,6 @@ HTML report, the DAG's verdict and the failure notifier all show these warnings.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -16,9 +15,10 @@ from datetime import date
 from sqlalchemy import Engine, select
 
 from surveillance.safe_text import one_line
+from surveillance.settings import Settings, load_settings
 from surveillance.warehouse.models import IngestBatch, QuarantinedRow
 
-WARN_SHARE = 0.20  # SURVEILLANCE_QUARANTINE_WARN_SHARE: a file with more of its rows quarantined is a warning
+WARN_SHARE = Settings.quarantine_warn_share  # the default (settings.py): a file with more of its rows quarantined is a warning
 WARN_MIN_ROWS = 5  # fewer quarantined rows than this are a quiet line in the table, whatever the share
 
 
@@ -47,7 +47,7 @@ class QualityWarning:
 
 
 def warn_share() -> float:
-    return float(os.environ.get("SURVEILLANCE_QUARANTINE_WARN_SHARE", WARN_SHARE))
+    return load_settings().quarantine_warn_share
 
 
 def batch_warnings(engine: Engine, batch_ids: list[int] | None = None, day: date | None = None) -> list[QualityWarning]:

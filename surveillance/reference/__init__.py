@@ -84,6 +84,11 @@ def category_names() -> dict[str, str]:
     return names
 
 
+def category_name(code: str | None) -> str:
+    """A category's (or category group's) Chinese name; an unknown code as it is."""
+    return category_names().get(code, code) if code else ""
+
+
 OFFICE_KIND = "ZLB"  # the coordinating office's kind in agencies.csv
 
 

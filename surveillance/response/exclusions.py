@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from surveillance.signals.registry import episode_family
+from surveillance.signals.signal import episode_code
 from surveillance.warehouse.models import BaselineExclusion, Signal
 
 COUNTS_FAMILY = "counts"  # the weekly count detectors (Farrington, EARS) whose baselines are past weeks
@@ -45,7 +46,7 @@ def exclude_episode(conn: Session, episode_id: int, actor: str, at: datetime) ->
         if _active(conn, series, week) is not None:
             continue
         conn.execute(insert(BaselineExclusion), dict(domain=domain, series=series, week_start=week, episode_id=episode_id,
-                                                     reason=f"已确认的事件 E{episode_id:06d}", added_by=actor, added_at=at))
+                                                     reason=f"已确认的事件 {episode_code(episode_id)}", added_by=actor, added_at=at))
         added += 1
     return added
 

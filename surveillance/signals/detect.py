@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, insert, select, update
 
+from surveillance.settings import SOURCES
 from surveillance.signals.detectors.injury import window
 from surveillance.signals.detectors.injury_counts import daily_counts
 from surveillance.signals.detectors.product_proposals import propose_pending
@@ -43,7 +44,7 @@ def store_signals(engine: Engine, day: date, signals: list[dict]) -> dict[str, i
     return counts
 
 
-def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = ("injury", "inspection", "food"),
+def detect_day(engine: Engine, day: date, domains: tuple[str, ...] = SOURCES,
                quiet_periods: int = QUIET_PERIODS) -> dict:
     """All detectors of ``domains`` for ``day``, their signals placed in episodes; episodes quiet for
     ``quiet_periods`` weeks resolved. Returns counts by domain, method, level and status."""

@@ -25,6 +25,24 @@ def stages_of(value: str | None) -> set[str]:
     return {s for s in (value or "").split(STAGE_SEPARATOR) if s}
 
 
+SIGNAL_PREFIX, EPISODE_PREFIX = "S", "E"  # display codes: S000123 a signal, E000045 an episode
+
+
+def signal_code(signal_id: int) -> str:
+    """The code people read and type for a signal: S and six digits."""
+    return f"{SIGNAL_PREFIX}{signal_id:06d}"
+
+
+def episode_code(episode_id: int) -> str:
+    """The code people read for an episode: E and six digits."""
+    return f"{EPISODE_PREFIX}{episode_id:06d}"
+
+
+def signal_id_of(code: str) -> int:
+    """The id a signal code names (S000123, s123 or 123); ValueError if it names none."""
+    return int(code.strip().upper().removeprefix(SIGNAL_PREFIX))
+
+
 def signal_key(domain: str, method: str, subject: str, period: date | str | None = None) -> str:
     """domain|method|subject[|period]: the subject is what the finding is about (a series, a sample),
     the period the week or month it was found for, when one finding per period is wanted."""

@@ -10,7 +10,7 @@ false alarms among the signals under ``tuning.NIGHT.fdr_q``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -30,6 +30,7 @@ from surveillance.signals.detectors.injury_counts import (
     product_reports,
 )
 from surveillance.signals.detectors.tuning import INJURY_COUNTS, NIGHT
+from surveillance.signals.methods.controls import NOUFAILY_2013
 from surveillance.signals.methods.ears import ears
 from surveillance.signals.methods.farrington import FarringtonControl, farrington_flexible, weeks_needed
 from surveillance.signals.methods.fdr import benjamini_hochberg, expected_false_alarms
@@ -57,9 +58,10 @@ def case_profile(cases: pd.DataFrame) -> dict:
 
 
 def farrington_control(years: int, alpha: float = INJURY_COUNTS.alpha) -> FarringtonControl:
-    """Noufaily et al. (2013)'s settings, with as many years back as the warehouse holds (at most 5)."""
-    return FarringtonControl(b=years, w=3, no_periods=10, weights_threshold=2.58, past_weeks_not_included=26,
-                             threshold_method="nbPlugin", alpha=alpha, limit54=(INJURY_COUNTS.min_count, 4))
+    """Noufaily et al. (2013)'s settings with as many years back as the warehouse holds (at most 5), the nightly
+    level, no alarm under ``min_count`` cases, and the trend kept only where significant (tuning.py says why)."""
+    return replace(NOUFAILY_2013, b=years, alpha=alpha, limit54=(INJURY_COUNTS.min_count, 4),
+                   p_threshold_trend=INJURY_COUNTS.p_threshold_trend)
 
 
 def choose_method(history_weeks: int, week_start: date | None = None) -> tuple[str, int]:

@@ -37,6 +37,9 @@ class InjuryCounts:
     min_count: int = _doc(3, "fewer cases than this in the week never make a signal")
     ears_weeks: int = _doc(12, "weeks of history below which series are too short (EARS C2 needs 7 + 2 guard + 1)")
     max_years: int = _doc(5, "Farrington's years back (b), at most; fewer when the warehouse holds less")
+    p_threshold_trend: float = _doc(0.05, "a fitted trend is kept only when significant at this level (R's control2 "
+                                          "keeps any trend, 1; the nightly detector has kept the original method's "
+                                          "0.05 since it was written, which an unverified trend cannot inflate)")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ builds its options without loading numpy or scipy."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 TRANSFORMS = ("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "anscombeNegBin", "none")
 
@@ -78,8 +78,11 @@ class NbGlmControl:
     alpha: float = 0.01
 
 
-NOUFAILY = FarringtonControl(b=5, w=3, no_periods=10, weights_threshold=2.58, past_weeks_not_included=26,
-                             p_threshold_trend=1, threshold_method="nbPlugin", limit54=(0, 4))
+# Noufaily et al. (2013)'s improved method as R's ?farringtonFlexible spells it (its example's control2), the one
+# home of those settings; each use states what it changes with dataclasses.replace (R: modifyList)
+NOUFAILY_2013 = FarringtonControl(b=5, w=3, no_periods=10, weights_threshold=2.58, past_weeks_not_included=26,
+                                  p_threshold_trend=1, threshold_method="nbPlugin")
+NOUFAILY = replace(NOUFAILY_2013, limit54=(0, 4))  # every week fitted, however few its cases (accumulated, scan)
 
 
 @dataclass(frozen=True)

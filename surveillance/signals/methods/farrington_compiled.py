@@ -33,6 +33,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from surveillance.settings import c_compiler
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -49,7 +51,7 @@ _i64, _int, _f64 = ctypes.c_int64, ctypes.c_int, ctypes.c_double
 
 def build() -> Path:
     """Compile the C kernel into the package (``cc``, or ``$CC``); raises CalledProcessError on failure."""
-    compiler = os.environ.get("CC", "cc")
+    compiler = c_compiler()
     partial = LIBRARY.with_suffix(f".{os.getpid()}.tmp")
     subprocess.run([compiler, *FLAGS, "-o", str(partial), str(SOURCE), "-lm"], check=True, capture_output=True, text=True)
     partial.replace(LIBRARY)  # atomic: a process loading it meanwhile sees the old or the new library whole
