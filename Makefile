@@ -71,11 +71,11 @@ test: install
 	exit $$(( others || bf ))
 
 # The development lane: lint, the architecture guards and every test that needs neither R, PostgreSQL, a
-# browser, Airflow runs nor the slow fixtures (make test runs everything, as CI does).
+# browser, Airflow runs nor the slow fixtures, on both cores (make test runs everything, as CI does).
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q -p no:cacheprovider -x tests/test_architecture.py
-	$(BIN)/pytest -q -p no:cacheprovider -m "not slow and not r and not postgres and not browser and not airflow and not backfill"
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not slow and not r and not postgres and not browser and not airflow and not backfill"
 
 lint: install
 	$(BIN)/ruff check .
