@@ -63,6 +63,8 @@ def evidence_value(key: str, value: object) -> str:
         return "；".join(f"{names.get(str(k), k)}：{readable(v)}" for k, v in value.items())
     if key == "method" and isinstance(value, str):
         return method_label(value)
+    if key == "pattern" and isinstance(value, str):  # the card field a disproportionality signal is about
+        return FIELDS.get(value, value)
     if isinstance(value, str):
         return names.get(value, value)
     if isinstance(value, list):

@@ -235,3 +235,14 @@ def test_the_step_form_shows_only_the_fields_the_chosen_step_needs(console, brow
     order = browser.execute_script("return ['advice', 'step-form', 'chart', 'evidence'].map("
                                    "id => document.getElementById(id).getBoundingClientRect().top)")
     assert order == sorted(order)
+
+
+def test_a_signal_without_a_series_shows_its_observed_value_in_red_not_the_threshold(console, browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    base, world = console
+    _log_in(browser, base, "food-staff", f"/signals/{world.food}")
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart svg rect.bar")
+    assert [b.get_attribute("data-label") for b in bars] == ["观测值", "阈值"]
+    assert "last" in bars[0].get_attribute("class") and "last" not in bars[1].get_attribute("class")
+    assert browser.find_element(By.ID, "chart-legend").text == "红色为本期观测值，灰色为期望值和预警阈值"

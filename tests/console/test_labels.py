@@ -8,6 +8,7 @@ def test_places_and_analytes_are_named_not_coded() -> None:
     assert evidence_value("analyte", "PB") == "铅"
     assert evidence_value("analytes", {"PB": 2, "CD": 1}) == "铅：2；镉：1"
     assert evidence_value("places", ["999999"]) == "999999"  # an unknown code stays as stored
+    assert evidence_value("pattern", "body_part") == "受伤部位"
 
 
 def test_numbers_and_truth_values_for_people() -> None:

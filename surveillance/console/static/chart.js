@@ -13,6 +13,8 @@
   var refs = [data.threshold, data.expected].filter(function (v) { return v !== null && v !== undefined; });
   var max = Math.max.apply(null, values.concat(refs).concat([1])) * 1.1;
   var step = (W - left - right) / values.length;
+  var figures = data.kind === "figures";  // a signal without a series: its observed value beside the expected and threshold
+  var current = figures ? 0 : values.length - 1;
   function y(v) { return top + (H - top - bottom) * (1 - v / max); }
   function el(name, attrs, text) {
     var node = document.createElementNS(NS, name);
@@ -31,7 +33,7 @@
   tip.style.display = "none";
   values.forEach(function (value, i) {
     var bar = el("rect", { x: left + i * step + step * 0.1, y: y(value), width: step * 0.8, height: Math.max(0, y(0) - y(value)),
-                           "class": "bar" + (i === values.length - 1 ? " last" : ""), "data-label": data.labels[i], "data-value": value });
+                           "class": "bar" + (i === current ? " last" : ""), "data-label": data.labels[i], "data-value": value });
     bar.appendChild(el("title", {}, data.labels[i] + "：" + value));
     bar.addEventListener("mouseenter", function () {
       bar.classList.add("hover");
@@ -53,7 +55,8 @@
     svg.appendChild(el("line", { x1: last, x2: last + step, y1: y(ref[1]), y2: y(ref[1]), "class": ref[0] }));
     svg.appendChild(el("text", { x: last - 4, y: y(ref[1]) - 3, "text-anchor": "end" }, ref[2] + " " + Number(ref[1]).toPrecision(3)));
   });
-  svg.appendChild(el("text", { x: left, y: H - 6 }, "灰色为历史各期，红色为本期" + (refs.length ? "；虚线为预警阈值，点线为期望值" : "")));
+  svg.appendChild(el("text", { x: left, y: H - 6, id: "chart-legend" }, figures ? "红色为本期观测值，灰色为期望值和预警阈值"
+    : "灰色为历史各期，红色为本期" + (refs.length ? "；虚线为预警阈值，点线为期望值" : "")));
   box.appendChild(svg);
   box.appendChild(tip);
 }());
