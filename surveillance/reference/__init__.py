@@ -100,6 +100,19 @@ def office() -> str:
 
 
 @cache
+def successors() -> dict[str, str]:
+    """Former agency id -> the id of today's agency its duty passed to."""
+    former = former_agencies()
+    return dict(zip(former["agency_id"], former["successor_id"], strict=True))
+
+
+@cache
+def agency_levels() -> dict[str, str]:
+    """Agency id -> province | city."""
+    return dict(zip(agencies()["agency_id"], agencies()["level"], strict=True))
+
+
+@cache
 def predecessors(agency_id: str) -> tuple[str, ...]:
     """An agency's id and the ids of the departments whose duty passed to it (their alerts are its history)."""
     former = former_agencies()

@@ -40,13 +40,11 @@ class EpisodeState:
 
 def _canonical(agency_id: str) -> str:
     """Today's agency for an id, also for a department the 2018 reform merged (alerts keep the id they were sent to)."""
-    former = reference.former_agencies().set_index("agency_id")["successor_id"]
-    return str(former.get(agency_id, agency_id))
+    return reference.successors().get(agency_id, agency_id)
 
 
 def _province_level(agency_id: str) -> bool:
-    levels = reference.agencies().set_index("agency_id")["level"]
-    return levels.get(agency_id) == "province"
+    return reference.agency_levels().get(agency_id) == "province"
 
 
 def leads_of(conn: Session, episode_ids: list[int]) -> dict[int, set[str]]:
