@@ -31,6 +31,17 @@ def table_for(contract: Contract) -> Table:
     return Base.metadata.tables[contract.table]
 
 
+def in_index_order(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """``frame`` in the order of the table's composite covering index (the injury counts index), if it has
+    one: rows then enter that wide B-tree page by page rather than at random, which makes SQLite's inserts
+    and commit of a big file cheaper. Tables with single-column indexes only keep the file's order."""
+    composite = [ix for ix in table_for(contract).indexes if not ix.unique and len(ix.columns) > 1]
+    if frame.empty or not composite:
+        return frame
+    columns = [c.name for c in max(composite, key=lambda ix: len(ix.columns)).columns if c.name in frame.columns]
+    return frame.sort_values(columns, kind="stable", na_position="first") if columns else frame
+
+
 def key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
     """One string per row naming its key (parts joined by a unit separator)."""
     text = frame[key[0]].astype(str).fillna("")

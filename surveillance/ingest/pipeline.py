@@ -27,7 +27,7 @@ from surveillance.ingest import pii
 from surveillance.ingest.contract import CONTRACTS, NOT_STATED, Contract
 from surveillance.ingest.derive import DERIVED
 from surveillance.ingest.hashing import row_hashes
-from surveillance.ingest.load import LoadCounts, key_text
+from surveillance.ingest.load import LoadCounts, in_index_order, key_text
 from surveillance.ingest.normalise import normalise, per_unique
 from surveillance.ingest.readers import FileRejected, InvalidLine, RawChunk, file_hash, open_file
 from surveillance.ingest.senders import declared_sender
@@ -103,16 +103,16 @@ class FileKeys:
     """Keys seen so far in one file (across its chunks) with the hash of their first row."""
 
     def __init__(self) -> None:
-        self.hashes = pd.Series(dtype=object)
+        self.hashes: dict[str, str] = {}
 
     def add(self, keys: pd.Series, hashes: pd.Series) -> None:
         """Record first occurrences (``keys`` unique, none seen before)."""
-        new = pd.Series(hashes.to_numpy(), index=keys.to_numpy(), dtype=object)
-        self.hashes = pd.concat([self.hashes, new]) if len(self.hashes) else new
+        self.hashes.update(zip(keys.tolist(), hashes.tolist(), strict=True))
 
     def earlier(self, keys: pd.Series) -> pd.Series:
-        """The first row hash of each key seen in an earlier chunk (NaN for keys new to the file)."""
-        return pd.Series(self.hashes.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=object)
+        """The first row hash of each key seen in an earlier chunk (None for keys new to the file)."""
+        get = self.hashes.get
+        return pd.Series([get(k) for k in keys.tolist()], index=keys.index, dtype=object)
 
 
 def _reason(check: str, column: str, message: str) -> dict:
@@ -203,7 +203,7 @@ def split_chunk(contract: Contract, chunk: RawChunk, salt: str, validator: RowVa
     quarantine = [dict(row_number=int(r) + 1, raw=json.dumps(raw.loc[r].to_dict(), ensure_ascii=False),
                        reasons=json.dumps(reasons[r], ensure_ascii=False)) for r in bad]
     quarantine += [_invalid_line(line, contract) for line in chunk.invalid]
-    good = frame[~exact_dup & ~frame.index.isin(bad)]
+    good = in_index_order(frame[~exact_dup & ~frame.index.isin(bad)], contract)
     clock.lap("normalise")
     derived, not_stated = derivations(raw.loc[good.index] if DERIVED in raw.columns else None)
     return ChunkOutcome(good, quarantine, int(exact_dup.sum()), not_in_reference(contract, good), derived, not_stated)
@@ -426,7 +426,7 @@ def _load_file(raw, contract: Contract, path: Path, digest: str, salt: str, day:
         if progress:
             progress(totals.inserted + totals.updated + result.rows_quarantined + result.rows_duplicate)
 
-    batch_id = writer.begin(dict(source=contract.source, file_name=path.name, file_path=str(path), content_hash=digest,
+    writer.begin(dict(source=contract.source, file_name=path.name, file_path=str(path), content_hash=digest,
                                  status="accepted", encoding=raw.encoding, ingested_at=now, run_day=day, sheet=sheet,
                                  layout=result.layout, sender=result.sender,
                                  unread_columns=json.dumps(result.unread_columns, ensure_ascii=False) if result.unread_columns else None))
@@ -445,13 +445,13 @@ def _load_file(raw, contract: Contract, path: Path, digest: str, salt: str, day:
                 for col, k in part.items():
                     total[col] = total.get(col, 0) + k
             collect()
-            writer.submit(batch_id, ChunkWrite(contract.source, outcome.good, outcome.quarantine))
+            writer.submit(ChunkWrite(contract.source, outcome.good, outcome.quarantine))
         collect()
         result.rows_loaded = totals.inserted + totals.updated
         result.rows_updated = totals.updated
         revised = Counter({d: k for d, k in totals.days.items() if d < day})
         result.revised_days = sorted(d.isoformat() for d in revised)
-        writer.commit(batch_id, contract.source, revised, dict(
+        batch_id = writer.commit(contract.source, revised, dict(
             rows_read=result.rows_read, rows_loaded=result.rows_loaded, rows_quarantined=result.rows_quarantined,
             rows_duplicate=result.rows_duplicate, first_day=min(days, default=None), last_day=max(days, default=None)))
     except BaseException:

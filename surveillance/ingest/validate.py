@@ -52,6 +52,7 @@ def _raised(info: dict | None) -> str | None:
     return None
 
 
+_NOT_TEXT = {"date", "datetime", "datetime64", "integer", "floating", "decimal", "boolean", "empty"}
 _MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
 
 
@@ -63,6 +64,8 @@ def inert(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         values = frame[col]
         if values.dtype.kind not in "OUT" and str(values.dtype) not in ("str", "string"):
+            continue
+        if values.dtype.kind == "O" and pd.api.types.infer_dtype(values, skipna=True) in _NOT_TEXT:
             continue
         marked = values.astype(str).str.contains(r"[<>&]", regex=True) & values.notna()
         if marked.any():

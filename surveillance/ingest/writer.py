@@ -62,16 +62,23 @@ class _Transaction:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.conn: Connection | None = None
+        self.batch_id: int | None = None
         self.now = datetime.now()
 
     def begin(self, batch: dict) -> int:
         self.conn = self.engine.connect()
         self.conn.begin()
         self.now = batch["ingested_at"]
-        return self.conn.execute(insert(IngestBatch).returning(IngestBatch.id), batch).scalar_one()
+        self.batch_id = self.conn.execute(insert(IngestBatch).returning(IngestBatch.id), batch).scalar_one()
+        return self.batch_id
 
-    def write(self, batch_id: int, chunk: ChunkWrite) -> Written:
-        conn = self.conn
+    def _begun(self) -> tuple[Connection, int]:
+        if self.conn is None or self.batch_id is None:
+            raise RuntimeError("no batch begun")  # begin failed: its own error is reported first
+        return self.conn, self.batch_id
+
+    def write(self, chunk: ChunkWrite) -> Written:
+        conn, batch_id = self._begun()
         if chunk.quarantine:
             conn.execute(insert(QuarantinedRow), [dict(q, batch_id=batch_id, source=chunk.source) for q in chunk.quarantine])
         contract = CONTRACTS[chunk.source]
@@ -84,11 +91,13 @@ class _Transaction:
             return Written(counts, quarantined, None, None)
         return Written(counts, quarantined, date.fromisoformat(dates.min()), date.fromisoformat(dates.max()))
 
-    def commit(self, batch_id: int, source: str, revised: Counter, totals: dict) -> None:
-        mark_revised_days(self.conn, source, revised, batch_id, self.now)
-        self.conn.execute(update(IngestBatch).where(IngestBatch.id == batch_id).values(**totals))
-        self.conn.commit()
+    def commit(self, source: str, revised: Counter, totals: dict) -> int:
+        conn, batch_id = self._begun()
+        mark_revised_days(conn, source, revised, batch_id, self.now)
+        conn.execute(update(IngestBatch).where(IngestBatch.id == batch_id).values(**totals))
+        conn.commit()
         self._close()
+        return batch_id
 
     def rollback(self) -> None:
         if self.conn is not None:
@@ -97,7 +106,7 @@ class _Transaction:
 
     def _close(self) -> None:
         self.conn.close()
-        self.conn = None
+        self.conn, self.batch_id = None, None
 
 
 class ThreadWriter:
@@ -106,27 +115,35 @@ class ThreadWriter:
     def __init__(self, engine: Engine) -> None:
         self.tx = _Transaction(engine)
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+        self.begun: Future | None = None
         self.pending: Future | None = None
 
-    def begin(self, batch: dict) -> int:
-        return self.tx.begin(batch)
+    def begin(self, batch: dict) -> None:
+        """Opens the file's transaction and batch record on the writer's thread (the caller goes on)."""
+        self.begun = self.pool.submit(self.tx.begin, batch)
 
-    def submit(self, batch_id: int, chunk: ChunkWrite) -> None:
-        self.pending = self.pool.submit(self.tx.write, batch_id, chunk)
+    def submit(self, chunk: ChunkWrite) -> None:
+        self.pending = self.pool.submit(self.tx.write, chunk)
 
     def collect(self) -> Written | None:
+        if self.begun is not None:
+            self.begun.result()  # a failed begin raises its own error, not the writes' "no batch begun"
         pending, self.pending = self.pending, None
         return pending.result() if pending is not None else None
 
-    def commit(self, batch_id: int, source: str, revised: Counter, totals: dict) -> None:
-        self.tx.commit(batch_id, source, revised, totals)
+    def commit(self, source: str, revised: Counter, totals: dict) -> int:
+        """Commits the file's transaction; returns its batch id."""
+        self.collect()
+        self.begun = None
+        return self.pool.submit(self.tx.commit, source, revised, totals).result()
 
     def rollback(self) -> None:
-        if self.pending is not None:
-            with contextlib.suppress(Exception):
-                self.pending.result()
-            self.pending = None
-        self.tx.rollback()
+        for future in (self.begun, self.pending):
+            if future is not None:
+                with contextlib.suppress(Exception):
+                    future.result()
+        self.begun = self.pending = None
+        self.pool.submit(self.tx.rollback).result()
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
@@ -137,7 +154,8 @@ class WriterFailed(Exception):
 
 
 def _serve(db_url: str, pipe) -> None:
-    """The writer process: obey begin/write/commit/rollback messages until told to stop."""
+    """The writer process: obey begin/write/commit/rollback messages until told to stop; every message
+    but stop gets exactly one reply, in order."""
     from surveillance.warehouse.db import get_engine
 
     tx = _Transaction(get_engine(db_url))
@@ -156,7 +174,10 @@ def _serve(db_url: str, pipe) -> None:
 
 
 class ProcessWriter:
-    """Writes in a spawned process with its own database connection (one per ingest run)."""
+    """Writes in a spawned process with its own database connection (one per ingest run).
+
+    Messages are sent without waiting: the process starts (imports, connects) and opens the batch
+    while this process reads and checks the first chunk. ``expected`` lists the replies owed, in order."""
 
     def __init__(self, db_url: str) -> None:
         ctx = multiprocessing.get_context("spawn")
@@ -164,39 +185,46 @@ class ProcessWriter:
         self.process = ctx.Process(target=_serve, args=(db_url, child), name="ingest-writer", daemon=True)
         self.process.start()
         child.close()
-        self.waiting = False
+        self.expected: list[str] = []
 
-    def _call(self, op: str, *args):
+    def _send(self, op: str, *args) -> None:
         self.pipe.send((op, args))
-        return self._reply()
+        self.expected.append(op)
 
     def _reply(self):
+        self.expected.pop(0)
         status, value = self.pipe.recv()
         if status == "error":
             raise WriterFailed(value.strip().splitlines()[-1] + "\n" + value)
         return value
 
-    def begin(self, batch: dict) -> int:
-        return self._call("begin", batch)
+    def begin(self, batch: dict) -> None:
+        self._send("begin", batch)
 
-    def submit(self, batch_id: int, chunk: ChunkWrite) -> None:
-        self.pipe.send(("write", (batch_id, chunk)))
-        self.waiting = True
+    def submit(self, chunk: ChunkWrite) -> None:
+        self._send("write", chunk)
 
     def collect(self) -> Written | None:
-        if not self.waiting:
-            return None
-        self.waiting = False
+        written = None
+        while self.expected:
+            op = self.expected[0]
+            value = self._reply()
+            if op == "write":
+                written = value
+        return written
+
+    def commit(self, source: str, revised: Counter, totals: dict) -> int:
+        """Commits the file's transaction; returns its batch id."""
+        self.collect()
+        self._send("commit", source, revised, totals)
         return self._reply()
 
-    def commit(self, batch_id: int, source: str, revised: Counter, totals: dict) -> None:
-        self._call("commit", batch_id, source, revised, totals)
-
     def rollback(self) -> None:
-        if self.waiting:
+        while self.expected:
             with contextlib.suppress(WriterFailed):
-                self.collect()
-        self._call("rollback")
+                self._reply()
+        self._send("rollback")
+        self._reply()
 
     def close(self) -> None:
         if self.process.is_alive():
