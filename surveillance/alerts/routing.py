@@ -1,16 +1,20 @@
 """Route a signal to every responsible agency once, by rules kept as data (routing_rules.csv).
 
 A matching rule names a kind of department; the provincial department always receives the
-signal and, for a city-level signal, so does that city's counterpart. A signal no rule covers goes to
-the provincial coordinating office (FALLBACK_AGENCY): every stored signal reaches someone.
+signal and, for a city-level signal, so does that city's counterpart. A rule that reaches counties
+(``reach`` = county) also sends it to the county bureau of each county the signal's samples were taken in
+(its evidence's ``places``). A signal no rule covers goes to the provincial coordinating office
+(FALLBACK_AGENCY): every stored signal reaches someone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from surveillance import reference
-from surveillance.signals.signal import signal_code, stages_of
+from surveillance.signals.signal import places_of, signal_code, stages_of
 
 
 @dataclass(frozen=True)
@@ -33,31 +37,45 @@ def _stage_matches(rule_value: str, value: str | None) -> bool:
     return rule_value == "*" or rule_value in stages_of(value)
 
 
-def _targets(agency_kind: str, jurisdiction_code: str | None) -> list[str]:
-    """The provincial department of a kind and, for a city-level signal, that city's counterpart if it has one."""
-    by_kind_city = {(a.kind, a.jurisdiction_code): a.agency_id for a in reference.agencies().itertuples(index=False)}
-    targets = [by_kind_city[(agency_kind, "")]]
-    city = by_kind_city.get((agency_kind, jurisdiction_code or ""))
+@cache
+def _by_kind_place() -> dict[tuple[str, str], str]:
+    """(kind, jurisdiction or county code, '' for the province) -> agency id."""
+    return {(a.kind, a.jurisdiction_code): a.agency_id for a in reference.agencies().itertuples(index=False)}
+
+
+def _targets(agency_kind: str, jurisdiction_code: str | None, reach: str = "city",
+             places: Iterable[str] = ()) -> list[str]:
+    """The provincial department of a kind; for a city-level signal, that city's counterpart if it has one;
+    for a rule reaching counties, the bureau of that kind of each county of that city in ``places`` that has
+    one (a county of another city is its own city's business: the signal did not go there)."""
+    by_kind_place = _by_kind_place()
+    targets = [by_kind_place[(agency_kind, "")]]
+    city = by_kind_place.get((agency_kind, jurisdiction_code or ""))
     if jurisdiction_code and city:
         targets.append(city)
-    return targets
+    if reach == "county" and jurisdiction_code:
+        city_of = reference.jurisdiction_of()
+        counties = [c for c in reference.county_places(places) if city_of.get(c) == jurisdiction_code]
+        targets += [a for a in (by_kind_place.get((agency_kind, c)) for c in counties) if a]
+    return list(dict.fromkeys(targets))
 
 
 def route(domain: str, category_group: str | None, sampling_stage: str | None,
-          jurisdiction_code: str | None) -> list[Route]:
+          jurisdiction_code: str | None, places: Iterable[str] = ()) -> list[Route]:
     """Agencies responsible for a signal, each once, with the rule(s) that chose them. The first matching
-    rule marked 牵头 (lead) makes its agencies the signal's lead; a signal no rule covers goes to the office,
-    which then leads."""
+    rule marked 牵头 (lead) makes its provincial and city agencies the signal's lead (a county bureau never
+    leads: it verifies what it was sent); a signal no rule covers goes to the office, which then leads.
+    ``places``: the county codes of the signal's samples (its evidence's ``places``)."""
+    places = tuple(places)
     reasons: dict[str, list[str]] = {}
     lead: set[str] = set()
     for rule in reference.routing_rules().itertuples(index=False):
         if rule.domain != domain or not _matches(rule.category_group, category_group) \
                 or not _stage_matches(rule.sampling_stage, sampling_stage):
             continue
-        targets = _targets(rule.agency_kind, jurisdiction_code)
         if rule.lead and not lead:
-            lead = set(targets)
-        for agency_id in targets:
+            lead = set(_targets(rule.agency_kind, jurisdiction_code))
+        for agency_id in _targets(rule.agency_kind, jurisdiction_code, rule.reach, places):
             reasons.setdefault(agency_id, []).append(rule.reason)
     if not reasons:
         reasons[FALLBACK_AGENCY] = [FALLBACK_REASON]
@@ -66,7 +84,7 @@ def route(domain: str, category_group: str | None, sampling_stage: str | None,
 
 
 def explain(domain: str, category_group: str | None, sampling_stage: str | None,
-            jurisdiction_code: str | None) -> list[dict]:
+            jurisdiction_code: str | None, places: Iterable[str] = ()) -> list[dict]:
     """Every routing rule of ``domain`` with whether it matched and, if not, which field did not."""
     out = []
     for rule in reference.routing_rules().itertuples(index=False):
@@ -76,9 +94,19 @@ def explain(domain: str, category_group: str | None, sampling_stage: str | None,
                   (("类别组", rule.category_group, category_group, _matches),
                    ("抽样环节", rule.sampling_stage, sampling_stage, _stage_matches))
                   if not match(want, value)]
-        targets = [] if misses else _targets(rule.agency_kind, jurisdiction_code)
+        targets = [] if misses else _targets(rule.agency_kind, jurisdiction_code, rule.reach, tuple(places))
         out.append(dict(rule=rule._asdict(), matched=not misses, why_not="；".join(misses), agencies=targets))
     return out
+
+
+def route_signal(s) -> list[Route]:
+    """``route`` for a stored signal (anything with its columns and evidence)."""
+    return route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code, places_of(s.evidence))
+
+
+def explain_signal_rules(s) -> list[dict]:
+    """``explain`` for a stored signal."""
+    return explain(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code, places_of(s.evidence))
 
 
 def recorded_alerts(conn, signal_id: int) -> list:
@@ -110,18 +138,18 @@ def explain_signal(engine, signal_id: int) -> str:
              f"  category_group={s.category_group or '-'} sampling_stage={s.sampling_stage or '-'} "
              f"jurisdiction={s.jurisdiction_code or '- (province-wide)'} level={s.level} status={s.status or '-'}",
              f"  {s.title}", "rules (surveillance/reference/data/routing_rules.csv):"]
-    for e in explain(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
+    for e in explain_signal_rules(s):
         r = e["rule"]
         head = (f"  [{'MATCH' if e['matched'] else 'no   '}] {r['domain']} group={r['category_group']} "
-                f"stage={r['sampling_stage']} -> {r['agency_kind']}{' (lead)' if r['lead'] else ''}")
+                f"stage={r['sampling_stage']} -> {r['agency_kind']}{' (lead)' if r['lead'] else ''}"
+                f"{' (and county bureaus)' if r['reach'] == 'county' else ''}")
         if e["matched"]:
             who = ", ".join(f"{a} {names.get(a, '')}" for a in e["agencies"])
             lines.append(f"{head}: {who} ({r['reason']})")
         else:
             lines.append(f"{head}: {e['why_not']}")
-    result = route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code)
-    if [r.agency_id for r in result] == [FALLBACK_AGENCY] and not any(e["matched"] for e in
-                                                                      explain(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code)):
+    result = route_signal(s)
+    if [r.agency_id for r in result] == [FALLBACK_AGENCY] and not any(e["matched"] for e in explain_signal_rules(s)):
         lines.append(f"  [FALLBACK] no rule matched -> {FALLBACK_AGENCY} {names.get(FALLBACK_AGENCY, '')} ({FALLBACK_REASON})")
     lines.append("agencies (each once): " + ("; ".join(f"{r.agency_id} {names.get(r.agency_id, '')}" for r in result) or "none"))
     lines.append("alerts recorded:" if alerts else "alerts recorded: none (an ongoing signal is not sent again)")

@@ -20,7 +20,7 @@ from surveillance import reference
 from surveillance.alerts import deliver
 from surveillance.alerts.compose import compose
 from surveillance.alerts.digest import digest_csv
-from surveillance.alerts.routing import route
+from surveillance.alerts.routing import route_signal
 from surveillance.response.trail import artefact_dismissals, states_in, told_of
 from surveillance.settings import Settings
 from surveillance.signals.episodes import SENDABLE
@@ -50,7 +50,7 @@ def route_day(engine: Engine, day: date) -> int:
         for s in signals:
             known = set(conn.execute(select(Alert.agency_id).where(
                 Alert.signal_id == s.id, Alert.level == s.level, Alert.observed == s.observed)).scalars())
-            for r in route(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
+            for r in route_signal(s):
                 if r.agency_id in known:
                     continue
                 withheld = _withheld(s, r.agency_id, told.get(s.episode_id, {}), dismissed)

@@ -17,7 +17,7 @@ from surveillance import reference
 from surveillance.alerts.charts import WEEKLY, signal_series
 from surveillance.alerts.digest import ADVICE
 from surveillance.alerts.maps import map_svg
-from surveillance.alerts.routing import FALLBACK_AGENCY, FALLBACK_REASON, explain, recorded_alerts
+from surveillance.alerts.routing import FALLBACK_AGENCY, FALLBACK_REASON, explain_signal_rules, recorded_alerts
 from surveillance.alerts.run import DELIVERY_ZH
 from surveillance.console import access
 from surveillance.console.accounts import User
@@ -193,7 +193,7 @@ def _routing(conn: Session, s: Signal) -> dict:
     kinds = {a.kind: a.name for a in reference.agencies().itertuples(index=False) if a.level == "province"}
     plan = dict(zip(reference.duty_transfers()["plan_kind"], reference.duty_transfers()["plan_department"], strict=True))
     rules = []
-    for e in explain(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code):
+    for e in explain_signal_rules(s):
         r = e["rule"]
         rules.append(dict(matched=e["matched"], category_group=r["category_group"], sampling_stage=r["sampling_stage"],
                           agency_kind=kinds.get(r["agency_kind"], r["agency_kind"]), lead=r["lead"],
@@ -207,7 +207,7 @@ def _routing(conn: Session, s: Signal) -> dict:
                  day=a.day) for a in recorded]
     reached = {a.agency_id for a in recorded}
     unsent = []
-    for agency in dict.fromkeys(a for e in explain(s.domain, s.category_group, s.sampling_stage, s.jurisdiction_code)
+    for agency in dict.fromkeys(a for e in explain_signal_rules(s)
                                 for a in e["agencies"]):
         if agency in reached:
             continue

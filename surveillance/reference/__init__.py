@@ -123,7 +123,21 @@ def predecessors(agency_id: str) -> tuple[str, ...]:
 def routing_rules() -> pd.DataFrame:
     frame = _read("routing_rules.csv")
     frame["lead"] = frame["lead"] == "1"
+    frame["reach"] = frame["reach"].where(frame["reach"].isin(("city", "county")), "city")
     return frame
+
+
+@cache
+def _own_counties() -> frozenset[str]:
+    """County codes below their city's jurisdiction (杨凌区 is a jurisdiction of its own: not listed)."""
+    r = regions()
+    return frozenset(r[(r["level"] == "county") & (r["jurisdiction_code"] != r["code"])]["code"])
+
+
+def county_places(codes) -> list[str]:
+    """The county codes among ``codes`` (region codes of samples or places), each once, in order."""
+    counties = _own_counties()
+    return [c for c in dict.fromkeys(str(c) for c in codes if c) if c in counties]
 
 
 def _lookup(frame: pd.DataFrame, code_col: str, name_col: str) -> dict[str, str]:

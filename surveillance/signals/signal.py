@@ -25,6 +25,20 @@ def stages_of(value: str | None) -> set[str]:
     return {s for s in (value or "").split(STAGE_SEPARATOR) if s}
 
 
+def places_of(evidence: str | dict | None) -> tuple[str, ...]:
+    """The county codes a signal's evidence names (``places``: where its samples were taken, or its
+    cluster's counties), from the stored JSON or the dict."""
+    if isinstance(evidence, str):
+        import json
+
+        try:
+            evidence = json.loads(evidence)
+        except ValueError:
+            return ()
+    places = (evidence or {}).get("places") if isinstance(evidence, dict) else None
+    return tuple(str(p) for p in places) if isinstance(places, list) else ()
+
+
 SIGNAL_PREFIX, EPISODE_PREFIX = "S", "E"  # display codes: S000123 a signal, E000045 an episode
 
 

@@ -45,9 +45,14 @@ def _stages_and_groups(domain: str) -> tuple[list, list]:
     return [*stages, "其他", "", None], [*sorted(set(table["group_code"])), "G99", None]
 
 
+BAOJI_COUNTIES = ("610302", "610303", "610304", "610323", "610324", "610326", "610327", "610328", "610329",
+                  "610330", "610331", "610305")
+
+
 def test_every_method_stage_and_group_reaches_an_agency_with_an_address() -> None:
-    """Walks every combination a stored signal can carry through the rules: each reaches at least one
-    responsible agency, and every agency reached has an email address to hear it at."""
+    """Walks every combination a stored signal can carry through the rules (with samples from every county
+    of 宝鸡): each reaches at least one responsible agency, and every agency reached, county bureaus
+    included, has an email address to hear it at."""
     from surveillance.alerts.routing import FALLBACK_AGENCY
     from surveillance.alerts.run import load_contacts
     from surveillance.settings import PROJECT_ROOT
@@ -60,7 +65,7 @@ def test_every_method_stage_and_group_reaches_an_agency_with_an_address() -> Non
             for stage in stages:
                 for group in groups:
                     for city in ("610300", None):
-                        routes = route(domain, group, stage, city)
+                        routes = route(domain, group, stage, city, BAOJI_COUNTIES)
                         walked += 1
                         assert routes, (domain, _method, stage, group, city)
                         assert all(contacts.get(r.agency_id) for r in routes), (domain, stage, group, routes)
@@ -146,3 +151,31 @@ def test_the_lead_is_the_first_matching_lead_rules_agency() -> None:
     assert leads == {"SX-SCJG", "610300-SCJG"}  # not education, which is told too
     assert {r.agency_id for r in route("food", "FG01", "种植养殖", None) if r.lead} == {"SX-NYNC"}
     assert [(r.agency_id, r.lead) for r in route("inspection", "G02", None, "610300")] == [(FALLBACK_AGENCY, True)]
+
+
+def test_a_rule_reaching_counties_adds_the_bureau_of_each_county_of_the_signals_city() -> None:
+    """A retail food sample from 碑林区 of 西安: the province, 西安 and 碑林区's market regulation bureaus; a
+    sample of the same signal from 宝鸡's 渭滨区 is 宝鸡's business (the signal is 西安's), and a city-level
+    code or an unknown one names no county."""
+    routes = {r.agency_id: r for r in route("food", "FG02", "流通", "610100", ["610103", "610302", "610100", "999999"])}
+    assert set(routes) == {"SX-SCJG", "610100-SCJG", "610103-SCJG", "SX-WJW", "610100-WJW"}
+    assert not routes["610103-SCJG"].lead  # a county bureau verifies what it was sent; it never leads
+    assert routes["610100-SCJG"].lead and routes["SX-SCJG"].lead
+    assert "流通环节" in routes["610103-SCJG"].reason
+
+
+def test_rules_not_reaching_counties_and_province_wide_signals_stay_with_province_and_city() -> None:
+    assert "610103-SCJG" not in {r.agency_id for r in route("inspection", "G02", "电商", "610100", ["610103"])}
+    assert "610103-SCJG" not in {r.agency_id for r in route("injury", "G04", None, "610100", ["610103"])}
+    assert {r.agency_id for r in route("food", "FG02", "流通", None, ["610103"])} == {"SX-SCJG", "SX-WJW"}
+    # 杨凌 is a jurisdiction of its own: its bureau is the city-level one, told as the city's
+    yangling = {r.agency_id for r in route("food", "FG02", "流通", "610403", ["610403"])}
+    assert yangling == {"SX-SCJG", "610403-SCJG", "SX-WJW", "610403-WJW"}
+
+
+def test_explain_names_the_county_bureau_a_matching_rule_reaches() -> None:
+    from surveillance.alerts.routing import explain
+
+    matched = [e for e in explain("food", "FG02", "餐饮", "610100", ["610113"]) if e["matched"]]
+    scjg = next(e for e in matched if e["rule"]["agency_kind"] == "SCJG")
+    assert scjg["agencies"] == ["SX-SCJG", "610100-SCJG", "610113-SCJG"] and scjg["rule"]["reach"] == "county"

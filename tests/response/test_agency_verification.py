@@ -139,3 +139,38 @@ def test_an_agency_is_late_on_its_own_response_until_the_lead_concludes(engine) 
     assert states(engine, late, agency_id="SX-WJW")[episode].overdue  # health has not answered for itself
     record(engine, episode, Step(DISMISSED, "钱七", reason="偶然波动"), "SX-SCJG")
     assert not states(engine, late, agency_id="SX-WJW")[episode].overdue  # the lead concluded
+
+
+def retail_signal(county: str, n: int) -> dict:
+    """Cadmium in rice sold at a shop in ``county`` of 西安 (流通: market regulation leads; the rule reaches
+    the county bureau of where the sample was taken)."""
+    return dict(signal_key=f"food|exceedance|R{n}|CD|{WEEK}", domain="food", method="exceedance",
+                series="F01|CD", category_code="F01", category_group="FG02", sampling_stage="流通",
+                jurisdiction_code="610100", period_start=WEEK, period_end=WEEK, observed=0.5, expected=None,
+                threshold=0.2, score=2.5, title="西安市流通环节大米镉超标",
+                evidence=dict(sample_id=f"R{n}", analyte="CD", places=[county], ratio_to_limit=2.5))
+
+
+def test_a_county_bureau_is_told_of_its_countys_sample_and_decides_only_for_itself(engine) -> None:
+    store_signals(engine, NIGHT, [retail_signal("610103", 1)])  # 碑林区
+    route_day(engine, NIGHT)
+    with engine.connect() as conn:
+        episode = conn.execute(select(Signal.episode_id)).scalars().first()
+        routed = dict(conn.execute(select(Alert.agency_id, Alert.lead).where(Alert.routed_on == NIGHT)).all())
+    assert routed["610103-SCJG"] is False and routed["610100-SCJG"] is True and routed["SX-SCJG"] is True
+    assert "610104-SCJG" not in routed  # 莲湖区: no sample of its own in the signal
+
+    record(engine, episode, Step(DISMISSED, "碑林区市场监管局 赵六", "检测机构录错门店", reason="数据问题"), "610103-SCJG")
+    assert states(engine, NIGHT, agency_id="610103-SCJG")[episode].state == DISMISSED
+    assert states(engine, NIGHT)[episode].state == PENDING  # the overall state is the lead's
+    with pytest.raises(StepRefused):  # a county bureau never told of the episode cannot step
+        record(engine, episode, Step(CHECKING, "莲湖区市场监管局 钱七", "核查"), "610104-SCJG")
+
+    # the next night samples of the same episode from 莲湖区 and 碑林区: 莲湖区's bureau, never told, is told;
+    # 碑林区's own 数据问题 dismissal withholds it from 碑林区 only
+    later = NIGHT + timedelta(days=1)
+    store_signals(engine, later, [retail_signal("610104", 2), retail_signal("610103", 3)])
+    route_day(engine, later)
+    routed = alerts_of(engine, later)
+    assert routed["610104-SCJG"] is None and routed["610100-SCJG"] is None
+    assert "本单位" in routed["610103-SCJG"]

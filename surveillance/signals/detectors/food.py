@@ -44,10 +44,10 @@ def _analytes(codes: pd.Series) -> pd.DataFrame:
 def detect_exceedances(conn: Connection, day: date) -> Detection:
     """Every result over its limit (or judged 不合格 by its lab) that arrived in the lookback nights, whenever it
     was sampled (signals/detectors/arrivals.py), most hazardous first."""
-    cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.food_category,
-            FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte, FoodResult.result_value,
-            FoodResult.unit, FoodResult.limit_value, FoodResult.limit_standard, FoodResult.sender_verdict,
-            FoodResult.exceeds_limit]
+    cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.region_code,
+            FoodResult.food_category, FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte,
+            FoodResult.result_value, FoodResult.unit, FoodResult.limit_value, FoodResult.limit_standard,
+            FoodResult.sender_verdict, FoodResult.exceeds_limit]
     # a result over its limit, or one the lab itself judged 不合格 (a disagreement is never hidden)
     stmt = select(*cols).where(or_(FoodResult.exceeds_limit.is_(True), FoodResult.sender_verdict == "不合格"),
                                FoodResult.sampling_date.between(oldest_news_sampling(day, FOOD.lookback_days), day))
@@ -86,7 +86,7 @@ def detect_exceedances(conn: Connection, day: date) -> Detection:
             title=f"{names.get(r.jurisdiction_code, '')}{r.sampling_stage}环节{r.food_name}（样品{r.sample_id}，"
                   f"{both_dates(r.sampling_date, r.arrived_on)}）{a['name']}超标：{value}，依据{r.limit_standard}",
             evidence=dict(sample_id=r.sample_id, analyte=r.analyte, kind=a["kind"], arrived_on=r.arrived_on.isoformat(),
-                          hazard_class=int(a["hazard_class"]), ready_to_eat=rte, infant=infant,
+                          places=reference.county_places([r.region_code]), hazard_class=int(a["hazard_class"]), ready_to_eat=rte, infant=infant,
                           hazard_rank=hazard_rank(a["kind"], a["hazard_class"], rte, infant, r.sampling_stage),
                           ratio_to_limit=float(min(ratio, 1e6)), **judged),
         ))
@@ -155,9 +155,9 @@ def _month_median(month: pd.DataFrame) -> pd.Series:
 
 def _samples(conn: Connection, start: date, end: date) -> pd.DataFrame:
     """Results sampled from ``start`` to ``end``, each with the night it arrived (``arrived_on``)."""
-    cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.food_category,
-            FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte, FoodResult.result_value,
-            FoodResult.censored, FoodResult.lod, FoodResult.limit_value, FoodResult.exceeds_limit]
+    cols = [FoodResult.sample_id, FoodResult.sampling_date, FoodResult.jurisdiction_code, FoodResult.region_code,
+            FoodResult.food_category, FoodResult.food_name, FoodResult.sampling_stage, FoodResult.analyte,
+            FoodResult.result_value, FoodResult.censored, FoodResult.lod, FoodResult.limit_value, FoodResult.exceeds_limit]
     return read_arrived(conn, select(*cols).where(FoodResult.sampling_date.between(start, end)), FoodResult, cols)
 
 
@@ -236,7 +236,7 @@ def detect_unusual_profiles(conn: Connection, day: date) -> Detection:
                   f"{both_dates(first['sampling_date'], first['arrived_on'])}）多项指标组合异常"
                   f"（均未超标）：{listed}",
             evidence=dict(sample_id=u.sample_id, arrived_on=first["arrived_on"].isoformat(),
-                          anomaly_score=float(u.score), threshold=float(u.threshold),
+                          places=reference.county_places([first["region_code"]]), anomaly_score=float(u.score), threshold=float(u.threshold),
                           high_analytes=int(u.high_analytes),
                           level_sum=float(u.level), level_threshold=float(u.level_threshold),
                           ratios_to_limit={k: float(v) for k, v in ratios.items()},

@@ -33,7 +33,7 @@ def _samples(conn: Connection, start: date, end: date, failed_only: bool = False
     cols = [InspectionResult.manufacturer_uscc, InspectionResult.manufacturer_key, InspectionResult.manufacturer_name,
             InspectionResult.sample_id, InspectionResult.sampling_date, InspectionResult.product_category,
             InspectionResult.product_name, InspectionResult.sampling_stage, InspectionResult.jurisdiction_code,
-            InspectionResult.failed, InspectionResult.failed_items, InspectionResult.counterfeit]
+            InspectionResult.region_code, InspectionResult.failed, InspectionResult.failed_items, InspectionResult.counterfeit]
     stmt = select(*cols).where(InspectionResult.sampling_date.between(start, end))
     if failed_only:
         stmt = stmt.where(InspectionResult.failed.is_(True))
@@ -74,7 +74,7 @@ def detect_repeat_failures(conn: Connection, day: date) -> Detection:
             evidence=dict(samples=group["sample_id"].tolist(),
                           dates=[d.isoformat() for d in group["sampling_date"]],
                           arrived=[d.isoformat() for d in group[ARRIVED]],
-                          news=fresh["sample_id"].tolist(),
+                          news=fresh["sample_id"].tolist(), places=reference.county_places(group["region_code"]),
                           stages=group["sampling_stage"].tolist(), failed_items=group["failed_items"].tolist()),
         ))
     return Detection(signals)
@@ -173,6 +173,7 @@ def detect_new_failed_items(conn: Connection, day: date) -> Detection:
             evidence=dict(samples=group["sample_id"].tolist(), manufacturers=group["manufacturer_uscc"].tolist(),
                           dates=[d.isoformat() for d in group["sampling_date"]],
                           arrived=[d.isoformat() for d in group[ARRIVED]],
+                          places=reference.county_places(group["region_code"]),
                           past_failures=int(past_failures.get(cat, 0)), usual_items=usual.head(10).to_dict()),
         ))
     return Detection(signals)

@@ -59,3 +59,16 @@ def test_the_evidence_states_a_disagreement_only_where_the_lab_gave_a_verdict(en
     assert evidence["AGREES"][0]["verdicts_disagree"] is False and evidence["AGREES"][0]["sender_verdict"] == "不合格"
     assert evidence["DISAGREES"][0]["verdicts_disagree"] is True and "请核对" in evidence["DISAGREES"][1]
     assert "请核对" not in evidence["NONE"][1] and "请核对" not in evidence["AGREES"][1]
+
+
+def test_an_exceedance_names_the_county_its_sample_was_taken_in(engine) -> None:
+    """The county (新城区 610102) is what routes the signal to that county's market regulation bureau and
+    colours it on the map; a sample placed only in its city names no county."""
+    _cadmium(engine, [("COUNTY", DAY, DAY)])
+    with engine.connect() as conn:
+        signal, = detect_exceedances(conn, DAY).signals
+    assert signal["evidence"]["places"] == ["610102"] and signal["jurisdiction_code"] == "610100"
+    with engine.begin() as conn:
+        conn.execute(FoodResult.__table__.update().values(region_code="610100"))
+    with engine.connect() as conn:
+        assert detect_exceedances(conn, DAY).signals[0]["evidence"]["places"] == []

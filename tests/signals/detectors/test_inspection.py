@@ -155,3 +155,12 @@ def test_every_repeatedly_failing_maker_is_signalled_when_results_land_5_to_15_d
     assert sorted(found) == sorted(f"91610000MA{m:06d}RF" for m in range(17))
     landed = {m: max(s["arrived"] for s in samples if s["uscc"] == m) for m in found}
     assert found == landed  # each the night its second result landed, not before (a replay knows only what had arrived)
+
+
+def test_a_repeat_failure_names_the_counties_its_failed_samples_were_taken_in(engine) -> None:
+    _load(engine, [dict(failed=True, uscc=MAKER, items="标识", date=DAY - timedelta(days=40), region="610113"),
+                   dict(failed=True, uscc=MAKER, items="小零件", date=DAY - timedelta(days=1), region="610102"),
+                   dict(failed=True, uscc=MAKER, items="小零件", date=DAY - timedelta(days=2), region="610100")])
+    with engine.connect() as conn:
+        found, = detect_repeat_failures(conn, DAY).signals
+    assert sorted(found["evidence"]["places"]) == ["610102", "610113"]  # 610100: the city only, no county
