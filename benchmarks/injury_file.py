@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from surveillance import reference
-from surveillance.ingest import suites
+from surveillance.ingest.validate import suites
 
 HEADER = ["报告卡编号", "医院编码", "行政区划代码", "就诊日期", "性别", "年龄", "伤害原因", "伤害意图", "伤害性质",
           "受伤部位", "严重程度", "结局", "产品分类代码", "产品名称", "伤害经过", "姓名", "身份证号", "联系电话"]

@@ -111,7 +111,7 @@ def build(work: Path, injury_rows: int, backfill_days: int, env: dict[str, str])
     """Land the history and the daily files, load the history; returns the set-up figures."""
     os.environ.update(env)
     from surveillance.demo.generate import DemoSpec, generate
-    from surveillance.ingest.pipeline import landed_files
+    from surveillance.ingest.file import landed_files
     from surveillance.ingest.run import ingest_files
     from surveillance.settings import load_settings
     from surveillance.warehouse.db import upgrade

@@ -54,7 +54,7 @@ def surveillance_nightly():
         """The files landed for ``source`` on ``day``, one mapped ingest task each."""
         from datetime import date
 
-        from surveillance.ingest.pipeline import landed_files
+        from surveillance.ingest.file import landed_files
         from surveillance.settings import load_settings
 
         paths = [str(p) for p in landed_files(load_settings().landing_dir(source, date.fromisoformat(day)))]

@@ -3,7 +3,7 @@
 Scheduled on the warehouse's signals Asset: every night's detection triggers it, and it builds and
 emails the summary of the last complete week once (the first night after the week ends); other nights
 it finds the week done and only delivers anything still queued. Thin wiring: the work is in
-``surveillance.alerts.weekly``.
+``surveillance.alerts.reports.weekly``.
 """
 
 from __future__ import annotations

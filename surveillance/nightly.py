@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from surveillance.ingest.pipeline import landed_files
+from surveillance.ingest.file import landed_files
 from surveillance.ingest.run import IngestRun, ingest_files
 from surveillance.settings import SOURCES, Settings
 from surveillance.warehouse.db import get_engine
@@ -50,7 +50,7 @@ def alert(settings: Settings, day: date, use_smtp: bool | None = None, catch_up:
 
 def weekly(settings: Settings, day: date, use_smtp: bool | None = None) -> dict:
     """The weekly summary of the last complete week on or before ``day`` (built and sent once)."""
-    from surveillance.alerts.weekly import send_weekly
+    from surveillance.alerts.reports.weekly import send_weekly
 
     engine = get_engine(settings.db_url)
     with file_lock(engine, "alert"):
@@ -90,7 +90,7 @@ def overdue_line(verification: dict) -> str | None:
 def night_warnings(settings: Settings, day: date) -> list[str]:
     """What the operator must look at after the night of ``day``: files mostly quarantined, and
     detectors whose output failed the output check (or that recorded nothing for the night)."""
-    from surveillance.ingest.quality import batch_warnings
+    from surveillance.ingest.validate.quality import batch_warnings
     from surveillance.signals.registry import DETECTORS
     from surveillance.signals.validate_output import night_findings
 

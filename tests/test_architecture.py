@@ -113,7 +113,7 @@ def test_a_backward_edge_is_caught() -> None:
     edges = backward_edges({"surveillance.signals.methods.ears": "def f():\n"
                                                                 "    from surveillance.signals.detectors.injury import x\n"})
     assert len(edges) == 1 and "within signals" in edges[0]
-    edges = backward_edges({"surveillance.ingest.load": "from surveillance.signals import levels\n"})
+    edges = backward_edges({"surveillance.ingest.load.rows": "from surveillance.signals import levels\n"})
     assert len(edges) == 1 and "side by side" in edges[0]
 
 
@@ -178,3 +178,25 @@ def test_noufailys_preset_is_spelled_once() -> None:
              **{str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in (ROOT / "benchmarks").glob("*.py")}}
     found = [path for path, text in files.items() if re.search(r"weights_threshold\s*=\s*2\.58|\"--weights-threshold\", \"2\.58\"", text)]
     assert found == []
+
+
+# the steps of a landed file's path through ingest, each a folder; only what spans them sits at the top
+INGEST_ROOMS = {"read", "layouts", "values", "validate", "load", "senders"}
+INGEST_TOP = {"__init__.py", "contract.py", "file.py", "run.py"}
+
+
+def ingest_shape_problems(root: Path) -> list[str]:
+    """Modules at ingest's top level other than the contract, one file's path and a run of files, and
+    folders not named for a step."""
+    top = {p.name for p in root.iterdir() if p.suffix == ".py"} - INGEST_TOP
+    rooms = {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("__")} - INGEST_ROOMS
+    return sorted([*(f"{name}: put it in the folder of its step" for name in top), *(f"{name}/: not a step" for name in rooms)])
+
+
+def test_ingest_folders_name_the_steps_of_a_files_path(tmp_path: Path) -> None:
+    """read (formats, encodings, header rows) -> layouts (headers by meaning, profiles) -> values (derived,
+    normalised, personal data) -> validate (GX) -> load (warehouse, quarantine); senders says who sent it."""
+    assert ingest_shape_problems(ROOT / "surveillance" / "ingest") == []
+    (tmp_path / "readers.py").write_text("")  # the flat room #31 found
+    (tmp_path / "misc").mkdir()
+    assert ingest_shape_problems(tmp_path) == ["misc/: not a step", "readers.py: put it in the folder of its step"]

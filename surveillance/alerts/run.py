@@ -295,7 +295,7 @@ def alert_day(engine: Engine, settings: Settings, day: date, use_smtp: bool | No
               catch_up: bool = False, now: datetime | None = None) -> dict:
     """Route the night's signals, store one digest per agency (marked 补发 when ``catch_up``: a backfilled
     day), deliver what is queued and due, and write the run's HTML report."""
-    from surveillance.alerts.report import write_report
+    from surveillance.alerts.reports.nightly import write_report
 
     routed = route_day(engine, day)
     digests = build_digests(engine, settings, day, catch_up)

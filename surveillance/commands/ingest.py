@@ -31,7 +31,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"{t['files']} file(s), {t['rejected']} rejected; rows read {t['rows_read']} = loaded {t['rows_loaded']} "
               f"+ quarantined {t['rows_quarantined']} + duplicate {t['rows_duplicate']}")
         print(f"GX Data Docs: {run.data_docs or 'no rows validated'}")
-    from surveillance.ingest.quality import batch_warnings
+    from surveillance.ingest.validate.quality import batch_warnings
     from surveillance.warehouse.db import get_engine
 
     ids = [r.batch_id for r in run.results if r.status == "accepted" and not r.already_ingested and r.batch_id]
@@ -41,14 +41,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_layouts(args: argparse.Namespace) -> int:
-    from surveillance.ingest.layout_check import check, listing
+    from surveillance.ingest.layouts.check import check, listing
 
     if args.layouts_command in (None, "list"):
         print("\n".join(listing()))
         return 0
     if args.layouts_command == "draft":
-        from surveillance.ingest.layout_draft import draft
-        from surveillance.ingest.readers import FileRejected
+        from surveillance.ingest.layouts.draft import draft
+        from surveillance.ingest.read import FileRejected
 
         try:
             text = draft(Path(args.path), args.source, args.sheet)
@@ -70,7 +70,7 @@ def cmd_layouts(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    from surveillance.ingest.quarantine import quarantined_rows, reason_text
+    from surveillance.ingest.load.quarantine import quarantined_rows, reason_text
     from surveillance.safe_text import one_line
 
     rows = quarantined_rows(load_settings(), source=args.source, batch_id=args.batch, limit=args.limit)
@@ -84,7 +84,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_export(args: argparse.Namespace) -> int:
-    from surveillance.ingest.quarantine import export, quarantined_rows
+    from surveillance.ingest.load.quarantine import export, quarantined_rows
 
     rows = quarantined_rows(load_settings(), source=args.source, batch_id=args.batch, limit=None)
     out = Path(args.output)
@@ -94,7 +94,7 @@ def cmd_quarantine_export(args: argparse.Namespace) -> int:
 
 
 def cmd_expectations(args: argparse.Namespace) -> int:
-    from surveillance.ingest.suites import write_suites
+    from surveillance.ingest.validate.suites import write_suites
 
     for path in write_suites():
         print(f"wrote {path}")
@@ -121,7 +121,7 @@ def add_parsers(sub) -> None:
     ing.set_defaults(func=cmd_ingest)
 
     lay = sub.add_parser("layouts", help="sender layouts the ingest reads (list), or what a file gives (check)",
-                         description="Sender layouts are profiles in surveillance/ingest/profiles/*.toml, one per "
+                         description="Sender layouts are profiles in surveillance/ingest/layouts/profiles/*.toml, one per "
                                      "national form or announcement template; the native layouts are the data contract's.")
     lays = lay.add_subparsers(dest="layouts_command")
     lays.add_parser("list", help="every layout: name, source, title, required fields")

@@ -18,8 +18,8 @@ import pandas as pd
 
 from surveillance import reference
 from surveillance.ingest.contract import CONTRACTS
-from surveillance.ingest.normalise import uscc_check_char
-from surveillance.ingest.suites import BODY_PARTS
+from surveillance.ingest.validate.suites import BODY_PARTS
+from surveillance.ingest.values.normalise import uscc_check_char
 
 SPRING_FESTIVAL = [date(2022, 2, 1), date(2023, 1, 22), date(2024, 2, 10), date(2025, 1, 29),
                    date(2026, 2, 17), date(2027, 2, 6), date(2028, 1, 26)]
@@ -487,7 +487,7 @@ LAYOUT_INSPECTION_SENDER = "宝鸡市质量技术监督检验所"  # sends the p
 
 def _card_hospitals(hospitals: pd.DataFrame) -> set[str]:
     """Every other demo hospital in the sentinel registry exports the national injury card."""
-    from surveillance.ingest.hospitals import RegistryError, registry
+    from surveillance.ingest.senders.hospitals import RegistryError, registry
 
     try:
         known = registry()

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from surveillance.ingest.pipeline import IngestResult, ingest_file
-from surveillance.ingest.validate import RowValidator
-from surveillance.ingest.writer import ProcessWriter, ThreadWriter
+from surveillance.ingest.file import IngestResult, ingest_file
+from surveillance.ingest.load.writer import ProcessWriter, ThreadWriter
+from surveillance.ingest.validate.rows import RowValidator
 from surveillance.settings import Settings
 from surveillance.warehouse.db import get_engine
 

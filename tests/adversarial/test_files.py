@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from surveillance.ingest import readers
+from surveillance.ingest.read import csv_text, table, workbook
 from surveillance.ingest.run import ingest_files
 from surveillance.nightly import ingest_day
 from surveillance.warehouse.models import FoodResult, IngestBatch, QuarantinedRow
@@ -44,13 +44,13 @@ def test_a_field_of_several_mb_is_its_rows_problem_and_the_next_file_is_read(set
     assert any("3,000,000 characters" in m for m in reasons(engine))
     with engine.connect() as conn:
         raw = json.loads(conn.execute(select(QuarantinedRow.raw)).scalar())
-    assert len(raw["narrative"]) == readers.MAX_FIELD_CHARS + 1  # kept, cut short
+    assert len(raw["narrative"]) == table.MAX_FIELD_CHARS + 1  # kept, cut short
     accounted(engine)
 
 
 def test_a_field_past_the_header_sample_does_not_crash_the_header_search() -> None:
     sample = csv_bytes(INJURY_HEADER_ZH, [injury_row("R1", narrative="x" * 200_000)])
-    rows = readers._sample_rows(sample, "utf-8")
+    rows = csv_text.sample_rows(sample, "utf-8")
     assert rows[0] == INJURY_HEADER_ZH
 
 
@@ -143,7 +143,7 @@ def test_an_xlsx_zip_bomb_is_refused_unopened(settings, engine, tmp_path: Path, 
     run = _ingest(settings, "food", bomb)
     assert run.results[0].status == "rejected" and "refused unopened" in run.results[0].error
     _one_line(run.results[0].line())
-    monkeypatch.setattr(readers, "XLSX_MAX_EXPANDED_BYTES", 1 << 16)  # the absolute bound, whatever the ratio
+    monkeypatch.setattr(workbook, "XLSX_MAX_EXPANDED_BYTES", 1 << 16)  # the absolute bound, whatever the ratio
     (tmp_path / "b2.xlsx").write_bytes(bomb.read_bytes().replace(b"B1", b"B2"))
     _xlsx_with_sheet(tmp_path / "b2.xlsx", _sheet([FOOD_HEADER, food_row("B2")], pad=1 << 17))
     assert "refused unopened" in _ingest(settings, "food", tmp_path / "b2.xlsx").results[0].error
@@ -157,12 +157,12 @@ def test_an_xlsx_of_300000_rows_stops_at_the_limit_with_bounded_memory(tmp_path:
     _xlsx_with_sheet(path, _sheet([FOOD_HEADER[:3], *([f"S{i}", "2026-11-20", "610302"] for i in range(300_000))]))
     # VmHWM is this process's own peak: ru_maxrss would also count the pytest process it was forked from (Linux
     # keeps the pre-exec high-water mark), which grows with every test run before this one
-    code = ("import re,sys; from surveillance.ingest import readers; from surveillance.ingest.contract import CONTRACTS\n"
-            "try:\n    readers.open_file(sys.argv[1], CONTRACTS['food'])\nexcept readers.FileRejected as e:\n    print(e)\n"
+    code = ("import re,sys; from surveillance.ingest import read; from surveillance.ingest.contract import CONTRACTS\n"
+            "try:\n    read.open_file(sys.argv[1], CONTRACTS['food'])\nexcept read.FileRejected as e:\n    print(e)\n"
             "print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=600)
     message, peak_mb = out.stdout.strip().splitlines()
-    assert f"more than {readers.XLSX_MAX_ROWS:,} rows" in message and "CSV" in message
+    assert f"more than {workbook.XLSX_MAX_ROWS:,} rows" in message and "CSV" in message
     assert int(peak_mb) < 1_000, f"peak {peak_mb} MB"
 
 
@@ -275,7 +275,7 @@ def test_deeply_nested_json_lines(settings, engine, tmp_path: Path) -> None:
 def test_one_unreadable_file_never_stops_the_others(settings, engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever a file provokes inside the reader (here a bug simulated in the layout rules), the file is
     rejected in one line and the files after it are read."""
-    from surveillance.ingest import readers as r
+    from surveillance.ingest.read import table as r
 
     first = tmp_path / "a.csv"
     first.write_bytes(csv_bytes(FOOD_HEADER, [food_row("A1")]))

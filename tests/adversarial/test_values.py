@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from surveillance.excel_csv import FORMULA_START
-from surveillance.ingest.quarantine import export, quarantined_rows
+from surveillance.ingest.load.quarantine import export, quarantined_rows
 from surveillance.nightly import run_day
 from tests.adversarial.conftest import DAY, FOOD_HEADER, csv_bytes, food_row, land
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from surveillance.alerts.run import RETRY_BASE, RETRY_MAX, alert_day, next_attempt
 from surveillance.cli import main
-from surveillance.ingest.pipeline import ingest_file
+from surveillance.ingest.file import ingest_file
 from surveillance.signals.detect import detect_day
 from surveillance.warehouse.models import Delivery, DeliveryAttempt, Signal
 from tests.alerts.test_smtp_delivery import smtp_server

@@ -83,7 +83,7 @@ def test_every_html_output_takes_its_level_colours_from_one_home_and_escapes_sen
     sharing one macro file and signals.levels.COLOURS; a sender's markup is shown, never run."""
     from fastapi.testclient import TestClient
 
-    from surveillance.alerts.report import render
+    from surveillance.alerts.reports.nightly import render
     from surveillance.console.app import create_app
     from surveillance.signals.levels import COLOURS
 

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from surveillance.alerts.run import alert_day
-from surveillance.ingest.pipeline import ingest_file
+from surveillance.ingest.file import ingest_file
 from surveillance.signals.detect import detect_day
 from surveillance.warehouse.models import Delivery
 from tests.conftest import TODAY, write_csv

@@ -590,9 +590,9 @@ def test_the_overview_map_colours_the_cities_of_the_open_signals_a_user_may_see(
 def test_gx_data_docs_are_served_without_anything_from_outside_and_without_scripts(app, settings, world) -> None:
     """A real GX Data Docs page links bootstrap, jQuery and vega from CDNs: the console serves it with those
     removed, its own plain style sheet instead, and a policy under which nothing else loads or runs."""
-    from surveillance.ingest.validate import RowValidator
+    from surveillance.ingest.validate.rows import RowValidator
     from tests.conftest import TODAY
-    from tests.ingest.test_validate import _frame
+    from tests.ingest.validate.test_rows import _frame
 
     docs = settings.reports / "2026-11-23" / "data-docs" / "injury-1"
     validator = RowValidator("injury", TODAY, docs)

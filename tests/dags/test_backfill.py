@@ -28,7 +28,7 @@ import pytest
 from sqlalchemy import select
 
 from surveillance.demo.generate import DemoSpec, generate
-from surveillance.ingest.pipeline import landed_files
+from surveillance.ingest.file import landed_files
 from surveillance.ingest.run import ingest_files
 from surveillance.nightly import run_day
 from surveillance.settings import SOURCES, Settings, load_settings

@@ -53,7 +53,7 @@ def test_dag_file_imports_fast_without_heavy_modules(dag_file: str) -> None:
     """The scheduler parses DAG files every few seconds: past Airflow's own SDK, a file takes under half a
     second and imports nothing heavy (the work's imports are inside the tasks)."""
     code = (f"import sys,time; import airflow.sdk; t=time.time(); import runpy; runpy.run_path('{dag_file}'); "
-            "heavy=[m for m in ('great_expectations','pandas','sklearn','surveillance.ingest.pipeline') "
+            "heavy=[m for m in ('great_expectations','pandas','sklearn','surveillance.ingest.file') "
             "if m in sys.modules]; print(heavy); print(time.time()-t)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     heavy, elapsed = out.strip().splitlines()[-2:]

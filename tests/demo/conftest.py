@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from surveillance.demo.generate import DemoSpec, generate
-from surveillance.ingest.pipeline import ingest_file, landed_files
+from surveillance.ingest.file import ingest_file, landed_files
 from surveillance.nightly import run_day
 from surveillance.settings import SOURCES, load_settings
 from surveillance.warehouse.db import get_engine, upgrade

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from surveillance.alerts.deliver import read_eml
 from surveillance.demo.check import check_events
-from surveillance.ingest.readers import decode
+from surveillance.ingest.read.text import decode
 from surveillance.nightly import run_day
 from surveillance.warehouse.models import Alert, Delivery, IngestBatch, QuarantinedRow
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from surveillance.ingest.pipeline import ingest_file
+from surveillance.ingest.file import ingest_file
 from surveillance.warehouse.models import FoodResult, InspectionResult
 from tests.conftest import TODAY
 from tests.ingest.sender_files import write_csv_quoted, write_xlsx

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from surveillance.ingest import readers, run
+from surveillance.ingest import read, run
+from surveillance.ingest.read import csv_text
 from surveillance.ingest.run import ingest_files
 from tests.conftest import INJURY_HEADER_ZH, TODAY, injury_row, write_csv
 
@@ -13,8 +14,8 @@ from tests.conftest import INJURY_HEADER_ZH, TODAY, injury_row, write_csv
 @pytest.mark.parametrize("process_writer", [False, True])
 def test_run_with_thread_or_process_writer(settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, process_writer: bool) -> None:
     monkeypatch.setattr(run, "PROCESS_WRITER_BYTES", 0 if process_writer else 1 << 40)
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 800)
-    monkeypatch.setattr(readers, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(csv_text, "BLOCK_BYTES", 800)
+    monkeypatch.setattr(read, "CHUNK_ROWS", 5)
     good = write_csv(tmp_path / "H61010201_a.csv", INJURY_HEADER_ZH, [injury_row(f"R{i}") for i in range(30)] + [injury_row("R1")])
     broken = write_csv(tmp_path / "b.csv", INJURY_HEADER_ZH, [injury_row(f"S{i}") for i in range(30)])
     broken.write_bytes(broken.read_bytes() + b"S99,H1,610102,2026-11-20,\xff\xfe\xfa\n")  # unreadable after 30 rows

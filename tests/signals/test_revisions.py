@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from surveillance.ingest.pipeline import ingest_file
+from surveillance.ingest.file import ingest_file
 from surveillance.signals.detect import detect_day
 from surveillance.warehouse.models import RevisedDay, Signal
 from tests.conftest import INJURY_HEADER_ZH, injury_row, write_csv

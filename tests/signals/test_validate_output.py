@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert
 
-from surveillance.alerts.report import render
+from surveillance.alerts.reports.nightly import render
 from surveillance.signals.validate_output import (
     RANGE_NIGHTS,
     check_and_record,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from surveillance.ingest.pipeline import ingest_file
+from surveillance.ingest.file import ingest_file
 from surveillance.warehouse.db import get_engine, upgrade
 from tests.conftest import INJURY_HEADER_ZH, TODAY, injury_row, write_csv
 
@@ -35,7 +35,7 @@ def test_bulk_copy_corrections_and_revised_days_on_postgres(pg_url: str, tmp_pat
     import json
     from datetime import date
 
-    from surveillance.ingest import readers
+    from surveillance.ingest.read import csv_text
     from surveillance.warehouse import bulk
 
     upgrade(pg_url)
@@ -43,7 +43,7 @@ def test_bulk_copy_corrections_and_revised_days_on_postgres(pg_url: str, tmp_pat
     copied = []
     real_csv = bulk.csv_for_copy
     monkeypatch.setattr(bulk, "csv_for_copy", lambda frame, cols: copied.append(len(frame)) or real_csv(frame, cols))
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 700)  # several chunks in one transaction
+    monkeypatch.setattr(csv_text, "BLOCK_BYTES", 700)  # several chunks in one transaction
     rows = [injury_row(f"R{i}", visit_date="2026-11-2" + str(i % 6), narrative='他说"很烫",然后\n离开') for i in range(25)]
     with (tmp_path / "H61010201_a.csv").open("w", encoding="utf-8", newline="") as fh:  # quoted fields with quotes, commas, newlines
         csv.writer(fh).writerows([INJURY_HEADER_ZH, *rows])

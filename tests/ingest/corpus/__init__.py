@@ -164,7 +164,7 @@ def read_case(case: Case, landing: Path, engine, today, salt: str = "corpus-salt
 
     from sqlalchemy import select
 
-    from surveillance.ingest.pipeline import ingest_file
+    from surveillance.ingest.file import ingest_file
     from surveillance.warehouse import models
 
     day_folder = landing / case.source / (today.fromordinal(today.toordinal() - 1)).isoformat()

@@ -697,7 +697,7 @@ CASES.append(Case(
 CASES.append(Case(
     name="food-datacentre-coded-columns",
     # The API's field codes (spdata_N) name nothing: without an operator's profile the file is refused; with the
-    # profile `surveillance layouts draft` starts (tests/ingest/test_layout_draft.py) it reads as ``expect`` says.
+    # profile `surveillance layouts draft` starts (tests/ingest/layouts/test_draft.py) it reads as ``expect`` says.
     refuse="spdata_0",
     source="food",
     cite=NIFDC + " (the system's own field codes: sample_code, new_sample_name, fcc_grade_one_name, check_result, "

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from surveillance.ingest.layouts import Layout, Match, best_row, layouts_for, match_rank, result_like
-from surveillance.ingest.readers import header_rows, joined_sheets, read_sheets
+from surveillance.ingest.read import header_rows
+from surveillance.ingest.read.workbook import joined_sheets, read_sheets
 
 _SCORES = {4: "the layout's own name", 3: "its own name without the unit", 2: "a name other senders use",
            1: "same meaning in other words"}

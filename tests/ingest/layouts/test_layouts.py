@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, text
 
 from surveillance.ingest.contract import INJURY
-from surveillance.ingest.layout_check import check
+from surveillance.ingest.file import ingest_file
 from surveillance.ingest.layouts import recognise
-from surveillance.ingest.pipeline import ingest_file
-from surveillance.ingest.readers import FileRejected, open_file
+from surveillance.ingest.layouts.check import check
+from surveillance.ingest.read import FileRejected, open_file
 from surveillance.signals.detectors.inspection import detect_repeat_failures
 from surveillance.warehouse.models import FoodResult, InjuryReport, InspectionResult, QuarantinedRow
 from tests.conftest import TODAY, write_csv

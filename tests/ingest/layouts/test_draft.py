@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from surveillance.ingest.layout_draft import draft
-from surveillance.ingest.pipeline import ingest_file
+from surveillance.ingest.file import ingest_file
+from surveillance.ingest.layouts.draft import draft
 from tests.conftest import TODAY
 from tests.ingest.corpus import all_cases, read_case
 

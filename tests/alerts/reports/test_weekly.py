@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from surveillance.alerts.weekly import LEDGER_ID, send_weekly
+from surveillance.alerts.reports.weekly import LEDGER_ID, send_weekly
 from surveillance.signals.detect import store_signals
 from surveillance.warehouse.models import Delivery
 from tests.alerts.test_smtp_delivery import smtp_server
@@ -42,7 +42,7 @@ def test_weekly_summary_once_a_week(settings, engine, monkeypatch: pytest.Monkey
 
 
 def test_weekly_summary_shows_ppv_from_verified_outcomes(settings, engine) -> None:
-    from surveillance.alerts.weekly import render, week_summary
+    from surveillance.alerts.reports.weekly import render, week_summary
     from surveillance.response.states import CHECKING, CONFIRMED, Step
     from surveillance.response.trail import record
     from surveillance.warehouse.models import Signal

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 
-from surveillance.ingest.writer import ChunkWrite, ProcessWriter, ThreadWriter, WriterFailed
+from surveillance.ingest.load.writer import ChunkWrite, ProcessWriter, ThreadWriter, WriterFailed
 from surveillance.warehouse.db import get_engine, upgrade
 
 

@@ -4,7 +4,7 @@ and how its rows become the contract's columns.
 A layout is a TOML profile under ``surveillance/ingest/profiles/`` (one per sender form or announcement
 template, with its public source). Each source also has a ``native`` layout built from the data contract.
 The reader recognises the layout from the header row; the derivations named in a profile are the
-functions in ``derive.py``, so a new layout is a new profile, not new code.
+functions in ``values/derive.py``, so a new layout is a new profile, not new code.
 """
 
 from __future__ import annotations

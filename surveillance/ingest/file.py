@@ -23,16 +23,16 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from surveillance.ingest import pii
 from surveillance.ingest.contract import CONTRACTS, NOT_STATED, Contract
-from surveillance.ingest.derive import DERIVED
-from surveillance.ingest.hashing import row_hashes
-from surveillance.ingest.load import LoadCounts, in_index_order, key_text
-from surveillance.ingest.normalise import normalise, per_unique
-from surveillance.ingest.readers import FileRejected, InvalidLine, RawChunk, file_hash, open_file
+from surveillance.ingest.load.hashing import row_hashes
+from surveillance.ingest.load.rows import LoadCounts, in_index_order, key_text
+from surveillance.ingest.load.writer import ChunkWrite, ProcessWriter, ThreadWriter
+from surveillance.ingest.read import FileRejected, InvalidLine, RawChunk, file_hash, open_file
 from surveillance.ingest.senders import declared_sender
-from surveillance.ingest.validate import RowValidator
-from surveillance.ingest.writer import ChunkWrite, ProcessWriter, ThreadWriter
+from surveillance.ingest.validate.rows import RowValidator
+from surveillance.ingest.values import personal
+from surveillance.ingest.values.derive import DERIVED
+from surveillance.ingest.values.normalise import normalise, per_unique
 from surveillance.safe_text import one_line
 from surveillance.warehouse.lock import file_lock
 from surveillance.warehouse.models import IngestBatch
@@ -158,16 +158,16 @@ def split_chunk(contract: Contract, chunk: RawChunk, salt: str, validator: RowVa
     if chunk.frame.empty:
         return ChunkOutcome(pd.DataFrame(columns=[*contract.names, "row_hash"]), [_invalid_line(x, contract) for x in chunk.invalid], 0)
     own = {*contract.names, *(c.name for c in contract.personal)}
-    raw, personal = pii.scrub(chunk.frame, salt, coded_columns(contract), personal=bool(contract.personal),
-                              contract_columns=tuple(contract.names))
+    raw, found = personal.scrub(chunk.frame, salt, coded_columns(contract), personal=bool(contract.personal),
+                                contract_columns=tuple(contract.names))
     frame, problems = normalise(contract, raw)
     extra_json = _extra_json(raw, [c for c in raw.columns if c not in own and c != "patient_hash"])
     if extra_json is not None:
         frame["extra"] = extra_json
     frame["row_hash"] = row_hashes(frame, list(frame.columns))
     reasons: dict[int, list[dict]] = defaultdict(list)
-    for row, column, message in [*chunk.problems, *personal, *problems, *_foreign_cards(frame, sender_hospital)]:
-        reasons[row].append(_reason("parse", column, pii.redact_value(message)))
+    for row, column, message in [*chunk.problems, *found, *problems, *_foreign_cards(frame, sender_hospital)]:
+        reasons[row].append(_reason("parse", column, personal.redact_value(message)))
 
     keys = key_text(frame, contract.key)
     earlier = seen.earlier(keys)
@@ -278,7 +278,7 @@ def coded_columns(contract: Contract) -> tuple[str, ...]:
 
 
 def _invalid_line(line: InvalidLine, contract: Contract) -> dict:
-    text = pii.redact_line(line.text, _labels()) if contract.personal else pii.redact_value(line.text)
+    text = personal.redact_line(line.text, _labels()) if contract.personal else personal.redact_value(line.text)
     return dict(row_number=None, raw=json.dumps({"line": text}, ensure_ascii=False),
                 reasons=json.dumps([_reason("parse", "", line.reason)], ensure_ascii=False))
 
@@ -345,7 +345,7 @@ def ingest_file(engine: Engine, path: Path, source: str, salt: str, today: date 
 def _hospital_codes(source: str) -> set[str]:
     if source != "injury":
         return set()
-    from surveillance.ingest.hospitals import RegistryError, registry
+    from surveillance.ingest.senders.hospitals import RegistryError, registry
 
     try:
         return set(registry())

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from surveillance.ingest.suites import build_suite, suite_path
-from surveillance.ingest.validate import RowValidator
+from surveillance.ingest.validate.rows import RowValidator
+from surveillance.ingest.validate.suites import build_suite, suite_path
 from tests.conftest import TODAY
 
 
@@ -61,7 +61,7 @@ def test_every_suite_loads_into_gx() -> None:
 
 
 def test_food_limits_that_make_sense(engine, tmp_path: Path) -> None:
-    from surveillance.ingest.pipeline import ingest_file
+    from surveillance.ingest.file import ingest_file
     from tests.conftest import write_csv
 
     header = ["样品编号", "采样日期", "行政区划代码", "食品类别", "食品名称", "采样环节", "检测项目", "检测结果", "单位", "检出限", "限量值"]

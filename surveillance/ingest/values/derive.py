@@ -156,7 +156,7 @@ def _age_with_unit(frame: pd.DataFrame, spec: dict, layout: Layout, target: str,
 def _hospital_registry(frame: pd.DataFrame, spec: dict, layout: Layout, target: str, problems: list[Problem],
                        derived: pd.Series) -> pd.Series:
     """The county of the hospital that filled in the card, from the operators' registry."""
-    from surveillance.ingest.hospitals import registry
+    from surveillance.ingest.senders.hospitals import registry
 
     table = registry()
     hospital = frame[spec["from"][0]].astype(str).map(_nfkc) if spec["from"][0] in frame.columns \
@@ -172,7 +172,7 @@ def _sender_hospital(frame: pd.DataFrame, spec: dict, layout: Layout, target: st
                      derived: pd.Series) -> pd.Series:
     """The card's 监测医院编号, else the sentinel hospital that sent the file (its landing folder or its name,
     ``senders.py``), recorded; a card neither names is a problem of the row."""
-    from surveillance.ingest.hospitals import registry
+    from surveillance.ingest.senders.hospitals import registry
 
     name = spec["from"][0]
     given = frame[name].astype(str).map(_nfkc) if name in frame.columns else pd.Series("", index=frame.index, dtype=object)

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from surveillance.ingest.hashing import keyed_hash
+from surveillance.ingest.load.hashing import keyed_hash
 
 HASHED_COLUMNS = ("patient_name", "id_number", "phone")  # identify a patient: kept only as a salted hash
 DROPPED_COLUMNS = ("address", "guardian_name")  # never needed for surveillance: dropped

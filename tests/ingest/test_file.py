@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from surveillance.ingest import readers
-from surveillance.ingest.pipeline import ingest_file
+from surveillance.ingest import read
+from surveillance.ingest.file import ingest_file
+from surveillance.ingest.read import csv_text
 from surveillance.warehouse.models import IngestBatch, InjuryReport, QuarantinedRow, RecordRevision, RevisedDay
 from tests.conftest import INJURY_HEADER_ZH, TODAY, injury_row, write_csv
 
@@ -63,7 +64,7 @@ def test_dates_in_the_future_or_before_the_programme_are_quarantined(engine, tmp
 
 
 def test_same_key_with_different_values_in_one_file(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 600)  # several chunks, so repeats cross chunk borders too
+    monkeypatch.setattr(csv_text, "BLOCK_BYTES", 600)  # several chunks, so repeats cross chunk borders too
     rows = [injury_row(f"R{i}") for i in range(30)] + [injury_row("R3", severity="重度"), injury_row("R29", age="80")]
     path = write_csv(tmp_path / "k.csv", INJURY_HEADER_ZH, rows + [injury_row("R5")])
     result = ingest_file(engine, path, "injury", "salt", TODAY)
@@ -135,8 +136,8 @@ def test_rejected_file_is_recorded_with_a_one_line_reason(engine, tmp_path: Path
 
 
 def test_file_unreadable_half_way_leaves_nothing_behind(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 600)
-    monkeypatch.setattr(readers, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(csv_text, "BLOCK_BYTES", 600)
+    monkeypatch.setattr(read, "CHUNK_ROWS", 3)
     good = [injury_row(f"R{i}") for i in range(20)]
     path = write_csv(tmp_path / "half.csv", INJURY_HEADER_ZH, good)
     path.write_bytes(path.read_bytes() + b"R99,H1,610102,2026-11-20,\xff\xfe\xfa,1,2,3,4,5,6,7,8,9,10\n" + b"R100" + b",x" * 14 + b"\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from surveillance.ingest.suites import TODAY, suite_path
+from surveillance.ingest.validate.suites import TODAY, suite_path
 
 log = logging.getLogger(__name__)
 

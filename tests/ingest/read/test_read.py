@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from surveillance.ingest import readers
 from surveillance.ingest.contract import FOOD, INJURY
-from surveillance.ingest.readers import FileRejected, clean_header, open_file
+from surveillance.ingest.read import FileRejected, csv_text, open_file
+from surveillance.ingest.read.table import clean_header
 from tests.conftest import INJURY_HEADER_ZH, injury_row, write_csv
 
 
@@ -128,7 +128,7 @@ def test_truncated_file_keeps_the_complete_rows(tmp_path: Path, cut_after: str) 
 
 
 def test_csv_is_read_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "BLOCK_BYTES", 512)
+    monkeypatch.setattr(csv_text, "BLOCK_BYTES", 512)
     path = write_csv(tmp_path / "many.csv", INJURY_HEADER_ZH, [injury_row(f"R{i}") for i in range(40)])
     _, chunks = _rows(path, chunk_rows=10)
     assert len(chunks) > 2 and sum(len(c.frame) for c in chunks) == 40

@@ -70,7 +70,7 @@ def write_report(engine: Engine, settings: Settings, day: date) -> Path:
     """Write the run's report; returns its path."""
     path = settings.reports / day.isoformat() / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    from surveillance.ingest.quality import batch_warnings
+    from surveillance.ingest.validate.quality import batch_warnings
     from surveillance.signals.validate_output import night_findings
 
     warnings = [w.line_zh() for w in batch_warnings(engine, day=day)]

@@ -4,7 +4,7 @@ the file's order."""
 import pandas as pd
 
 from surveillance.ingest.contract import CONTRACTS
-from surveillance.ingest.load import in_index_order
+from surveillance.ingest.load.rows import in_index_order
 
 
 def test_injury_rows_go_in_counts_index_order_and_none_is_lost() -> None:

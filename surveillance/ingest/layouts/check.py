@@ -8,7 +8,7 @@ from pathlib import Path
 
 from surveillance.ingest.contract import CONTRACTS
 from surveillance.ingest.layouts import Layout, NoLayout, all_layouts, recognise, result_like
-from surveillance.ingest.readers import FileRejected, header_rows
+from surveillance.ingest.read import FileRejected, header_rows
 
 
 @dataclass

@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from surveillance.ingest.normalise import normalise_food, parse_age, parse_dates, uscc_check_char, uscc_valid
+from surveillance.ingest.values.normalise import normalise_food, parse_age, parse_dates, uscc_check_char, uscc_valid
 
 
 def test_date_formats() -> None:
@@ -53,7 +53,7 @@ def test_excel_serial_and_timestamped_dates() -> None:
 
 
 def test_sex_values() -> None:
-    from surveillance.ingest.normalise import parse_sex
+    from surveillance.ingest.values.normalise import parse_sex
 
     assert parse_sex(pd.Series(["男", "女", "M", "female", "1", "2", "", "不详", "Ｆ"])).tolist() == [
         "男", "女", "男", "女", "男", "女", "未知", "未知", "女"]
@@ -66,7 +66,7 @@ def test_ages_with_full_width_digits_and_weeks() -> None:
 
 def test_regions_and_categories_by_code_or_name() -> None:
     from surveillance import reference
-    from surveillance.ingest.normalise import lookup_codes
+    from surveillance.ingest.values.normalise import lookup_codes
 
     regions = lookup_codes(pd.Series(["610103", "碑林区", "西安市碑林区", "陕西省西安市碑林区", "碑林", "杨凌示范区", "火星"]),
                            reference.region_lookup())
@@ -129,7 +129,7 @@ def test_non_detects_are_censored_at_their_detection_limit() -> None:
     ("见附件", "unparseable", None, "", None),
 ])
 def test_results_as_labs_write_them(text, kind, value, unit, lod) -> None:
-    from surveillance.ingest.normalise import parse_result
+    from surveillance.ingest.values.normalise import parse_result
 
     r = parse_result(text)
     assert (r.kind, r.value, r.unit, r.lod) == (kind, pytest.approx(value) if value else value, unit, lod)
@@ -145,14 +145,14 @@ def test_results_as_labs_write_them(text, kind, value, unit, lod) -> None:
     ("0.5-1.0", 1.0, "", False),
 ])
 def test_limits_as_announcements_write_them(text, value, unit, must_not) -> None:
-    from surveillance.ingest.normalise import parse_limit
+    from surveillance.ingest.values.normalise import parse_limit
 
     lim = parse_limit(text)
     assert (lim.value, lim.unit, lim.must_not, lim.unparseable) == (value, unit, must_not, False)
 
 
 def test_ages_and_sexes_as_cards_write_them() -> None:
-    from surveillance.ingest.normalise import parse_age, parse_sex
+    from surveillance.ingest.values.normalise import parse_age, parse_sex
 
     assert parse_age(pd.Series(["3岁2个月", "8月", "15天"])).tolist() == [3.167, 0.667, 0.041]
     assert parse_sex(pd.Series(["1男", "2 女", "男性", "2"])).tolist() == ["男", "女", "男", "女"]

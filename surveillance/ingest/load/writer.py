@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from surveillance.ingest.contract import CONTRACTS
-from surveillance.ingest.load import LoadCounts, load_rows
+from surveillance.ingest.load.rows import LoadCounts, load_rows
 from surveillance.warehouse.models import IngestBatch, QuarantinedRow, RevisedDay
 
 

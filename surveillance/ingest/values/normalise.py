@@ -182,7 +182,7 @@ INJURY_CODED = ("injury_cause", "injury_intent", "injury_nature", "body_part", "
 
 def _card_codes(raw: pd.DataFrame, col: str, problems: list[Problem]) -> pd.Series:
     """The card's code, code+label or label (our earlier labels are aliases) -> the card's label."""
-    from surveillance.ingest.derive import decode
+    from surveillance.ingest.values.derive import decode
 
     codes, labels = reference.injury_code_table(col)
     text = raw[col].astype(str)
