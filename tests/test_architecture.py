@@ -200,3 +200,28 @@ def test_ingest_folders_name_the_steps_of_a_files_path(tmp_path: Path) -> None:
     (tmp_path / "readers.py").write_text("")  # the flat room #31 found
     (tmp_path / "misc").mkdir()
     assert ingest_shape_problems(tmp_path) == ["misc/: not a step", "readers.py: put it in the folder of its step"]
+
+
+# an option set and the one module that states it (the command line, the console and the checks read it there)
+OPTION_SETS = {
+    r"""["']nbPlugin["'],\s*["']muan["']""": "surveillance/signals/methods/controls.py",
+    r"""["']2/3["'],\s*["']1/2["']""": "surveillance/signals/methods/controls.py",
+    r"已知原因.{1,6}重复.{1,6}偶然波动": "surveillance/response/states.py",
+    r"下架/召回.{1,6}约谈.{1,6}立案": "surveillance/response/states.py",
+    r"""["']coordinator["'],\s*["']analyst["']""": "surveillance/console/roles.py",
+    r"""["']method["'],\s*["']level["'],\s*["']city["']""": "surveillance/response/groupings.py",
+}
+
+
+def retyped_option_sets(texts: dict[str, str]) -> list[str]:
+    return sorted(f"{path}: {pattern}" for pattern, home in OPTION_SETS.items() for path, text in texts.items()
+                  if path != home and re.search(pattern, text))
+
+
+def test_option_sets_are_stated_once() -> None:
+    """Dismissal reasons, actions, roles, PPV groupings and Farrington's option sets: the CLI's choices and help
+    read them from their homes (#31), so adding one option is one change."""
+    assert retyped_option_sets(_texts("*.py", "*.html", "*.js")) == []
+    retyped = {"surveillance/commands/response.py": 'help="for 已排除: 数据问题, 已知原因, 重复 or 偶然波动"',
+               "surveillance/commands/detect.py": 'choices=("delta", "nbPlugin", "muan")'}
+    assert len(retyped_option_sets(retyped)) == 2

@@ -174,7 +174,15 @@ def add_parsers(sub) -> None:
     add_day_option(dt)
     dt.set_defaults(func=cmd_detect)
 
-    from surveillance.signals.methods.controls import TRANSFORMS, CusumControl, EarsControl, FarringtonControl, NbGlmControl
+    from surveillance.signals.methods.controls import (
+        POWER_TRANSFORMS,
+        THRESHOLD_METHODS,
+        TRANSFORMS,
+        CusumControl,
+        EarsControl,
+        FarringtonControl,
+        NbGlmControl,
+    )
     from surveillance.signals.registry import series_methods
 
     fc, ec, cc, nc = FarringtonControl(), EarsControl(), CusumControl(), NbGlmControl()
@@ -205,12 +213,12 @@ def add_parsers(sub) -> None:
     ds.add_argument("--past-weeks-not-included", type=int, help="Farrington: recent weeks left out of the fit (default: w)")
     ds.add_argument("--p-threshold-trend", type=float, help="Farrington: p-value under which the trend is kept "
                     f"(default {fc.p_threshold_trend})")
-    ds.add_argument("--threshold-method", choices=("delta", "nbPlugin", "muan"),
+    ds.add_argument("--threshold-method", choices=THRESHOLD_METHODS,
                     help=f"Farrington: thresholdMethod (default {fc.threshold_method})")
     ds.add_argument("--limit54", type=int, nargs=2, metavar=("CASES", "PERIODS"),
                     help="Farrington: no alarm with fewer than CASES in the last PERIODS (default "
                     f"{fc.limit54[0]} {fc.limit54[1]})")
-    ds.add_argument("--powertrans", choices=("2/3", "1/2", "none"), help=f"Farrington: power transform (delta; default "
+    ds.add_argument("--powertrans", choices=POWER_TRANSFORMS, help=f"Farrington: power transform (delta; default "
                     f"{fc.powertrans})")
     ds.add_argument("--no-reweight", action="store_true", help="Farrington: reweight = FALSE")
     ds.add_argument("--no-trend", action="store_true", help="Farrington: trend = FALSE")

@@ -87,6 +87,9 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 def add_parsers(sub) -> None:
     """Add ``episode`` and ``baseline``."""
+    from surveillance.response.groupings import GROUPINGS
+    from surveillance.response.states import ACTIONS, DISMISSAL_REASONS, DISMISSED, HANDLED, PENDING, STATES
+
     ep = sub.add_parser("episode", help="verification of episodes: list them, take a step, read the trail",
                         description=("An episode's verification: 待核查 -> 核查中 -> 已确认 / 已排除 (with --reason) -> "
                                      "已处置 (with --action) -> 已关闭. Each agency verifies what it was sent; the "
@@ -101,15 +104,15 @@ def add_parsers(sub) -> None:
     el.add_argument("--agency", help="as this agency sees them (its own verification; default: the overall state)")
     ver = eps.add_parser("verify", help="take one step of the workflow")
     ver.add_argument("episode_id", type=int)
-    ver.add_argument("--to", required=True, help="the state moved to: 核查中, 已确认, 已排除, 已处置 or 已关闭")
+    ver.add_argument("--to", required=True, help="the state moved to: " + ", ".join(s for s in STATES if s != PENDING))
     ver.add_argument("--by", required=True, help="who takes the step (name or user)")
-    ver.add_argument("--reason", help="for 已排除: 数据问题, 已知原因, 重复 or 偶然波动")
-    ver.add_argument("--action", help="for 已处置: 风险警示, 下架/召回, 约谈, 立案, 标准修订建议 or 其他")
+    ver.add_argument("--reason", help=f"for {DISMISSED}: " + ", ".join(DISMISSAL_REASONS))
+    ver.add_argument("--action", help=f"for {HANDLED}: " + ", ".join(ACTIONS))
     ver.add_argument("--comment", help="free text kept in the trail")
     ver.add_argument("--agency", help="record it as this agency's verification (agencies.csv id); it moves the overall "
                                       "state only if the agency leads the episode. Default: the office's overall decision")
     pp = eps.add_parser("ppv", help="positive predictive value of the signals of verified episodes")
-    pp.add_argument("--by", choices=("method", "level", "city"), default="method")
+    pp.add_argument("--by", choices=GROUPINGS, default=GROUPINGS[0])
     et = eps.add_parser("trail", help="every step of one episode, oldest first")
     et.add_argument("episode_id", type=int)
     for command in (ver, et, pp):

@@ -13,14 +13,9 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from surveillance import reference
+from surveillance.console.roles import AGENCY, ANALYST, COORDINATOR, ROLES
 from surveillance.warehouse.models import ConsoleSession, ConsoleUser
 
-COORDINATOR, ANALYST, AGENCY = "coordinator", "analyst", "agency"
-ROLES = {
-    COORDINATOR: "省质量强省工作推进委员会办公室（协调）",
-    ANALYST: "监测分析人员",
-    AGENCY: "责任部门工作人员",
-}
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 

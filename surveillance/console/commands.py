@@ -116,6 +116,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def add_parsers(sub) -> None:
     """Add ``serve`` and ``users`` to the main command line."""
+    from surveillance.console.roles import ROLES
+
     sv = sub.add_parser("serve", help="the web console: signals, evidence, verification (open it in a browser)",
                         description=("Serves the console over the warehouse (SURVEILLANCE_DB_URL). Log in with an account "
                                      "made by `surveillance users add` (the demo's: `surveillance users demo`). Everything "
@@ -132,7 +134,7 @@ def add_parsers(sub) -> None:
     uss = us.add_subparsers(dest="users_command", required=True)
     ua = uss.add_parser("add", help="create an account")
     ua.add_argument("username")
-    ua.add_argument("--role", required=True, choices=("coordinator", "analyst", "agency"))
+    ua.add_argument("--role", required=True, choices=tuple(ROLES))
     ua.add_argument("--agency", help="the agency id (agencies.csv) of agency staff, e.g. SX-SCJG or 610100-WJW")
     ua.add_argument("--name", help="the name shown in the console (default: the username)")
     records = ua.add_mutually_exclusive_group()

@@ -23,7 +23,8 @@ from surveillance.console import access
 from surveillance.console.accounts import User
 from surveillance.console.records import records_for
 from surveillance.response.deadlines import RESPONSE_DAYS
-from surveillance.response.outcomes import GROUPING_NAMES, group_label, ppv_tables
+from surveillance.response.groupings import GROUPING_NAMES
+from surveillance.response.outcomes import group_label, ppv_tables
 from surveillance.response.states import ACTIONS, CHECKING, CLOSED, CONFIRMED, DISMISSAL_REASONS, DISMISSED, NEXT, PENDING, STATES
 from surveillance.response.trail import CONCLUDED, EpisodeState, late_agencies, states_in
 from surveillance.signals.episodes import SENDABLE, STATUS_ZH

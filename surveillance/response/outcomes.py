@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveillance import reference
+from surveillance.response.groupings import GROUPINGS
 from surveillance.response.states import CHECKING, CONFIRMED, DISMISSED, PENDING
 from surveillance.signals.levels import label
 from surveillance.signals.registry import method_label
@@ -59,7 +60,6 @@ def outcomes(conn: Session) -> dict[int, bool]:
     return {e: o for e, o in found.items() if o is not None}
 
 
-GROUPINGS = ("method", "level", "city")
 
 
 def ppv_tables(conn: Session, groupings: tuple[str, ...] = GROUPINGS) -> dict[str, list[Ppv]]:
@@ -85,7 +85,6 @@ def ppv_tables(conn: Session, groupings: tuple[str, ...] = GROUPINGS) -> dict[st
     return tables
 
 
-GROUPING_NAMES = {"method": "检测方法", "level": "预警级别", "city": "地区"}
 
 
 def group_label(by: str, key: tuple) -> str:

@@ -21,7 +21,8 @@ from surveillance.alerts.charts import signal_chart
 from surveillance.alerts.compose import header_safe
 from surveillance.alerts.digest import ordered
 from surveillance.alerts.templating import render as render_template
-from surveillance.response.outcomes import GROUPING_NAMES, group_label, ppv_tables
+from surveillance.response.groupings import GROUPING_NAMES
+from surveillance.response.outcomes import group_label, ppv_tables
 from surveillance.settings import Settings
 from surveillance.signals.levels import LEVELS
 from surveillance.signals.periods import last_complete_week

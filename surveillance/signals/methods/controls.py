@@ -8,6 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 TRANSFORMS = ("standard", "rossi", "anscombe", "anscombe2nd", "pearsonNegBin", "anscombeNegBin", "none")
+THRESHOLD_METHODS = ("delta", "nbPlugin", "muan")  # farringtonFlexible's thresholdMethod
+POWER_TRANSFORMS = ("2/3", "1/2", "none")  # farringtonFlexible's powertrans
+
+
+def _one_of(options: tuple[str, ...]) -> str:
+    return ", ".join(options[:-1]) + " or " + options[-1]
 
 
 @dataclass(frozen=True)
@@ -28,10 +34,10 @@ class FarringtonControl:
     freq: int = 52
 
     def __post_init__(self) -> None:
-        if self.threshold_method not in {"delta", "nbPlugin", "muan"}:
-            raise ValueError(f"thresholdMethod must be delta, nbPlugin or muan, not {self.threshold_method!r}")
-        if self.powertrans not in {"2/3", "1/2", "none"}:
-            raise ValueError(f"powertrans must be 2/3, 1/2 or none, not {self.powertrans!r}")
+        if self.threshold_method not in THRESHOLD_METHODS:
+            raise ValueError(f"thresholdMethod must be {_one_of(THRESHOLD_METHODS)}, not {self.threshold_method!r}")
+        if self.powertrans not in POWER_TRANSFORMS:
+            raise ValueError(f"powertrans must be {_one_of(POWER_TRANSFORMS)}, not {self.powertrans!r}")
         if not (self.limit54[0] >= 0 and self.limit54[1] > 0):
             raise ValueError("The limit54 arguments are out of bounds: cases >= 0 and period > 0.")
 
