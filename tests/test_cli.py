@@ -126,6 +126,32 @@ def test_detect_series_defaults_come_from_the_control_classes(tmp_path: Path, ca
     assert not pd.read_csv(tmp_path / "h9.csv")["threshold"].equals(out["threshold"])  # an option given replaces it
 
 
+def test_every_option_a_control_declares_reaches_that_control() -> None:
+    """detect-series' options are generated from the controls' field metadata (controls.option): each declared
+    field is an option, and a value given on the command line lands in that field of that control."""
+    from dataclasses import fields
+
+    from surveillance.cli import build_parser
+    from surveillance.commands.detect import CONTROL_LABELS, series_control
+    from surveillance.signals.methods import controls
+
+    given = {"b": ["--b", "3"], "limit54": ["--limit54", "2", "6"], "powertrans": ["--powertrans", "1/2"],
+             "reweight": ["--no-reweight"], "threshold_method": ["--threshold-method", "muan"], "min_sigma": ["--min-sigma", "0.5"],
+             "trans": ["--trans", "rossi"], "harmonics": ["--harmonics", "3"], "past_weeks_not_included": ["--past-weeks-not-included", "4"]}
+    args = build_parser().parse_args(["detect-series", "in.csv", "--method", "cusum", "--output", "o.csv",
+                                      *(word for words in given.values() for word in words)])
+    control = series_control(args)
+    assert (control.farrington.b, control.farrington.limit54, control.farrington.powertrans) == (3, (2, 6), "1/2")
+    assert (control.farrington.reweight, control.farrington.threshold_method, control.farrington.past_weeks_not_included) \
+        == (False, "muan", 4)
+    assert (control.ears.min_sigma, control.cusum.trans, control.nbglm.harmonics) == (0.5, "rossi", 3)
+    declared = {f.name for name, _ in CONTROL_LABELS for f in fields(type(getattr(controls.SeriesControl(), name)))
+                if "option" in f.metadata}
+    assert set(given) <= declared and len(declared) == 17  # every declared field is an option of detect-series
+    untouched = series_control(build_parser().parse_args(["detect-series", "in.csv", "--method", "cusum", "--output", "o.csv"]))
+    assert untouched == controls.SeriesControl()  # no option given: R's defaults, field for field
+
+
 def test_the_command_line_starts_without_loading_the_numerical_stack() -> None:
     """Every command builds the whole parser (detect-series' defaults and method choices included): that
     must not import numpy, scipy or pandas, or each call of `surveillance` pays seconds for nothing."""

@@ -60,27 +60,68 @@ def _cusum_m(text: str) -> float | str:
         raise argparse.ArgumentTypeError(f"--m must be a number or 'glm', not {text!r}") from None
 
 
+# the controls whose fields declare detect-series options (controls.option), with the label their help starts with
+CONTROL_LABELS = (("farrington", "Farrington"), ("cusum", "CUSUM"), ("nbglm", "NB-GLM"), ("ears", None))
+
+
+def _options_of(name: str) -> list:
+    """The fields of SeriesControl's ``name`` control that are command-line options."""
+    from dataclasses import fields
+
+    from surveillance.signals.methods.controls import SeriesControl
+
+    control = next(f for f in fields(SeriesControl) if f.name == name).default_factory
+    return [f for f in fields(control) if "option" in f.metadata]
+
+
+def _flag(f) -> str:
+    return ("--no-" if f.default is True else "--") + f.name.replace("_", "-")
+
+
+def _value_type(f) -> type:
+    annotation = str(f.type)
+    return float if annotation.startswith("float") else int if annotation.startswith(("int", "tuple[int")) else str
+
+
+def add_control_options(parser: argparse.ArgumentParser) -> None:
+    """One option per control field declared with ``controls.option``, typed by its annotation, its help
+    ending with the field's default (R's): the options and their defaults are read, not retyped."""
+    for name, label in CONTROL_LABELS:
+        for f in _options_of(name):
+            spec = dict(f.metadata["option"])
+            text, note, shown = spec.pop("help"), spec.pop("default_note", None), spec.pop("default_text", None)
+            text = f"{label}: {text}" if label else text
+            if f.default is True:
+                parser.add_argument(_flag(f), action="store_true", help=text)
+                continue
+            default = shown or (" ".join(map(str, f.default)) if isinstance(f.default, tuple) else f.default)
+            parser.add_argument(_flag(f), type=_value_type(f), help=f"{text} (default {default}{'; ' + note if note else ''})",
+                                **spec)
+
+
 def series_control(args: argparse.Namespace) -> SeriesControl:
     """The control classes' defaults (R's), replaced by the options given on the command line."""
     from dataclasses import replace
 
     from surveillance.signals.methods.controls import SeriesControl
 
-    def given(**options: object) -> dict:
-        return {k: v for k, v in options.items() if v is not None}
+    def given(name: str, **others: object) -> dict:
+        out = {k: v for k, v in others.items() if v is not None}
+        for f in _options_of(name):
+            value = getattr(args, _flag(f).lstrip("-").replace("-", "_"))
+            if f.default is True:
+                out.update({f.name: False} if value else {})
+            elif value is not None:
+                out[f.name] = tuple(value) if isinstance(f.default, tuple) else value
+        return out
 
     base = SeriesControl()
     return SeriesControl(
         last=args.last, reference_weeks=args.reference_weeks,
-        farrington=replace(base.farrington, **given(
-            b=args.b, w=args.w, alpha=args.alpha, no_periods=args.no_periods, weights_threshold=args.weights_threshold,
-            past_weeks_not_included=args.past_weeks_not_included, p_threshold_trend=args.p_threshold_trend,
-            threshold_method=args.threshold_method, limit54=tuple(args.limit54) if args.limit54 else None,
-            reweight=False if args.no_reweight else None, trend=False if args.no_trend else None,
-            powertrans=args.powertrans)),
-        ears=replace(base.ears, **given(alpha=args.alpha, baseline=args.baseline, min_sigma=args.min_sigma)),
-        cusum=replace(base.cusum, **given(k=args.k, h=args.h, m=args.m, trans=args.trans, alpha=args.alpha)),
-        nbglm=replace(base.nbglm, **given(harmonics=args.harmonics, alpha=args.alpha)),
+        farrington=replace(base.farrington, **given("farrington", alpha=args.alpha)),
+        ears=replace(base.ears, **given("ears", alpha=args.alpha)),
+        cusum=replace(base.cusum, **given("cusum", m=args.m, alpha=args.alpha)),
+        nbglm=replace(base.nbglm, **given("nbglm", alpha=args.alpha)),
     )
 
 
@@ -175,17 +216,13 @@ def add_parsers(sub) -> None:
     dt.set_defaults(func=cmd_detect)
 
     from surveillance.signals.methods.controls import (
-        POWER_TRANSFORMS,
-        THRESHOLD_METHODS,
-        TRANSFORMS,
         CusumControl,
-        EarsControl,
         FarringtonControl,
         NbGlmControl,
     )
     from surveillance.signals.registry import series_methods
 
-    fc, ec, cc, nc = FarringtonControl(), EarsControl(), CusumControl(), NbGlmControl()
+    fc, cc, nc = FarringtonControl(), CusumControl(), NbGlmControl()
     ds = sub.add_parser("detect-series", help="run a detector on your own series (CSV in, CSV out)", description=(
         "Input: a CSV with a 'date' column and one column per series (an empty cell is a missing count). "
         "Output: a long CSV date,series,observed,expected,threshold,alarm,score for the evaluated periods. "
@@ -204,33 +241,9 @@ def add_parsers(sub) -> None:
     ds.add_argument("--reference-weeks", choices=("date", "index"), default="date",
                     help="Farrington: pick each past year's reference week by calendar date, as R does for a series "
                     "built from dates (epochAsDate = TRUE; default), or by index, t - 52 i, as R does without dates")
-    ds.add_argument("--b", type=int, help=f"Farrington: years back (default {fc.b})")
-    ds.add_argument("--w", type=int, help=f"Farrington: half-width of the weeks window (default {fc.w})")
-    ds.add_argument("--no-periods", type=int, help=f"Farrington: noPeriods, seasonal factor levels (default {fc.no_periods}; "
-                    "10 for Noufaily)")
-    ds.add_argument("--weights-threshold", type=float, help="Farrington: Anscombe residual above which weeks are "
-                    f"down-weighted (default {fc.weights_threshold})")
-    ds.add_argument("--past-weeks-not-included", type=int, help="Farrington: recent weeks left out of the fit (default: w)")
-    ds.add_argument("--p-threshold-trend", type=float, help="Farrington: p-value under which the trend is kept "
-                    f"(default {fc.p_threshold_trend})")
-    ds.add_argument("--threshold-method", choices=THRESHOLD_METHODS,
-                    help=f"Farrington: thresholdMethod (default {fc.threshold_method})")
-    ds.add_argument("--limit54", type=int, nargs=2, metavar=("CASES", "PERIODS"),
-                    help="Farrington: no alarm with fewer than CASES in the last PERIODS (default "
-                    f"{fc.limit54[0]} {fc.limit54[1]})")
-    ds.add_argument("--powertrans", choices=POWER_TRANSFORMS, help=f"Farrington: power transform (delta; default "
-                    f"{fc.powertrans})")
-    ds.add_argument("--no-reweight", action="store_true", help="Farrington: reweight = FALSE")
-    ds.add_argument("--no-trend", action="store_true", help="Farrington: trend = FALSE")
-    ds.add_argument("--k", type=float, help=f"CUSUM: reference value k (default {cc.k})")
-    ds.add_argument("--h", type=float, help=f"CUSUM: decision boundary h (default {cc.h})")
+    add_control_options(ds)
     ds.add_argument("--m", type=_cusum_m, help="CUSUM: reference mean, a number or 'glm' (R's Poisson GLM with an annual "
                     "harmonic fitted to the periods before --last); default: mean of the periods before --last")
-    ds.add_argument("--trans", choices=TRANSFORMS, help=f"CUSUM: transformation of the counts (default {cc.trans}; alpha "
-                    "is the negative-binomial dispersion of pearsonNegBin and anscombeNegBin)")
-    ds.add_argument("--harmonics", type=int, help=f"NB-GLM: Fourier harmonics of the year (default {nc.harmonics})")
-    ds.add_argument("--baseline", type=int, help=f"R's baseline: periods in the reference window (default {ec.baseline})")
-    ds.add_argument("--min-sigma", type=float, help=f"R's minSigma: floor of the baseline sd (default {ec.min_sigma})")
     ds.set_defaults(func=cmd_detect_series)
 
     ev = sub.add_parser("evaluate", help="measure the detectors on simulated outbreaks (Noufaily et al. 2013, or "

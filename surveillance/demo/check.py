@@ -9,16 +9,12 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from surveillance.demo.events import EVENTS
 from surveillance.signals.registry import detector, statistical_methods
 from surveillance.warehouse.models import Alert, Signal
 
 # the detector each injected event is for (its methods are the registry's)
-EXPECTED_DETECTOR = {
-    "injury_cluster": ("injury", "counts"), "injury_pattern": ("injury", "disproportionality"),
-    "repeat_failures": ("inspection", "repeat-failure"), "failure_rate": ("inspection", "failure-rate"),
-    "new_failed_item": ("inspection", "new-failed-item"), "contaminant_trend": ("food", "trend-mk"),
-    "exceedance_rate": ("food", "exceedance-rate"), "unusual_profile": ("food", "unusual-profile"),
-}
+EXPECTED_DETECTOR = {e.name: (e.domain, e.detector) for e in EVENTS}
 # signals of statistical tests, which can be false alarms; exceedances, repeat failures and new failed
 # items are facts in the records
 STATISTICAL = statistical_methods()

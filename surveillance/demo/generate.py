@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from surveillance import reference
+from surveillance.demo.events import BY_NAME, EVENTS
 from surveillance.ingest.contract import CONTRACTS
 from surveillance.ingest.validate.suites import BODY_PARTS
 from surveillance.ingest.values.normalise import uscc_check_char
@@ -368,7 +369,7 @@ def _injected_food(spec: DemoSpec, rng: np.random.Generator, sample_no: int, lim
             factor = rng.uniform(2, 4) if a == FOOD_RATE_ANALYTE and i % 7 < 4 else rng.lognormal(np.log(0.15), 0.6)
             value = limit * factor
             rows.append(dict(sample, analyte=a, value=value, detected=value >= _lod(a, FOOD_RATE_CATEGORY),
-                             lod=_lod(a, FOOD_RATE_CATEGORY), limit=limit, injected="food_exceedance_rate"))
+                             lod=_lod(a, FOOD_RATE_CATEGORY), limit=limit, injected="exceedance_rate"))
     day = spec.end - timedelta(days=2)
     sample = dict(sample_id=f"FS{day:%Y%m%d}{sample_no + 1:06d}", sampling_date=day, food_category=PROFILE_CATEGORY,
                   region_code=regions.loc[regions["jurisdiction_code"] == PROFILE_CITY, "code"].iloc[0],
@@ -543,33 +544,29 @@ def _write_truth(spec: DemoSpec, path: Path, inj: pd.DataFrame, insp: pd.DataFra
     """One row per injected event, with the series its signal carries (empty when ``spec.inject`` is off)."""
     path.parent.mkdir(parents=True, exist_ok=True)
 
-    def event(name: str, domain: str, series: str, part: pd.DataFrame, date_col: str, description: str) -> dict:
+    def event(name: str, series: str, part: pd.DataFrame, date_col: str) -> dict:
         cases = part["sample_id"].nunique() if "sample_id" in part else len(part)
-        return dict(event=name, domain=domain, series=series, start=part[date_col].min(), end=part[date_col].max(),
-                    cases=cases, description=description)
+        known = BY_NAME[name]
+        return dict(event=name, domain=known.domain, series=series, start=part[date_col].min(), end=part[date_col].max(),
+                    cases=cases, description=known.description)
 
     def injected(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         return frame[frame["injected"] == name]
 
     profile = injected(food, "unusual_profile")
     rows = [] if not spec.inject else [
-        event("injury_cluster", "injury", f"{CLUSTER_PRODUCT}|{CLUSTER_CITY}", inj[inj["cluster"]], "visit_date",
-              "宝鸡市电动自行车锂离子电池充电起火烧伤聚集"),
-        event("injury_pattern", "injury", f"{PATTERN_PRODUCT}|nature:{PATTERN_NATURE}", inj[inj["pattern"]], "visit_date",
-              "儿童玩具磁力珠误吞致器官损伤（伤害类型异常）"),
-        event("repeat_failures", "inspection", makers.iloc[FAILING_USCC_INDEX]["manufacturer_uscc"],
-              injected(insp, "repeat_failures"), "sampling_date", "同一生产企业电暖器多次抽检不合格"),
-        event("failure_rate", "inspection", f"{RATE_CATEGORY}|{RATE_CITY}", injected(insp, "failure_rate"),
-              "sampling_date", "渭南市电动自行车抽检不合格率显著高于全省"),
-        event("new_failed_item", "inspection", f"{NEW_ITEM_CATEGORY}|{NEW_ITEM}", injected(insp, "new_failed_item"),
-              "sampling_date", "儿童玩具首次出现邻苯二甲酸酯项目不合格"),
-        event("contaminant_trend", "food", f"{TREND_CATEGORY}|{TREND_ANALYTE}", injected(food, "contaminant_trend"),
-              "sampling_date", "谷物中镉含量持续上升"),
-        event("exceedance_rate", "food", f"{FOOD_RATE_CATEGORY}|{FOOD_RATE_CITY}", injected(food, "food_exceedance_rate"),
-              "sampling_date", "汉中市叶菜类氧乐果超标率显著升高"),
-        event("unusual_profile", "food", f"{PROFILE_CATEGORY}|{profile['sample_id'].iloc[0]}", profile,
-              "sampling_date", "叶菜样品多项指标同时接近限量"),
+        event("injury_cluster", f"{CLUSTER_PRODUCT}|{CLUSTER_CITY}", inj[inj["cluster"]], "visit_date"),
+        event("injury_pattern", f"{PATTERN_PRODUCT}|nature:{PATTERN_NATURE}", inj[inj["pattern"]], "visit_date"),
+        event("repeat_failures", makers.iloc[FAILING_USCC_INDEX]["manufacturer_uscc"], injected(insp, "repeat_failures"),
+              "sampling_date"),
+        event("failure_rate", f"{RATE_CATEGORY}|{RATE_CITY}", injected(insp, "failure_rate"), "sampling_date"),
+        event("new_failed_item", f"{NEW_ITEM_CATEGORY}|{NEW_ITEM}", injected(insp, "new_failed_item"), "sampling_date"),
+        event("contaminant_trend", f"{TREND_CATEGORY}|{TREND_ANALYTE}", injected(food, "contaminant_trend"), "sampling_date"),
+        event("exceedance_rate", f"{FOOD_RATE_CATEGORY}|{FOOD_RATE_CITY}", injected(food, "exceedance_rate"), "sampling_date"),
+        event("unusual_profile", f"{PROFILE_CATEGORY}|{profile['sample_id'].iloc[0]}", profile, "sampling_date"),
     ]
+    if rows and [r["event"] for r in rows] != [e.name for e in EVENTS]:
+        raise RuntimeError("the demo's truth must list every event of demo/events.py, in its order")
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=["event", "domain", "series", "start", "end", "cases", "description"])
         writer.writeheader()

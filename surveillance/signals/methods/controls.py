@@ -12,25 +12,34 @@ THRESHOLD_METHODS = ("delta", "nbPlugin", "muan")  # farringtonFlexible's thresh
 POWER_TRANSFORMS = ("2/3", "1/2", "none")  # farringtonFlexible's powertrans
 
 
+def option(help: str, **argparse: object) -> dict:
+    """A field's metadata making it a ``detect-series`` option (``--field-name``; a boolean that is True by
+    default becomes ``--no-field-name``): its help, and what argparse needs beyond the field's type (choices,
+    nargs, metavar). The command line reads these, so an option is declared once, on its control."""
+    return {"option": {"help": help, **argparse}}
+
+
 def _one_of(options: tuple[str, ...]) -> str:
     return ", ".join(options[:-1]) + " or " + options[-1]
 
 
 @dataclass(frozen=True)
 class FarringtonControl:
-    b: int = 5
-    w: int = 3
-    reweight: bool = True
-    weights_threshold: float = 2.58
+    b: int = field(default=5, metadata=option("years back"))
+    w: int = field(default=3, metadata=option("half-width of the weeks window"))
+    reweight: bool = field(default=True, metadata=option("reweight = FALSE"))
+    weights_threshold: float = field(default=2.58, metadata=option("Anscombe residual above which weeks are down-weighted"))
     alpha: float = 0.05
-    trend: bool = True
-    p_threshold_trend: float = 0.05
-    limit54: tuple[int, int] = (5, 4)
-    powertrans: str = "2/3"
+    trend: bool = field(default=True, metadata=option("trend = FALSE"))
+    p_threshold_trend: float = field(default=0.05, metadata=option("p-value under which the trend is kept"))
+    limit54: tuple[int, int] = field(default=(5, 4), metadata=option(
+        "no alarm with fewer than CASES in the last PERIODS", nargs=2, metavar=("CASES", "PERIODS")))
+    powertrans: str = field(default="2/3", metadata=option("power transform of thresholdMethod delta", choices=POWER_TRANSFORMS))
     population_offset: bool = False
-    no_periods: int = 1
-    past_weeks_not_included: int | None = None
-    threshold_method: str = "delta"
+    no_periods: int = field(default=1, metadata=option("noPeriods, seasonal factor levels", default_note="10 for Noufaily"))
+    past_weeks_not_included: int | None = field(default=None, metadata=option("recent weeks left out of the fit",
+                                                                              default_text="w"))
+    threshold_method: str = field(default="delta", metadata=option("thresholdMethod", choices=THRESHOLD_METHODS))
     freq: int = 52
 
     def __post_init__(self) -> None:
@@ -57,8 +66,8 @@ class EarsControl:
 
     method: str = "C2"
     alpha: float | None = None
-    baseline: int = 7
-    min_sigma: float = 0.0
+    baseline: int = field(default=7, metadata=option("R's baseline: periods in the reference window"))
+    min_sigma: float = field(default=0.0, metadata=option("R's minSigma: floor of the baseline sd"))
 
 
 @dataclass(frozen=True)
@@ -67,10 +76,12 @@ class CusumControl:
     mean m (None: the mean of the periods before those evaluated; "glm": R's seasonal Poisson GLM),
     the transformation, and alpha (the negative-binomial dispersion of the NegBin transformations)."""
 
-    k: float = 1.04
-    h: float = 2.26
+    k: float = field(default=1.04, metadata=option("reference value k"))
+    h: float = field(default=2.26, metadata=option("decision boundary h"))
     m: float | str | None = None
-    trans: str = "standard"
+    trans: str = field(default="standard", metadata=option(
+        "transformation of the counts", choices=TRANSFORMS,
+        default_note="alpha is the negative-binomial dispersion of pearsonNegBin and anscombeNegBin"))
     alpha: float = 0.1
 
 
@@ -79,7 +90,7 @@ class NbGlmControl:
     """The NB-GLM's settings: periods a year, Fourier harmonics, a linear trend, the threshold's level."""
 
     period: float = 52
-    harmonics: int = 2
+    harmonics: int = field(default=2, metadata=option("Fourier harmonics of the year"))
     trend: bool = True
     alpha: float = 0.01
 
