@@ -225,3 +225,10 @@ def test_option_sets_are_stated_once() -> None:
     retyped = {"surveillance/commands/response.py": 'help="for 已排除: 数据问题, 已知原因, 重复 or 偶然波动"',
                "surveillance/commands/detect.py": 'choices=("delta", "nbPlugin", "muan")'}
     assert len(retyped_option_sets(retyped)) == 2
+
+
+def test_the_two_verdicts_are_listed_once() -> None:
+    """合格 / 不合格 as the set of verdicts: reference.VERDICTS (the words senders write for them: verdicts.csv)."""
+    pair = re.compile(r"""\(\s*["']合格["'],\s*["']不合格["']\s*\)|\(\s*["']不合格["'],\s*["']合格["']\s*\)""")
+    assert [p for p, text in _texts("*.py", skip=("surveillance/reference/words.py",)).items() if pair.search(text)] == []
+    assert pair.search('verdict = v if v in ("合格", "不合格") else None')  # the line #31's audit found in food.py

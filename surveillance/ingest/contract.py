@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from surveillance import reference
+
 
 @dataclass(frozen=True)
 class Column:
@@ -123,7 +125,7 @@ CONTRACTS: dict[str, Contract] = {c.source: c for c in (INJURY, INSPECTION, FOOD
 SEX_VALUES = ("男", "女", "未知")
 INSPECTION_STAGES = ("生产", "流通", "电商", "进口")
 FOOD_STAGES = ("种植养殖", "生产加工", "流通", "餐饮", "学校食堂", "进口")
-VERDICTS = ("合格", "不合格")
+VERDICTS = reference.VERDICTS
 # what a field detection can do without loads as when the file does not give it (counted per batch)
 NOT_STATED = "未注明"
 # The injury card's categories (severity, outcome, cause, …) are its code tables:

@@ -44,12 +44,15 @@ from surveillance.reference.places import (
     regions,
 )
 from surveillance.reference.tables import DATA, with_unknown
-from surveillance.reference.words import field_headers, header_words, list_meaning, stage_words, verdict_of
+from surveillance.reference.words import FAILED, PASSED, VERDICTS, field_headers, header_words, list_meaning, stage_words, verdict_of
 
 __all__ = [
     "DATA",
+    "FAILED",
     "OFFICE_KIND",
     "OUTSIDE_PROVINCE",
+    "PASSED",
+    "VERDICTS",
     "agencies",
     "agency_levels",
     "agency_names",

@@ -8,6 +8,9 @@ from functools import cache
 
 from surveillance.reference.tables import read_table
 
+PASSED, FAILED = "合格", "不合格"
+VERDICTS = (PASSED, FAILED)  # the two verdicts every sender's words are read as (verdicts.csv)
+
 
 @cache
 def _verdict_words() -> tuple[dict[str, str], list[tuple[str, str]]]:

@@ -68,7 +68,7 @@ def detect_exceedances(conn: Connection, day: date) -> Detection:
         else:
             value = f"{r.result_value:g}{r.unit or ''}" if has_value else "结果未给出数值"
             value += f"（限量{r.limit_value:g}{r.unit or ''}）" if has_limit else "（未给出限量）"
-        verdict = r.sender_verdict if r.sender_verdict in ("合格", "不合格") else None  # NaN: the lab gave none
+        verdict = r.sender_verdict if r.sender_verdict in reference.VERDICTS else None  # NaN: the lab gave none
         if verdict == "不合格" and not r.exceeds_limit:
             value += "；检验机构判定不合格，按限量未超标，请核对"
         elif verdict == "合格" and r.exceeds_limit:
