@@ -13,8 +13,9 @@ DEMO_END ?= $(shell date -d yesterday +%F)
 NIGHTS ?= 14
 
 CONSOLE_PORT ?= 8765
+AIRFLOW_PORT ?= 8780
 
-.PHONY: install run serve test check lint lock clean
+.PHONY: install run serve airflow test check lint lock clean
 
 # uv installs the locked versions (the same wheels pip would take) in seconds where pip takes minutes
 UV_VERSION := 0.13.9
@@ -58,6 +59,20 @@ run: install
 serve: export SURVEILLANCE_BASE_URL ?= http://127.0.0.1:$(CONSOLE_PORT)
 serve: install
 	surveillance serve --port $(CONSOLE_PORT)
+
+# Airflow's own UI, scheduler and DAG processor over the same var/ (airflow standalone): the DAGs are there,
+# paused; an analyst triggers a night or a backfill from the UI. Log in as `analyst` with the password Airflow
+# writes to $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated (its log server keeps 8793/8794).
+airflow: export SURVEILLANCE_ALLOW_PLACEHOLDER_SALT = 1
+airflow: export SURVEILLANCE_BASE_URL ?= http://127.0.0.1:$(CONSOLE_PORT)
+airflow: export AIRFLOW__API__HOST ?= 127.0.0.1
+airflow: export AIRFLOW__API__PORT ?= $(AIRFLOW_PORT)
+airflow: export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS ?= analyst:admin
+airflow: install
+	surveillance db upgrade
+	@mkdir -p $(AIRFLOW_HOME)
+	@echo "Airflow UI: http://127.0.0.1:$(AIRFLOW_PORT)/ (user analyst, password in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated once it has started; Ctrl-C stops it)"
+	airflow standalone
 
 # The 60-day Airflow backfill test (mostly waiting on the scheduler) runs beside the others. Only two
 # processes: the other tests share one PostgreSQL database, which they reset.
