@@ -15,7 +15,7 @@ NIGHTS ?= 14
 CONSOLE_PORT ?= 8765
 AIRFLOW_PORT ?= 8780
 
-.PHONY: install run serve airflow test check lint lock clean
+.PHONY: install install-celery run serve airflow test check lint lock lock-celery clean
 
 # uv installs the locked versions (the same wheels pip would take) in seconds where pip takes minutes
 UV_VERSION := 0.13.9
@@ -98,6 +98,20 @@ lint: install
 # Re-lock after changing dependencies in pyproject.toml (run inside a fresh venv).
 lock:
 	$(BIN)/pip freeze --exclude-editable --exclude uv > requirements.lock
+
+# Celery workers (docs/operations.md, "Scaling out on Celery"): their packages on top of the lock, no locked
+# version changed (celery held at 5.6.3: the provider imports what 5.7 removed)
+install-celery: install
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock -r requirements-celery.lock
+	$(BIN)/uv pip check --python $(BIN)/python
+
+lock-celery: install
+	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements-celery.in -c requirements.lock -o var/celery-closure.txt
+	@$(BIN)/python -c "import re; norm=lambda n: re.sub(r'[-_.]+', '-', n.lower()); \
+	locked={norm(l.split('==')[0]) for l in open('requirements.lock') if '==' in l}; \
+	rows=[l.split()[0] for l in open('var/celery-closure.txt') if '==' in l and not l.startswith('#')]; \
+	head=[l for l in open('requirements-celery.lock') if l.startswith('#')]; \
+	open('requirements-celery.lock','w').writelines(head + [r + '\n' for r in sorted(rows, key=norm) if norm(r.split('==')[0]) not in locked])"
 
 clean:
 	rm -rf var
