@@ -61,6 +61,20 @@ def agency_names() -> dict[str, str]:
     return reference.agency_names()
 
 
+AGENCY_LEVELS_ZH = (("province", "省级"), ("city", "市级（含杨凌示范区）"), ("county", "县级"))
+
+
+def agency_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The office's agency filter: today's agencies by level (about 180 with the county bureaus), then the 2015
+    departments whose alerts are history, each group in the order agencies.csv lists them."""
+    table = reference.agencies()
+    groups = [(label, list(zip(table[table["level"] == level]["agency_id"], table[table["level"] == level]["name"], strict=True)))
+              for level, label in AGENCY_LEVELS_ZH]
+    names = reference.agency_names()
+    former = [(a, names[a]) for a in reference.former_agencies()["agency_id"] if a not in set(table["agency_id"])]
+    return [(label, rows) for label, rows in [*groups, ("已撤销的2015年部门（历史预警）", former)] if rows]
+
+
 def reader(user: User) -> str | None:
     """Whose view of an episode's verification the user reads: None (the overall state) for the office and
     analysts, the agency's own for agency staff."""

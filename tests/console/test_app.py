@@ -271,6 +271,18 @@ def test_filters_by_agency_and_level(app, world) -> None:
     assert staff.get(f"/api/signals?agency={world.food_agency}").json()["signals"] == []
 
 
+def test_the_agency_filter_groups_about_180_agencies_by_level(app, world) -> None:
+    """Province, city and county bureaus and the 2015 departments in groups, so the office finds a county bureau;
+    agency staff get no agency filter at all."""
+    page = login(app, "analyst").get("/signals").text
+    select = re.search(r'<select name="agency">.*?</select>', page, re.S).group(0)
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert groups == ["省级", "市级（含杨凌示范区）", "县级", "已撤销的2015年部门（历史预警）"]
+    county = select[select.index('label="县级"'):select.index('label="已撤销')]
+    assert '<option value="610103-SCJG" >西安市碑林区市场监督管理局</option>' in county and "SX-SCJG" not in county
+    assert 'name="agency"' not in login(app, "injury-staff").get("/signals").text
+
+
 def test_the_dashboard_counts_responses_within_the_deadline(app, engine, world) -> None:
     from surveillance.response.states import Step
     from surveillance.response.trail import record

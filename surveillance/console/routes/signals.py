@@ -50,7 +50,7 @@ def signal_list(request: Request, c: ConsoleDep, me: SignedInDep) -> Response:
     query = {k: v for k, v in request.query_params.items() if k != "page" and v}
     return c.page(request, "signals.html", me.user, me.csrf, rows=rows, total=total, f=f, methods=sorted(METHODS),
                   sorts=pages.SORTS, pages_total=max(1, -(-total // pages.MAX_LIST)), query=urlencode(query),
-                  agencies=pages.agency_names() if me.user.sees_everything else {},
+                  agency_groups=pages.agency_groups() if me.user.sees_everything else [],
                   cities=[(code, names.get(code, code)) for code in pages.reference.jurisdictions()])
 
 
