@@ -73,9 +73,11 @@ def route(domain: str, category_group: str | None, sampling_stage: str | None,
         if rule.domain != domain or not _matches(rule.category_group, category_group) \
                 or not _stage_matches(rule.sampling_stage, sampling_stage):
             continue
+        targets = _targets(rule.agency_kind, jurisdiction_code, rule.reach, places)
         if rule.lead and not lead:
-            lead = set(_targets(rule.agency_kind, jurisdiction_code))
-        for agency_id in _targets(rule.agency_kind, jurisdiction_code, rule.reach, places):
+            levels = reference.agency_levels()
+            lead = {a for a in targets if levels.get(a) != "county"}
+        for agency_id in targets:
             reasons.setdefault(agency_id, []).append(rule.reason)
     if not reasons:
         reasons[FALLBACK_AGENCY] = [FALLBACK_REASON]
@@ -138,7 +140,8 @@ def explain_signal(engine, signal_id: int) -> str:
              f"  category_group={s.category_group or '-'} sampling_stage={s.sampling_stage or '-'} "
              f"jurisdiction={s.jurisdiction_code or '- (province-wide)'} level={s.level} status={s.status or '-'}",
              f"  {s.title}", "rules (surveillance/reference/data/routing_rules.csv):"]
-    for e in explain_signal_rules(s):
+    explained = explain_signal_rules(s)
+    for e in explained:
         r = e["rule"]
         head = (f"  [{'MATCH' if e['matched'] else 'no   '}] {r['domain']} group={r['category_group']} "
                 f"stage={r['sampling_stage']} -> {r['agency_kind']}{' (lead)' if r['lead'] else ''}"
@@ -149,7 +152,7 @@ def explain_signal(engine, signal_id: int) -> str:
         else:
             lines.append(f"{head}: {e['why_not']}")
     result = route_signal(s)
-    if [r.agency_id for r in result] == [FALLBACK_AGENCY] and not any(e["matched"] for e in explain_signal_rules(s)):
+    if [r.agency_id for r in result] == [FALLBACK_AGENCY] and not any(e["matched"] for e in explained):
         lines.append(f"  [FALLBACK] no rule matched -> {FALLBACK_AGENCY} {names.get(FALLBACK_AGENCY, '')} ({FALLBACK_REASON})")
     lines.append("agencies (each once): " + ("; ".join(f"{r.agency_id} {names.get(r.agency_id, '')}" for r in result) or "none"))
     lines.append("alerts recorded:" if alerts else "alerts recorded: none (an ongoing signal is not sent again)")

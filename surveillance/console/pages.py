@@ -208,7 +208,8 @@ def _routing(conn: Session, s: Signal) -> dict:
     kinds = {a.kind: a.name for a in reference.agencies().itertuples(index=False) if a.level == "province"}
     plan = dict(zip(reference.duty_transfers()["plan_kind"], reference.duty_transfers()["plan_department"], strict=True))
     rules = []
-    for e in explain_signal_rules(s):
+    explained = explain_signal_rules(s)
+    for e in explained:
         r = e["rule"]
         rules.append(dict(matched=e["matched"], category_group=r["category_group"], sampling_stage=r["sampling_stage"],
                           agency_kind=kinds.get(r["agency_kind"], r["agency_kind"]), lead=r["lead"],
@@ -222,7 +223,7 @@ def _routing(conn: Session, s: Signal) -> dict:
                  day=a.day) for a in recorded]
     reached = {a.agency_id for a in recorded}
     unsent = []
-    for agency in dict.fromkeys(a for e in explain_signal_rules(s)
+    for agency in dict.fromkeys(a for e in explained
                                 for a in e["agencies"]):
         if agency in reached:
             continue

@@ -66,9 +66,21 @@ def predecessors(agency_id: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([agency_id, *former[former["successor_id"] == agency_id]["agency_id"]]))
 
 
+RULE_VALUES = {"lead": ("0", "1"), "reach": ("city", "county")}
+
+
 @cache
 def routing_rules() -> pd.DataFrame:
-    frame = read_table("routing_rules.csv")
-    frame["lead"] = frame["lead"] == "1"
-    frame["reach"] = frame["reach"].where(frame["reach"].isin(("city", "county")), "city")
-    return frame
+    return checked_rules(read_table("routing_rules.csv"))
+
+
+def checked_rules(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rules with ``lead`` as a boolean; a ``lead`` or ``reach`` the file does not spell as documented is
+    refused (never read as "not lead" or "city only", which would silently tell fewer agencies)."""
+    for column, allowed in RULE_VALUES.items():
+        bad = frame[~frame[column].isin(allowed)]
+        if len(bad):
+            row = bad.index[0]
+            raise ValueError(f"routing_rules.csv row {row + 2}: {column} {frame.at[row, column]!r} is not one of "
+                             f"{', '.join(allowed)}")
+    return frame.assign(lead=frame["lead"] == "1")

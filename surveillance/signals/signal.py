@@ -3,6 +3,7 @@ recomputation of the same finding updates it instead of adding another."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,8 +30,6 @@ def places_of(evidence: str | dict | None) -> tuple[str, ...]:
     """The county codes a signal's evidence names (``places``: where its samples were taken, or its
     cluster's counties), from the stored JSON or the dict."""
     if isinstance(evidence, str):
-        import json
-
         try:
             evidence = json.loads(evidence)
         except ValueError:

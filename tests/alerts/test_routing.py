@@ -179,3 +179,17 @@ def test_explain_names_the_county_bureau_a_matching_rule_reaches() -> None:
     matched = [e for e in explain("food", "FG02", "餐饮", "610100", ["610113"]) if e["matched"]]
     scjg = next(e for e in matched if e["rule"]["agency_kind"] == "SCJG")
     assert scjg["agencies"] == ["SX-SCJG", "610100-SCJG", "610113-SCJG"] and scjg["rule"]["reach"] == "county"
+
+
+def test_a_rule_misspelling_lead_or_reach_is_refused_not_read_as_fewer_agencies() -> None:
+    import pandas as pd
+    import pytest
+
+    from surveillance.reference.agencies import checked_rules
+
+    good = pd.DataFrame({"lead": ["1", "0"], "reach": ["county", "city"]})
+    assert checked_rules(good)["lead"].tolist() == [True, False]
+    with pytest.raises(ValueError, match=r"row 3: reach 'County' is not one of city, county"):
+        checked_rules(good.assign(reach=["city", "County"]))
+    with pytest.raises(ValueError, match=r"row 2: lead 'yes'"):
+        checked_rules(good.assign(lead=["yes", "0"]))
