@@ -28,12 +28,10 @@ def stages_of(value: str | None) -> set[str]:
 
 def places_of(evidence: str | dict | None) -> tuple[str, ...]:
     """The county codes a signal's evidence names (``places``: where its samples were taken, or its
-    cluster's counties), from the stored JSON or the dict."""
+    cluster's counties), from the stored JSON or the dict. Stored evidence that is not JSON raises: reading
+    it as "no county" would tell fewer agencies without a word."""
     if isinstance(evidence, str):
-        try:
-            evidence = json.loads(evidence)
-        except ValueError:
-            return ()
+        evidence = json.loads(evidence)
     places = (evidence or {}).get("places") if isinstance(evidence, dict) else None
     return tuple(str(p) for p in places) if isinstance(places, list) else ()
 
